@@ -1,0 +1,185 @@
+#include "sim/config/json_reader.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "sim/config/quantity.h"
+
+namespace locosim {
+namespace {
+
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string TypeName(const nlohmann::json& v) {
+  if (v.is_null()) return "null";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_array()) return "an array";
+  return "an object";
+}
+
+}  // namespace
+
+std::optional<std::string> ClosestMatch(std::string_view word,
+                                        std::initializer_list<std::string_view> candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (auto c : candidates) {
+    const std::size_t d = EditDistance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = std::string(c);
+    }
+  }
+  return best;
+}
+
+void JsonReader::Fail(const std::string& expected) const {
+  throw ConfigException{ConfigError{*file_, path_, expected}};
+}
+
+void JsonReader::ExpectObject() const {
+  if (!value_->is_object()) Fail("an object, found " + TypeName(*value_));
+}
+
+void JsonReader::ExpectOnlyKeys(std::initializer_list<std::string_view> known) const {
+  ExpectObject();
+  for (const auto& [key, _] : value_->items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string expected = "no key \"" + key + "\"";
+    if (auto near = ClosestMatch(key, known)) {
+      expected += " (did you mean \"" + *near + "\"?)";
+    } else {
+      expected += "; known keys:";
+      for (auto k : known) expected += " " + std::string(k);
+    }
+    Fail(expected);
+  }
+}
+
+bool JsonReader::Has(std::string_view key) const {
+  return value_->is_object() && value_->contains(key);
+}
+
+JsonReader JsonReader::Field(std::string_view key) const {
+  ExpectObject();
+  const auto it = value_->find(key);
+  if (it == value_->end()) Fail("a field \"" + std::string(key) + "\"");
+  return JsonReader(*it, *file_, path_ + "." + std::string(key));
+}
+
+std::optional<JsonReader> JsonReader::OptionalField(std::string_view key) const {
+  ExpectObject();
+  const auto it = value_->find(key);
+  if (it == value_->end() || it->is_null()) return std::nullopt;
+  return JsonReader(*it, *file_, path_ + "." + std::string(key));
+}
+
+std::size_t JsonReader::ArraySize() const {
+  if (!value_->is_array()) Fail("an array, found " + TypeName(*value_));
+  return value_->size();
+}
+
+JsonReader JsonReader::Element(std::size_t i) const {
+  ArraySize();
+  return JsonReader((*value_)[i], *file_, path_ + "[" + std::to_string(i) + "]");
+}
+
+std::string JsonReader::String() const {
+  if (!value_->is_string()) Fail("a string, found " + TypeName(*value_));
+  return value_->get<std::string>();
+}
+
+double JsonReader::Number() const {
+  if (!value_->is_number()) Fail("a number, found " + TypeName(*value_));
+  return value_->get<double>();
+}
+
+std::int64_t JsonReader::Integer() const {
+  if (value_->is_number_integer()) return value_->get<std::int64_t>();
+  if (value_->is_number_float()) {
+    const double d = value_->get<double>();
+    if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+  }
+  Fail("an integer, found " + (value_->is_number() ? value_->dump() : TypeName(*value_)));
+}
+
+std::int64_t JsonReader::PositiveInteger() const {
+  const std::int64_t v = Integer();
+  if (v <= 0) Fail("a positive integer, found " + std::to_string(v));
+  return v;
+}
+
+bool JsonReader::Boolean() const {
+  if (!value_->is_boolean()) Fail("true or false, found " + TypeName(*value_));
+  return value_->get<bool>();
+}
+
+BitsPerSecond JsonReader::Rate() const {
+  const std::string expected =
+      "a positive rate with a unit, such as \"10Gbps\" or \"100Mbps\" (bps, Kbps, Mbps, Gbps, Tbps)";
+  if (!value_->is_string()) Fail(expected + ", found " + TypeName(*value_));
+  const auto rate = ParseRate(value_->get<std::string>());
+  if (!rate) Fail(expected + ", found \"" + value_->get<std::string>() + "\"");
+  return *rate;
+}
+
+SimTime JsonReader::Duration() const {
+  const std::string expected =
+      "a non-negative duration with a unit, such as \"20ms\" or \"150us\" (ns, us, ms, s, min)";
+  if (!value_->is_string()) Fail(expected + ", found " + TypeName(*value_));
+  const auto d = ParseDuration(value_->get<std::string>());
+  if (!d) Fail(expected + ", found \"" + value_->get<std::string>() + "\"");
+  return *d;
+}
+
+Bytes JsonReader::ByteCount() const {
+  const std::string expected =
+      "a non-negative size, such as \"64MiB\" or \"1e9B\" (B, KB, MB, GB, KiB, MiB, GiB), or an "
+      "integer number of bytes";
+  if (value_->is_number_integer() && value_->get<std::int64_t>() >= 0) {
+    return Bytes(value_->get<std::int64_t>());
+  }
+  if (!value_->is_string()) Fail(expected + ", found " + value_->dump());
+  const auto b = ParseBytes(value_->get<std::string>());
+  if (!b) Fail(expected + ", found \"" + value_->get<std::string>() + "\"");
+  return *b;
+}
+
+nlohmann::json ParseJsonText(const std::string& text, const std::string& file) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.what() reads "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
+    std::string what = e.what();
+    const auto cut = what.find("] ");
+    if (cut != std::string::npos) what = what.substr(cut + 2);
+    throw ConfigException{ConfigError{file, "", "valid JSON (" + what + ")"}};
+  }
+}
+
+nlohmann::json ReadJsonFile(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ConfigException{ConfigError{file, "", "a readable file (cannot open it)"}};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseJsonText(text.str(), file);
+}
+
+}  // namespace locosim

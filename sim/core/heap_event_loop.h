@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <queue>
+#include <vector>
+
+#include "sim/core/event_loop.h"
+
+namespace locosim {
+
+// A binary heap of (time, sequence number) pairs: earliest time first, then FIFO.
+class HeapEventLoop final : public EventLoop {
+ public:
+  SimTime now() const override { return now_; }
+  void at(SimTime when, Callback fn) override;
+  void run() override;
+  void stop() override { stopped_ = true; }
+
+  std::size_t pending() const { return queue_.size(); }
+  std::uint64_t processed() const { return processed_; }
+
+ private:
+  struct Event {
+    SimTime when;
+    std::uint64_t sequence;
+    Callback fn;
+  };
+  struct Later {
+    bool operator()(const Event& a, const Event& b) const {
+      if (a.when != b.when) return a.when > b.when;
+      return a.sequence > b.sequence;
+    }
+  };
+
+  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  SimTime now_;
+  std::uint64_t next_sequence_ = 0;
+  std::uint64_t processed_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace locosim

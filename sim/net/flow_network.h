@@ -1,0 +1,66 @@
+// Flow-level model: every active transfer is a fluid flow along its route; each channel
+// (link direction, links are full duplex) is shared max-min fairly among the flows crossing
+// it, re-solved whenever a flow starts or ends. A flow drains at its current rate from the
+// moment it starts; its last byte arrives one path latency after the sender has pushed it,
+// so a flow alone on its path takes exactly latency + 8·bytes/bottleneck, like `analytic`.
+//
+// Modelling error, stated: TCP's slow start and loss are not modelled, and a flow's rate
+// changes instantly along the whole path (no queues). ns-3 (sim/net/ns3/) is the check.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "sim/core/event_loop.h"
+#include "sim/net/max_min.h"
+#include "sim/net/network.h"
+#include "sim/net/routing.h"
+
+namespace locosim {
+
+class FlowNetwork final : public Network {
+ public:
+  // `loop` and `topology` must outlive this object.
+  FlowNetwork(EventLoop& loop, const Topology& topology);
+
+  void transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone on_done) override;
+  std::vector<double> channel_bytes() const override;
+  const Topology& topology() const override { return topology_; }
+
+  // Sum of the current rates of the flows on each channel, bits per second (for tests of
+  // the capacity invariant).
+  std::vector<double> channel_load_bps() const;
+  int active_flows() const { return static_cast<int>(active_.size()); }
+  std::uint64_t rate_solves() const { return solves_; }
+
+ private:
+  struct Flow {
+    const Path* path = nullptr;
+    double remaining_bytes = 0;
+    double rate_bps = 0;
+    OnDone on_done;
+  };
+
+  // Moves every active flow's bytes forward to now().
+  void Advance();
+  // Re-solves rates once at the current time, however many flows started or ended at it.
+  void RequestSolve();
+  void Solve();
+  void OnEarliestFinish(std::uint64_t generation);
+
+  EventLoop& loop_;
+  const Topology& topology_;
+  Routing routing_;
+  MaxMinSolver solver_;
+  std::vector<Flow> flows_;       // slots; reused through free_slots_
+  std::vector<int> free_slots_;
+  std::vector<int> active_;       // slot numbers of active flows, in start order
+  std::vector<double> carried_bytes_;
+  SimTime advanced_to_;
+  bool solve_pending_ = false;
+  std::uint64_t generation_ = 0;  // invalidates finish events scheduled before a re-solve
+  std::uint64_t solves_ = 0;
+};
+
+}  // namespace locosim

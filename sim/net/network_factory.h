@@ -1,0 +1,43 @@
+// Backends by name. Adding a backend means adding its files and one line in
+// network_factory.cc; nothing else names them.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/event_loop.h"
+#include "sim/net/network.h"
+#include "sim/net/topology.h"
+
+namespace locosim {
+
+// A clock and a network on it. The ns-3 backend brings its own clock, so the two are made
+// together. Holds a reference to the topology, which must outlive it.
+struct Simulation {
+  std::unique_ptr<EventLoop> loop;
+  std::unique_ptr<Network> network;
+};
+
+// Backend-specific settings; each backend reads only its own part.
+struct NetworkOptions {
+  // ns-3 backend (sim/net/ns3/); see docs/ns3.md.
+  struct Ns3 {
+    std::string tcp = "cubic";        // cubic | newreno | bbr
+    std::string queue_disc = "fq_codel";  // fq_codel | pfifo | red
+    int mtu_bytes = 9000;
+    int initial_cwnd_segments = 2;
+    double min_rto_s = 0.2;
+    double stall_timeout_s = 600;     // watchdog: simulated seconds without progress
+  } ns3;
+};
+
+// The names MakeSimulation accepts, in a fixed order ("analytic", "flow", ...).
+std::vector<std::string> BackendNames();
+
+// nullopt if `backend` is not one of BackendNames().
+std::optional<Simulation> MakeSimulation(const std::string& backend, const Topology& topology,
+                                         const NetworkOptions& options = {});
+
+}  // namespace locosim

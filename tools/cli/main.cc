@@ -1,0 +1,22 @@
+// locosim: simulate low-communication training over a wide-area network.
+#include <iostream>
+
+#include "tools/cli/command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "locosim: how long replicas sit idle, how long each synchronisation takes, and whether "
+      "training converges, for low-communication training over a simulated network."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "locosim 0.1.0");
+  int exit_status = 0;
+  locosim::cli::AddTopologyCommand(app, exit_status);
+  locosim::cli::AddCollectiveCommand(app, exit_status);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with status 0; every real parse error is bad input.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  return exit_status;
+}
