@@ -150,18 +150,18 @@ Result<Topology> LoadTopologyFile(const std::string& path) {
   }
 }
 
-nlohmann::json TopologyToJson(const Topology& t) {
-  nlohmann::json doc;
+nlohmann::ordered_json TopologyToJson(const Topology& t) {
+  nlohmann::ordered_json doc;
   doc["name"] = t.name;
-  doc["nodes"] = nlohmann::json::array();
+  doc["nodes"] = nlohmann::ordered_json::array();
   for (const Node& n : t.nodes) {
-    nlohmann::json node{{"id", n.id}};
+    nlohmann::ordered_json node{{"id", n.id}};
     if (!n.region.empty()) node["region"] = n.region;
     doc["nodes"].push_back(std::move(node));
   }
-  doc["links"] = nlohmann::json::array();
+  doc["links"] = nlohmann::ordered_json::array();
   for (const Link& l : t.links) {
-    nlohmann::json link{{"id", l.id},
+    nlohmann::ordered_json link{{"id", l.id},
                         {"endpoints", {t.nodes[l.a].id, t.nodes[l.b].id}},
                         {"bandwidth", FormatRate(l.bandwidth)},
                         {"latency", FormatDuration(l.latency)}};
@@ -170,9 +170,24 @@ nlohmann::json TopologyToJson(const Topology& t) {
     if (l.queue.bytes.count() > 0) link["queue"] = FormatBytes(l.queue.bytes);
     doc["links"].push_back(std::move(link));
   }
-  doc["replicas"] = nlohmann::json::array();
+  doc["replicas"] = nlohmann::ordered_json::array();
   for (NodeIndex r : t.replicas) doc["replicas"].push_back(t.nodes[r].id);
   return doc;
+}
+
+std::string TopologyToText(const Topology& t) {
+  const nlohmann::ordered_json doc = TopologyToJson(t);
+  std::string text = "{\n  \"name\": " + doc["name"].dump() + ",\n";
+  for (const char* key : {"nodes", "links"}) {
+    text += "  \"" + std::string(key) + "\": [\n";
+    const auto& items = doc[key];
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      text += "    " + items[i].dump() + (i + 1 < items.size() ? ",\n" : "\n");
+    }
+    text += "  ],\n";
+  }
+  text += "  \"replicas\": " + doc["replicas"].dump() + "\n}\n";
+  return text;
 }
 
 }  // namespace locosim

@@ -22,7 +22,9 @@ Result<Topology> LoadTopologyFile(const std::string& path);
 // `file` only labels errors.
 Result<Topology> TopologyFromJson(const nlohmann::json& doc, const std::string& file);
 
-nlohmann::json TopologyToJson(const Topology& topology);
+nlohmann::ordered_json TopologyToJson(const Topology& topology);
+// The file text: one node or link per line, so that files diff and read well.
+std::string TopologyToText(const Topology& topology);
 
 // Checks what any topology, loaded or generated, must satisfy: unique ids, valid endpoints,
 // positive bandwidth, at least one replica, every replica reachable from every other.

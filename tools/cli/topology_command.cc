@@ -15,7 +15,7 @@ int Emit(const Topology& t, const std::string& out, const std::optional<ConfigEr
   if (error) return ReportBadInput(*error);
   if (t.replicas.empty()) return ReportBadInput("--replicas: expected at least 1 replica");
   if (auto invalid = ValidateTopology(t, "<generated>")) return ReportBadInput(*invalid);
-  return WriteOutput(out, TopologyToJson(t).dump(2) + "\n");
+  return WriteOutput(out, TopologyToText(t));
 }
 
 struct Options {
