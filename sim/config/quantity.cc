@@ -72,10 +72,11 @@ std::optional<Bytes> ParseBytes(std::string_view text) {
 }
 
 std::string FormatRate(BitsPerSecond rate) {
+  // The largest unit in which the rate is a whole number, so that it parses back exactly.
   const double b = rate.bps();
-  if (b >= 1e9 && std::fmod(b, 1e6) == 0) return Trimmed(b / 1e9) + "Gbps";
-  if (b >= 1e6 && std::fmod(b, 1e3) == 0) return Trimmed(b / 1e6) + "Mbps";
-  if (b >= 1e3 && std::fmod(b, 1) == 0) return Trimmed(b / 1e3) + "Kbps";
+  if (b >= 1e9 && std::fmod(b, 1e9) == 0) return Trimmed(b / 1e9) + "Gbps";
+  if (b >= 1e6 && std::fmod(b, 1e6) == 0) return Trimmed(b / 1e6) + "Mbps";
+  if (b >= 1e3 && std::fmod(b, 1e3) == 0) return Trimmed(b / 1e3) + "Kbps";
   return Trimmed(b) + "bps";
 }
 

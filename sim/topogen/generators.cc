@@ -24,8 +24,8 @@ void AddLink(Topology& t, NodeIndex a, NodeIndex b, BitsPerSecond bw, SimTime la
   t.links.push_back(std::move(link));
 }
 
-// Rates are rounded to whole kbit/s so that written files read cleanly and reload exactly.
-BitsPerSecond RoundRate(double bps) { return BitsPerSecond(std::round(bps / 1e3) * 1e3); }
+// Rates are rounded to whole Mbit/s so that written files read cleanly and reload exactly.
+BitsPerSecond RoundRate(double bps) { return BitsPerSecond(std::round(bps / 1e6) * 1e6); }
 
 }  // namespace
 

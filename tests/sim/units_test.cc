@@ -36,9 +36,10 @@ TEST(Quantity, RejectsMissingOrWrongUnitsAndNonPositiveRates) {
 }
 
 TEST(Quantity, FormatRoundTrips) {
-  for (const char* rate : {"1Gbps", "100Mbps", "1.5Gbps", "64Kbps"}) {
+  for (const char* rate : {"1Gbps", "100Mbps", "1500Mbps", "64Kbps", "12bps"}) {
     EXPECT_EQ(FormatRate(*ParseRate(rate)), rate);
   }
+  EXPECT_EQ(FormatRate(*ParseRate("1.5Gbps")), "1500Mbps");
   for (const char* d : {"10ms", "150us", "7ns"}) EXPECT_EQ(FormatDuration(*ParseDuration(d)), d);
 }
 

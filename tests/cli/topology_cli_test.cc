@@ -1,0 +1,119 @@
+// `locosim topology` and `locosim collective` as a user runs them.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/run_cli.h"
+
+namespace locosim::testing {
+namespace {
+
+const std::string kSource = LOCOSIM_SOURCE_DIR;
+
+int Lines(const std::string& text) {
+  int lines = 0;
+  for (char c : text) lines += c == '\n';
+  return lines;
+}
+
+TEST(CollectiveCli, Star16RingAllReduceReportsFifteenPointSixSeconds) {
+  const auto r = RunLocosim("collective --topology " + kSource +
+                            "/topologies/star16.json --algorithm ring --bytes 1e9 --json");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(doc["completion_s"].get<double>(), 15.6, 15.6e-3);
+  EXPECT_EQ(doc["per_replica_s"].size(), 16u);
+  // Each access link carries 2·15/16 of 1e9 bytes in each direction.
+  EXPECT_NEAR(doc["link_bytes"]["r0-core"]["forward_bytes"].get<double>(), 1.875e9, 1);
+  EXPECT_NEAR(doc["link_bytes"]["r0-core"]["reverse_bytes"].get<double>(), 1.875e9, 1);
+}
+
+TEST(CollectiveCli, FirstKReplicasOnly) {
+  const auto r = RunLocosim("collective --topology " + kSource +
+                            "/topologies/star16.json --algorithm gossip --bytes 64MiB --replicas 4 --json");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["per_replica_s"].size(), 4u);
+}
+
+TEST(CollectiveCli, MoreReplicasThanTheTopologyHasIsBadInput) {
+  const auto r = RunLocosim("collective --topology " + kSource +
+                            "/topologies/star16.json --algorithm ring --bytes 1e6 --replicas 17");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("--replicas"), std::string::npos) << r.err;
+}
+
+TEST(CollectiveCli, UnknownAlgorithmIsBadInput) {
+  const auto r = RunLocosim("collective --topology " + kSource +
+                            "/topologies/star16.json --algorithm butterfly --bytes 1e6");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("butterfly"), std::string::npos) << r.err;
+}
+
+TEST(CollectiveCli, MalformedTopologyFileExitsTwoWithOneLineNamingFileAndPath) {
+  const std::string path = TempDir() + "/bad.json";
+  WriteText(path, R"({"nodes": [{"id": "a"}, {"id": "b"}],
+    "links": [{"endpoints": ["a", "b"], "bandwidth": "fast", "latency": "1ms"}],
+    "replicas": ["a", "b"]})");
+  const auto r = RunLocosim("collective --topology " + path + " --algorithm ring --bytes 1e6");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(path), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("$.links[0].bandwidth"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("expected a positive rate"), std::string::npos) << r.err;
+}
+
+TEST(CollectiveCli, NotJsonExitsTwo) {
+  const std::string path = TempDir() + "/notjson.json";
+  WriteText(path, "this is not json");
+  const auto r = RunLocosim("collective --topology " + path + " --algorithm ring --bytes 1e6");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("valid JSON"), std::string::npos) << r.err;
+}
+
+TEST(CollectiveCli, MissingTopologyFileExitsTwo) {
+  const auto r = RunLocosim("collective --topology /nonexistent.json --algorithm ring --bytes 1e6");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("/nonexistent.json"), std::string::npos) << r.err;
+}
+
+TEST(TopologyCli, GeneratedStarRunsAndMatchesTheShippedOne) {
+  const std::string path = TempDir() + "/star16.json";
+  const auto r = RunLocosim("topology star --replicas 16 --bandwidth 1Gbps --latency 10ms -o " + path);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(ReadText(path), ReadText(kSource + "/topologies/star16.json"));
+}
+
+TEST(TopologyCli, ShippedTopologiesAreWhatTheirGeneratorsWrite) {
+  // The files in topologies/ are reproducible from these commands (see topologies/README.md).
+  const std::string regions = TempDir() + "/regions3.json";
+  ASSERT_EQ(RunLocosim("topology regions --regions 3 --replicas-per-region 4 -o " + regions).exit_status, 0);
+  EXPECT_EQ(ReadText(regions), ReadText(kSource + "/topologies/regions3.json"));
+  const std::string internet = TempDir() + "/internet256.json";
+  ASSERT_EQ(RunLocosim("topology internet --replicas 256 --regions 4 --seed 1 -o " + internet).exit_status, 0);
+  EXPECT_EQ(ReadText(internet), ReadText(kSource + "/topologies/internet256.json"));
+}
+
+TEST(TopologyCli, RateWithoutUnitIsBadInput) {
+  const auto r = RunLocosim("topology star --replicas 4 --bandwidth 1000");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("--bandwidth"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST(TopologyCli, ZeroReplicasIsBadInput) {
+  EXPECT_EQ(RunLocosim("topology star --replicas 0").exit_status, 2);
+}
+
+TEST(TopologyCli, RegionsGeneratorWritesOneSharedWanLinkPerRegionPair) {
+  const auto r = RunLocosim("topology regions --regions 4 --replicas-per-region 2 --wan-bandwidth 100Mbps");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  int wan = 0;
+  for (const auto& link : doc["links"]) wan += link["bandwidth"] == "100Mbps";
+  EXPECT_EQ(wan, 6);  // 4 choose 2
+  EXPECT_EQ(doc["replicas"].size(), 8u);
+}
+
+}  // namespace
+}  // namespace locosim::testing
