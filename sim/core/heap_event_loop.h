@@ -8,7 +8,9 @@
 
 namespace locosim {
 
-// A binary heap of (time, sequence number) pairs: earliest time first, then FIFO.
+// A binary heap of (time, sequence number) pairs: earliest time first, then FIFO. The heap
+// holds small trivially-copyable keys; callbacks wait in a slab beside it, so that sifting
+// never moves a std::function.
 class HeapEventLoop final : public EventLoop {
  public:
   SimTime now() const override { return now_; }
@@ -20,19 +22,21 @@ class HeapEventLoop final : public EventLoop {
   std::uint64_t processed() const { return processed_; }
 
  private:
-  struct Event {
+  struct Key {
     SimTime when;
     std::uint64_t sequence;
-    Callback fn;
+    std::uint32_t slot;  // index into callbacks_
   };
   struct Later {
-    bool operator()(const Event& a, const Event& b) const {
+    bool operator()(const Key& a, const Key& b) const {
       if (a.when != b.when) return a.when > b.when;
       return a.sequence > b.sequence;
     }
   };
 
-  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  std::priority_queue<Key, std::vector<Key>, Later> queue_;
+  std::vector<Callback> callbacks_;
+  std::vector<std::uint32_t> free_slots_;
   SimTime now_;
   std::uint64_t next_sequence_ = 0;
   std::uint64_t processed_ = 0;

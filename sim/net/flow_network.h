@@ -31,35 +31,44 @@ class FlowNetwork final : public Network {
   // Sum of the current rates of the flows on each channel, bits per second (for tests of
   // the capacity invariant).
   std::vector<double> channel_load_bps() const;
-  int active_flows() const { return static_cast<int>(active_.size()); }
+  int active_flows() const { return active_count_; }
   std::uint64_t rate_solves() const { return solves_; }
 
  private:
   struct Flow {
-    const Path* path = nullptr;
-    double remaining_bytes = 0;
+    const Path* path = nullptr;  // null: free slot
+    double remaining_bytes = 0;  // as of updated_at
     double rate_bps = 0;
+    SimTime updated_at;
     OnDone on_done;
+    std::uint64_t finish_token = 0;  // matches the one pending finish event
+    std::uint64_t visit = 0;         // component search mark
   };
 
-  // Moves every active flow's bytes forward to now().
-  void Advance();
+  // Brings a flow's remaining bytes and its channels' counters forward to now().
+  void Settle(Flow& flow);
   // Re-solves rates once at the current time, however many flows started or ended at it.
-  void RequestSolve();
+  void MarkDirty(const Path& path);
   void Solve();
-  void OnEarliestFinish(std::uint64_t generation);
+  // The flows sharing a channel, transitively, with any dirty channel: max-min rates of
+  // other flows cannot change, so only these are re-solved.
+  std::vector<int> AffectedFlows();
+  void ScheduleFinish(int slot);
+  void OnFinish(int slot, std::uint64_t token);
 
   EventLoop& loop_;
   const Topology& topology_;
   Routing routing_;
   MaxMinSolver solver_;
-  std::vector<Flow> flows_;       // slots; reused through free_slots_
+  std::vector<Flow> flows_;                     // slots, reused through free_slots_
   std::vector<int> free_slots_;
-  std::vector<int> active_;       // slot numbers of active flows, in start order
-  std::vector<double> carried_bytes_;
-  SimTime advanced_to_;
+  std::vector<std::vector<int>> channel_flows_;  // active flow slots on each channel
+  std::vector<double> carried_bytes_;           // settled bytes per channel
+  std::vector<Channel> dirty_channels_;
+  std::vector<std::uint64_t> channel_visit_;
+  std::uint64_t visit_ = 0;
+  int active_count_ = 0;
   bool solve_pending_ = false;
-  std::uint64_t generation_ = 0;  // invalidates finish events scheduled before a re-solve
   std::uint64_t solves_ = 0;
 };
 

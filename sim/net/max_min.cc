@@ -31,12 +31,29 @@ std::vector<double> MaxMinSolver::Solve(std::span<const std::span<const int>> pa
     }
   }
 
+  // Fast path for the common uncontended case: a flow alone on every channel it crosses
+  // runs at its path's smallest capacity.
+  for (std::size_t f = 0; f < paths.size(); ++f) {
+    bool alone = !paths[f].empty();
+    double smallest = 0;
+    for (int c : paths[f]) {
+      alone = alone && unfrozen_[c] == 1;
+      smallest = smallest == 0 ? capacity_[c] : std::min(smallest, capacity_[c]);
+    }
+    if (!alone) continue;
+    frozen[f] = true;
+    rate[f] = smallest;
+    for (int c : paths[f]) unfrozen_[c] = 0;
+  }
+
   // Min-heap of (fair share, channel). Entries go stale when a channel's share changes; a
   // popped entry is used only if it still matches the channel's current share.
   using Entry = std::pair<double, int>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
   auto share = [&](int c) { return std::max(0.0, left_[c]) / unfrozen_[c]; };
-  for (int c : touched_) heap.push({share(c), c});
+  for (int c : touched_) {
+    if (unfrozen_[c] > 0) heap.push({share(c), c});
+  }
 
   while (!heap.empty()) {
     const auto [level, c] = heap.top();
