@@ -22,6 +22,7 @@ FlowNetwork::FlowNetwork(EventLoop& loop, const Topology& topology)
       solver_(ChannelCapacities(topology)),
       channel_flows_(static_cast<std::size_t>(topology.channel_count())),
       carried_bytes_(static_cast<std::size_t>(topology.channel_count()), 0.0),
+      demand_bps_(static_cast<std::size_t>(topology.channel_count()), 0.0),
       channel_visit_(static_cast<std::size_t>(topology.channel_count()), 0) {}
 
 void FlowNetwork::transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone on_done) {
@@ -46,7 +47,9 @@ void FlowNetwork::transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone on_
   flow.on_done = std::move(on_done);
   for (Channel c : path.channels) channel_flows_[c].push_back(slot);
   ++active_count_;
-  MarkDirty(path);
+  new_flows_.push_back(slot);
+  UpdateDemand(path, +1);
+  RequestSolve();
 }
 
 void FlowNetwork::Settle(Flow& flow) {
@@ -58,8 +61,19 @@ void FlowNetwork::Settle(Flow& flow) {
   for (Channel c : flow.path->channels) carried_bytes_[c] += moved;
 }
 
-void FlowNetwork::MarkDirty(const Path& path) {
-  dirty_channels_.insert(dirty_channels_.end(), path.channels.begin(), path.channels.end());
+bool FlowNetwork::MayBind(Channel c) const {
+  return demand_bps_[c] > topology_.channel_bandwidth(c).bps() * (1 + 1e-9);
+}
+
+void FlowNetwork::UpdateDemand(const Path& path, int sign) {
+  for (Channel c : path.channels) {
+    const bool before = MayBind(c);
+    demand_bps_[c] += sign * path.bottleneck.bps();
+    if (before || MayBind(c)) dirty_channels_.push_back(c);
+  }
+}
+
+void FlowNetwork::RequestSolve() {
   if (solve_pending_) return;
   solve_pending_ = true;
   loop_.at(loop_.now(), [this] { Solve(); });
@@ -68,28 +82,25 @@ void FlowNetwork::MarkDirty(const Path& path) {
 std::vector<int> FlowNetwork::AffectedFlows() {
   ++visit_;
   std::vector<int> affected;
-  std::vector<Channel> frontier;
+  auto add_flow = [&](int slot) {
+    Flow& flow = flows_[slot];
+    if (flow.path == nullptr || flow.visit == visit_) return;
+    flow.visit = visit_;
+    affected.push_back(slot);
+  };
+  for (int slot : new_flows_) add_flow(slot);
   for (Channel c : dirty_channels_) {
-    if (channel_visit_[c] != visit_) {
-      channel_visit_[c] = visit_;
-      frontier.push_back(c);
-    }
+    if (channel_visit_[c] == visit_) continue;
+    channel_visit_[c] = visit_;
+    for (int slot : channel_flows_[c]) add_flow(slot);
   }
+  new_flows_.clear();
   dirty_channels_.clear();
-  while (!frontier.empty()) {
-    const Channel c = frontier.back();
-    frontier.pop_back();
-    for (int slot : channel_flows_[c]) {
-      Flow& flow = flows_[slot];
-      if (flow.visit == visit_) continue;
-      flow.visit = visit_;
-      affected.push_back(slot);
-      for (Channel next : flow.path->channels) {
-        if (channel_visit_[next] != visit_) {
-          channel_visit_[next] = visit_;
-          frontier.push_back(next);
-        }
-      }
+  for (std::size_t i = 0; i < affected.size(); ++i) {  // grows while scanned
+    for (Channel c : flows_[affected[i]].path->channels) {
+      if (channel_visit_[c] == visit_ || !MayBind(c)) continue;
+      channel_visit_[c] = visit_;
+      for (int slot : channel_flows_[c]) add_flow(slot);
     }
   }
   // Solve in slot order, whatever order the search found them in.
@@ -102,10 +113,24 @@ void FlowNetwork::Solve() {
   const std::vector<int> affected = AffectedFlows();
   if (affected.empty()) return;
   ++solves_;
+  // Only channels that may bind constrain the solve; each flow's own bottleneck caps it, so
+  // the channels left out can never be overfilled.
+  std::vector<int> binding;
+  std::vector<std::size_t> offsets = {0};
+  std::vector<double> caps;
+  for (int slot : affected) {
+    for (Channel c : flows_[slot].path->channels) {
+      if (MayBind(c)) binding.push_back(c);
+    }
+    offsets.push_back(binding.size());
+    caps.push_back(flows_[slot].path->bottleneck.bps());
+  }
   std::vector<std::span<const int>> paths;
   paths.reserve(affected.size());
-  for (int slot : affected) paths.emplace_back(flows_[slot].path->channels);
-  const std::vector<double> rates = solver_.Solve(paths);
+  for (std::size_t i = 0; i < affected.size(); ++i) {
+    paths.emplace_back(binding.data() + offsets[i], offsets[i + 1] - offsets[i]);
+  }
+  const std::vector<double> rates = solver_.Solve(paths, caps);
   for (std::size_t i = 0; i < affected.size(); ++i) {
     Flow& flow = flows_[affected[i]];
     assert(rates[i] > 0);
@@ -145,7 +170,8 @@ void FlowNetwork::OnFinish(int slot, std::uint64_t token) {
   ++flow.finish_token;
   free_slots_.push_back(slot);
   --active_count_;
-  MarkDirty(path);
+  UpdateDemand(path, -1);
+  RequestSolve();
 }
 
 std::vector<double> FlowNetwork::channel_bytes() const {

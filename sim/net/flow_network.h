@@ -47,11 +47,17 @@ class FlowNetwork final : public Network {
 
   // Brings a flow's remaining bytes and its channels' counters forward to now().
   void Settle(Flow& flow);
+  // Adds (+1) or removes (-1) a flow's demand on its channels and marks the channels whose
+  // constraint matters before or after as needing a re-solve.
+  void UpdateDemand(const Path& path, int sign);
+  // A channel can limit a rate only if the bottlenecks of its flows add up to more than its
+  // capacity; otherwise no allocation can fill it, and it is left out of the solve.
+  bool MayBind(Channel c) const;
   // Re-solves rates once at the current time, however many flows started or ended at it.
-  void MarkDirty(const Path& path);
+  void RequestSolve();
   void Solve();
-  // The flows sharing a channel, transitively, with any dirty channel: max-min rates of
-  // other flows cannot change, so only these are re-solved.
+  // The new flows and the flows on changed channels, plus every flow connected to them
+  // through channels that may bind: max-min rates of all other flows cannot change.
   std::vector<int> AffectedFlows();
   void ScheduleFinish(int slot);
   void OnFinish(int slot, std::uint64_t token);
@@ -64,7 +70,9 @@ class FlowNetwork final : public Network {
   std::vector<int> free_slots_;
   std::vector<std::vector<int>> channel_flows_;  // active flow slots on each channel
   std::vector<double> carried_bytes_;           // settled bytes per channel
+  std::vector<double> demand_bps_;              // sum of path bottlenecks of flows on it
   std::vector<Channel> dirty_channels_;
+  std::vector<int> new_flows_;
   std::vector<std::uint64_t> channel_visit_;
   std::uint64_t visit_ = 0;
   int active_count_ = 0;

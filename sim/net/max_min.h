@@ -1,7 +1,7 @@
 // Max-min fair rates by progressive filling: raise every flow's rate together until some
-// channel is full, freeze the flows crossing it, repeat. Each flow ends up limited by one
-// saturated channel on its path on which no other flow gets more (Bertsekas & Gallager,
-// "Data Networks", section 6.5.2).
+// channel is full or some flow reaches its own cap, freeze the flows concerned, repeat. Each
+// flow ends up limited by its cap or by one saturated channel on its path on which no other
+// flow gets more (Bertsekas & Gallager, "Data Networks", section 6.5.2).
 #pragma once
 
 #include <span>
@@ -14,10 +14,12 @@ class MaxMinSolver {
   // Capacity of each channel, bits per second, all > 0.
   explicit MaxMinSolver(std::vector<double> capacity_bps);
 
-  // paths[f] lists the channels flow f crosses (each at most once). Returns each flow's rate
-  // in bits per second. Deterministic: ties between channels go to the lower index.
-  // A flow with an empty path gets rate 0. Work: O(sum of path lengths * log channels).
-  std::vector<double> Solve(std::span<const std::span<const int>> paths);
+  // paths[f] lists the channels flow f crosses (each at most once); caps[f] bounds flow f's
+  // rate (bits per second, > 0; pass the path's bottleneck when there is no other bound).
+  // Returns each flow's rate. Deterministic: ties go to the lower channel, then flow index.
+  // Work: O(sum of path lengths · log).
+  std::vector<double> Solve(std::span<const std::span<const int>> paths,
+                            std::span<const double> caps);
 
  private:
   std::vector<double> capacity_;

@@ -14,10 +14,12 @@
 namespace locosim {
 namespace {
 
-std::vector<double> Solve(std::vector<double> capacity, std::vector<std::vector<int>> paths) {
+std::vector<double> Solve(std::vector<double> capacity, std::vector<std::vector<int>> paths,
+                          std::vector<double> caps = {}) {
+  if (caps.empty()) caps.assign(paths.size(), 1e300);
   MaxMinSolver solver(std::move(capacity));
   std::vector<std::span<const int>> views(paths.begin(), paths.end());
-  return solver.Solve(views);
+  return solver.Solve(views, caps);
 }
 
 TEST(MaxMin, TextbookAllocation) {
@@ -44,6 +46,20 @@ TEST(MaxMin, UnequalCapacitiesGiveEachFlowItsOwnBottleneck) {
   EXPECT_DOUBLE_EQ(rate[1], 1);
   EXPECT_DOUBLE_EQ(rate[2], 1);
   EXPECT_DOUBLE_EQ(rate[3], 9);
+}
+
+TEST(MaxMin, FlowCapsFreeCapacityForOthers) {
+  // Three flows on one link of 9; flow 0 may not exceed 1: the others share 8.
+  const auto rate = Solve({9}, {{0}, {0}, {0}}, {1, 100, 100});
+  EXPECT_DOUBLE_EQ(rate[0], 1);
+  EXPECT_DOUBLE_EQ(rate[1], 4);
+  EXPECT_DOUBLE_EQ(rate[2], 4);
+}
+
+TEST(MaxMin, FlowWithNoSharedChannelRunsAtItsCap) {
+  const auto rate = Solve({5}, {{}, {0}}, {3, 100});
+  EXPECT_DOUBLE_EQ(rate[0], 3);
+  EXPECT_DOUBLE_EQ(rate[1], 5);
 }
 
 // Two nodes joined by one link.
