@@ -24,6 +24,10 @@ void StartCollective(const CollectiveSpec& spec, CollectiveSetup setup, RankDone
     StartHalvingDoubling(std::move(setup), std::move(on_rank_done));
   } else if (spec.algorithm == "tree") {
     StartBinomialTree(std::move(setup), std::move(on_rank_done));
+  } else if (spec.algorithm == "exchange") {
+    std::vector<int> everyone(setup.nodes.size());
+    for (std::size_t r = 0; r < everyone.size(); ++r) everyone[r] = static_cast<int>(r);
+    StartGroupExchange(std::move(setup), {everyone}, std::move(on_rank_done));
   } else {
     assert(spec.algorithm == "gossip");
     const int n = static_cast<int>(setup.nodes.size());

@@ -22,7 +22,8 @@ struct CollectiveSpec {
 const std::vector<std::string>& CollectiveAlgorithms();
 bool IsCollectiveAlgorithm(const std::string& name);
 
-// REQUIRES: IsCollectiveAlgorithm(spec.algorithm).
+// REQUIRES: IsCollectiveAlgorithm(spec.algorithm), or "exchange": every rank sends to every
+// other (one group; what a NoLoCo group does once its members are known).
 void StartCollective(const CollectiveSpec& spec, CollectiveSetup setup, RankDone on_rank_done);
 
 struct CollectiveOutcome {

@@ -91,6 +91,12 @@ std::optional<JsonReader> JsonReader::OptionalField(std::string_view key) const 
   return JsonReader(*it, *file_, path_ + "." + std::string(key));
 }
 
+JsonReader JsonReader::FieldOrEmptyObject(std::string_view key) const {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  if (auto field = OptionalField(key)) return *field;
+  return JsonReader(kEmpty, *file_, path_ + "." + std::string(key));
+}
+
 std::size_t JsonReader::ArraySize() const {
   if (!value_->is_array()) Fail("an array, found " + TypeName(*value_));
   return value_->size();

@@ -24,6 +24,7 @@ class JsonReader {
       : value_(&value), file_(&file), path_(std::move(path)) {}
 
   const std::string& path() const { return path_; }
+  const std::string& file() const { return *file_; }
   const nlohmann::json& raw() const { return *value_; }
 
   [[noreturn]] void Fail(const std::string& expected) const;
@@ -35,6 +36,8 @@ class JsonReader {
   bool Has(std::string_view key) const;
   JsonReader Field(std::string_view key) const;  // required
   std::optional<JsonReader> OptionalField(std::string_view key) const;
+  // The field, or an empty object at its path when absent: for sections made of defaults.
+  JsonReader FieldOrEmptyObject(std::string_view key) const;
 
   // Arrays.
   std::size_t ArraySize() const;  // fails unless an array

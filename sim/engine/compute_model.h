@@ -1,0 +1,36 @@
+// Virtual time of inner steps: declared, or derived from the FLOPs of a target model, with
+// per-step lognormal jitter and a fixed set of stragglers. Each replica draws from its own
+// stream in step order, so every method sees the same step times for the same replica and
+// step index, whatever its H.
+#pragma once
+
+#include <vector>
+
+#include "sim/config/scenario.h"
+#include "sim/core/rng.h"
+
+namespace locosim {
+
+class ComputeModel {
+ public:
+  // REQUIRES: spec has step_time or target_parameters (not `measured`).
+  ComputeModel(const ComputeSpec& spec, std::uint64_t seed, int replicas);
+
+  // The base time of one step before jitter and straggling.
+  SimTime base_step_time() const { return base_; }
+  bool is_straggler(int replica) const { return straggler_[replica]; }
+  // Virtual time of replica's next `steps` steps (consumes their draws).
+  SimTime NextSteps(int replica, int steps);
+
+  // The derived step time of a target model: 6·P·tokens FLOPs over the accelerators.
+  static SimTime DerivedStepTime(const ComputeSpec& spec);
+
+ private:
+  SimTime base_;
+  double sigma_;
+  double slowdown_;
+  std::vector<bool> straggler_;
+  std::vector<Rng> jitter_;
+};
+
+}  // namespace locosim

@@ -1,0 +1,67 @@
+// Everything one method's run produced, in virtual time. Wall-clock figures are kept apart,
+// in the host section of the results (sim/record/).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/core/units.h"
+#include "sim/engine/data_plane.h"
+
+namespace locosim {
+
+struct Span {
+  enum class Kind { kCompute, kCommunicate, kIdle };
+  Kind kind;
+  int replica;
+  int round;
+  SimTime start;
+  SimTime end;
+};
+
+// One replica's passage through one sync point.
+struct SyncEvent {
+  int replica;
+  int round;
+  SimTime arrived;  // reached the sync point
+  SimTime started;  // its group's collective began (all members had arrived)
+  SimTime done;     // its part of the collective finished; it resumes computing
+};
+
+struct EvalPoint {
+  int round;  // rounds completed by every replica (0 = before training)
+  int step;   // inner steps per replica
+  SimTime time;  // when the last replica completed that round
+  EvalMetrics metrics;
+};
+
+struct TrainLoss {
+  int replica;
+  int round;  // 1-based: the round whose inner phase (or DDP step) produced it
+  int step;
+  SimTime time;
+  double loss;
+};
+
+struct ReplicaTotals {
+  SimTime compute, communicate, idle;
+  SimTime end;  // compute + communicate + idle
+};
+
+struct MethodRun {
+  std::string name;
+  std::string kind;
+  int inner_steps = 0;  // H
+  int rounds = 0;
+  Bytes payload;        // per model-sized message
+  std::vector<ReplicaTotals> replicas;
+  std::vector<SyncEvent> syncs;
+  std::vector<Span> spans;
+  std::vector<EvalPoint> evals;
+  std::vector<TrainLoss> train_losses;
+  double bytes_sent = 0;              // by all replicas, payload bytes
+  std::vector<double> channel_bytes;  // per channel
+  double wall_seconds = 0;            // host time of the run (kept out of simulated results)
+};
+
+}  // namespace locosim

@@ -1,0 +1,31 @@
+// Runs every method of a scenario, each on a fresh data plane (same seed, so the same
+// initial weights and data streams) and a fresh network, and gathers what the results
+// folder needs.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/config/scenario.h"
+#include "sim/engine/data_plane.h"
+#include "sim/record/scenario_run.h"
+
+namespace locosim {
+
+using DataPlaneFactory = std::function<std::unique_ptr<DataPlane>()>;
+
+struct RunHooks {
+  // Called when a method starts (fraction 0), as it progresses, and when it ends (1).
+  std::function<void(const std::string& method, double fraction)> progress;
+};
+
+// The bytes of one model-sized message: declared, or the trained model's own size.
+Bytes PayloadBytes(const Scenario& scenario, const DataPlane& data);
+
+// REQUIRES: scenario validated, topology = BuildScenarioTopology(scenario).
+ScenarioRun RunScenario(const Scenario& scenario, const Topology& topology,
+                        const DataPlaneFactory& make_data_plane, const RunHooks& hooks = {});
+
+}  // namespace locosim

@@ -1,0 +1,249 @@
+#include "sim/record/results_files.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include <unistd.h>
+
+#include "sim/config/scenario_json.h"
+#include "sim/record/atomic_file.h"
+#include "sim/record/statistics.h"
+
+namespace locosim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json DistributionJson(const Distribution& d) {
+  return Json{{"mean", d.mean}, {"p50", d.p50}, {"p99", d.p99}, {"max", d.max}, {"count", d.count}};
+}
+
+Json MetricsJson(const EvalMetrics& m) {
+  Json j = {{"loss", m.loss}};
+  if (m.perplexity) j["perplexity"] = *m.perplexity;
+  if (m.accuracy) j["accuracy"] = *m.accuracy;
+  return j;
+}
+
+std::vector<double> IdleFractions(const MethodRun& run) {
+  std::vector<double> fractions;
+  for (const ReplicaTotals& r : run.replicas) {
+    fractions.push_back(r.end > SimTime() ? r.idle.seconds() / r.end.seconds() : 0.0);
+  }
+  return fractions;
+}
+
+std::vector<double> SyncLatencies(const MethodRun& run) {
+  std::vector<double> latencies;
+  for (const SyncEvent& s : run.syncs) latencies.push_back((s.done - s.arrived).seconds());
+  return latencies;
+}
+
+Json BusiestLinks(const MethodRun& run, const Topology& t, std::size_t count) {
+  std::vector<int> order(run.channel_bytes.size());
+  for (std::size_t c = 0; c < order.size(); ++c) order[c] = static_cast<int>(c);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return run.channel_bytes[a] > run.channel_bytes[b]; });
+  Json links = Json::array();
+  for (std::size_t i = 0; i < std::min(count, order.size()); ++i) {
+    const Channel c = order[i];
+    if (run.channel_bytes[c] <= 0) break;
+    links.push_back(Json{{"link", t.links[LinkOfChannel(c)].id},
+                         {"from", t.nodes[t.channel_source(c)].id},
+                         {"to", t.nodes[t.channel_target(c)].id},
+                         {"bytes", run.channel_bytes[c]},
+                         {"bandwidth", t.channel_bandwidth(c).bps()}});
+  }
+  return links;
+}
+
+Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
+  const MethodSummary s = SummarizeMethod(run, all.scenario.target_loss);
+  double compute = 0, communicate = 0, idle = 0;
+  for (const ReplicaTotals& r : run.replicas) {
+    compute += r.compute.seconds();
+    communicate += r.communicate.seconds();
+    idle += r.idle.seconds();
+  }
+  const double n = static_cast<double>(run.replicas.size());
+  Json curve = Json::array();
+  for (const EvalPoint& e : run.evals) {
+    Json point = {{"round", e.round}, {"step", e.step}, {"virtual_time_s", e.time.seconds()}};
+    point.update(MetricsJson(e.metrics));
+    curve.push_back(std::move(point));
+  }
+  return Json{
+      {"kind", run.kind},
+      {"inner_steps", run.inner_steps},
+      {"outer_rounds", run.rounds},
+      {"steps_per_replica", run.inner_steps * run.rounds},
+      {"final_eval_loss", s.final_eval_loss},
+      {"final_eval", MetricsJson(run.evals.back().metrics)},
+      {"virtual_time_s", s.virtual_time_s},
+      {"time_to_target_s", s.time_to_target_s ? Json(*s.time_to_target_s) : Json(nullptr)},
+      {"idle_fraction", DistributionJson(Summarize(IdleFractions(run)))},
+      {"sync_latency_s", DistributionJson(Summarize(SyncLatencies(run)))},
+      {"time_breakdown_s", {{"compute", compute / n}, {"communicate", communicate / n}, {"idle", idle / n}}},
+      {"bytes_sent_total", s.bytes_sent_total},
+      {"payload_bytes", run.payload.count()},
+      {"eval_curve", std::move(curve)},
+      {"busiest_links", BusiestLinks(run, all.topology, 8)},
+  };
+}
+
+std::string Number(double v) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.9g", v);
+  return buffer;
+}
+
+}  // namespace
+
+MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target_loss) {
+  MethodSummary s;
+  s.name = run.name;
+  s.final_eval_loss = run.evals.back().metrics.loss;
+  if (target_loss) {
+    for (const EvalPoint& e : run.evals) {
+      if (e.metrics.loss <= *target_loss) {
+        s.time_to_target_s = e.time.seconds();
+        break;
+      }
+    }
+  }
+  for (const ReplicaTotals& r : run.replicas) s.virtual_time_s = std::max(s.virtual_time_s, r.end.seconds());
+  const Distribution idle = Summarize(IdleFractions(run));
+  s.idle_fraction_mean = idle.mean;
+  s.idle_fraction_p50 = idle.p50;
+  s.idle_fraction_p99 = idle.p99;
+  const Distribution sync = Summarize(SyncLatencies(run));
+  s.sync_latency_mean_s = sync.mean;
+  s.sync_latency_p50_s = sync.p50;
+  s.sync_latency_p99_s = sync.p99;
+  s.bytes_sent_total = run.bytes_sent;
+  return s;
+}
+
+nlohmann::ordered_json SummaryJson(const ScenarioRun& run) {
+  const Scenario& sc = run.scenario;
+  Json methods = Json::object();
+  for (const MethodRun& m : run.methods) methods[m.name] = MethodJson(m, run);
+  Json host = {{"started_at_utc", run.host.started_at_utc},
+               {"wall_s", run.host.wall_seconds},
+               {"threads", run.host.threads}};
+  Json method_wall = Json::object();
+  for (const MethodRun& m : run.methods) method_wall[m.name] = m.wall_seconds;
+  host["method_wall_s"] = std::move(method_wall);
+  host["versions"] = run.host.versions;
+  Json compute = {{"source", run.compute_source},
+                  {"step_time_s", run.base_step_time.seconds()},
+                  {"jitter_sigma", sc.compute.jitter_sigma},
+                  {"stragglers", {{"fraction", sc.compute.straggler_fraction},
+                                  {"slowdown", sc.compute.straggler_slowdown},
+                                  {"replicas", run.stragglers}}}};
+  if (sc.compute.target_parameters) {
+    compute["target_parameters"] = *sc.compute.target_parameters;
+    compute["tokens_per_step"] = sc.compute.tokens_per_step;
+  }
+  return Json{
+      {"schema_version", 1},
+      {"name", sc.name},
+      {"seed", sc.seed},
+      {"trained", {{"model", run.trained_model},
+                   {"parameters", run.parameter_count},
+                   {"model_bytes", run.model_bytes.count()},
+                   {"data", sc.data.path},
+                   {"replicas", sc.replicas},
+                   {"steps_per_replica", sc.total_steps}}},
+      {"modelled", {{"payload_bytes", run.payload.count()},
+                    {"payload_source", run.payload_source},
+                    {"compute", std::move(compute)},
+                    {"network", {{"backend", sc.network.backend},
+                                 {"topology", run.topology.name},
+                                 {"topology_file", sc.network.topology_file},
+                                 {"nodes", run.topology.node_count()},
+                                 {"links", run.topology.links.size()}}}}},
+      {"target_loss", sc.target_loss ? Json(*sc.target_loss) : Json(nullptr)},
+      {"methods", std::move(methods)},
+      {"scenario", ScenarioToJson(sc)},
+      {"host", std::move(host)},
+  };
+}
+
+std::string CurvesCsv(const ScenarioRun& run) {
+  std::string csv = "method,series,round,step,virtual_time_s,train_loss,eval_loss,eval_perplexity,eval_accuracy\n";
+  for (const MethodRun& m : run.methods) {
+    for (const EvalPoint& e : m.evals) {
+      csv += m.name + ",mean," + std::to_string(e.round) + "," + std::to_string(e.step) + "," +
+             Number(e.time.seconds()) + ",," + Number(e.metrics.loss) + "," +
+             (e.metrics.perplexity ? Number(*e.metrics.perplexity) : "") + "," +
+             (e.metrics.accuracy ? Number(*e.metrics.accuracy) : "") + "\n";
+    }
+    for (const TrainLoss& t : m.train_losses) {
+      csv += m.name + ",replica_" + std::to_string(t.replica) + "," + std::to_string(t.round) + "," +
+             std::to_string(t.step) + "," + Number(t.time.seconds()) + "," + Number(t.loss) + ",,,\n";
+    }
+  }
+  return csv;
+}
+
+std::string TraceJson(const ScenarioRun& run) {
+  // Chrome trace event format: one process per method, one thread per replica, complete
+  // ("X") events in microseconds of virtual time.
+  std::string out = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n";
+  bool first = true;
+  auto emit = [&](const Json& event) {
+    out += (first ? "" : ",\n") + event.dump();
+    first = false;
+  };
+  for (std::size_t p = 0; p < run.methods.size(); ++p) {
+    const MethodRun& m = run.methods[p];
+    const int pid = static_cast<int>(p) + 1;
+    emit(Json{{"name", "process_name"}, {"ph", "M"}, {"pid", pid}, {"args", {{"name", m.name}}}});
+    for (std::size_t r = 0; r < m.replicas.size(); ++r) {
+      emit(Json{{"name", "thread_name"}, {"ph", "M"}, {"pid", pid}, {"tid", r},
+                {"args", {{"name", "replica " + std::to_string(r)}}}});
+    }
+    for (const Span& s : m.spans) {
+      const char* name = s.kind == Span::Kind::kCompute ? "compute"
+                         : s.kind == Span::Kind::kCommunicate ? "communicate" : "idle";
+      emit(Json{{"name", name}, {"cat", name}, {"ph", "X"}, {"pid", pid}, {"tid", s.replica},
+                {"ts", static_cast<double>(s.start.nanoseconds()) / 1e3},
+                {"dur", static_cast<double>((s.end - s.start).nanoseconds()) / 1e3},
+                {"args", {{"round", s.round}}}});
+    }
+  }
+  out += "\n]}\n";
+  return out;
+}
+
+std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec)) return dir + " already exists; choose another --out";
+  const fs::path target(dir);
+  const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()));
+  fs::create_directories(temp, ec);
+  if (ec) return "cannot create " + temp.string() + ": " + ec.message();
+  const std::pair<const char*, std::string> files[] = {
+      {"summary.json", SummaryJson(run).dump(2) + "\n"},
+      {"curves.csv", CurvesCsv(run)},
+      {"trace.json", TraceJson(run)},
+      {"scenario.json", ScenarioToJson(run.scenario).dump(2) + "\n"},
+  };
+  for (const auto& [name, content] : files) {
+    if (auto error = WriteFileAtomically((temp / name).string(), content)) {
+      fs::remove_all(temp, ec);
+      return error;
+    }
+  }
+  fs::rename(temp, target, ec);
+  if (ec) {
+    fs::remove_all(temp, ec);
+    return "cannot rename " + temp.string() + " to " + dir + ": " + ec.message();
+  }
+  return std::nullopt;
+}
+
+}  // namespace locosim

@@ -1,0 +1,37 @@
+// The files of a results folder: summary.json (schema in docs/results.md), curves.csv,
+// trace.json (Chrome trace events, opens in Perfetto) and scenario.json (resolved).
+// Everything outside summary.json's "host" section depends only on the scenario, its seed
+// and the build, so two runs give byte-identical files.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/record/scenario_run.h"
+
+namespace locosim {
+
+// One method's headline figures, as in summary.json.
+struct MethodSummary {
+  std::string name;
+  double final_eval_loss = 0;
+  std::optional<double> time_to_target_s;
+  double virtual_time_s = 0;
+  double idle_fraction_mean = 0, idle_fraction_p50 = 0, idle_fraction_p99 = 0;
+  double sync_latency_mean_s = 0, sync_latency_p50_s = 0, sync_latency_p99_s = 0;
+  double bytes_sent_total = 0;
+};
+MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target_loss);
+
+nlohmann::ordered_json SummaryJson(const ScenarioRun& run);
+std::string CurvesCsv(const ScenarioRun& run);
+std::string TraceJson(const ScenarioRun& run);
+
+// Writes all four files into a new folder `dir`, atomically: they are written to a temporary
+// sibling folder which is renamed to `dir` at the end. Fails if `dir` exists. Returns an
+// error message, or nullopt.
+std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std::string& dir);
+
+}  // namespace locosim

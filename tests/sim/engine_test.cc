@@ -1,0 +1,173 @@
+// The engine's timing with a fake data plane: idle, communication and compute accounting,
+// barriers, determinism. Real training is exercised end to end in tests/engine/.
+#include <gtest/gtest.h>
+
+#include "sim/collectives/collective_by_name.h"
+#include "sim/config/scenario_json.h"
+#include "sim/engine/scenario_runner.h"
+#include "sim/record/results_files.h"
+#include "sim/record/statistics.h"
+#include "tests/sim/fake_data_plane.h"
+
+namespace locosim {
+namespace {
+
+using testing::FakeDataPlane;
+
+Scenario BaseScenario() {
+  Scenario s;
+  s.name = "engine_test";
+  s.seed = 5;
+  s.replicas = 8;
+  s.inner_steps = 10;
+  s.total_steps = 100;
+  s.eval.every_steps = 20;
+  s.compute.step_time = Milliseconds(200);
+  s.network.backend = "flow";
+  s.network.generator = "star";
+  s.network.bandwidth = Gbps(1);
+  s.network.latency = Milliseconds(10);
+  s.payload.bytes = Bytes(100'000'000);
+  MethodSpec diloco;
+  diloco.name = diloco.kind = "diloco";
+  MethodSpec noloco;
+  noloco.name = noloco.kind = "noloco";
+  MethodSpec ddp;
+  ddp.name = ddp.kind = "ddp";
+  ddp.inner_steps = 1;
+  MethodSpec local;
+  local.name = local.kind = "local_sgd";
+  s.methods = {diloco, noloco, ddp, local};
+  return s;
+}
+
+ScenarioRun RunWithFake(const Scenario& s) {
+  auto topology = BuildScenarioTopology(s);
+  EXPECT_TRUE(topology.ok());
+  return RunScenario(s, *topology, [&] { return std::make_unique<FakeDataPlane>(s.replicas); });
+}
+
+const MethodRun& Find(const ScenarioRun& run, const std::string& name) {
+  for (const MethodRun& m : run.methods) {
+    if (m.name == name) return m;
+  }
+  throw std::runtime_error("no method " + name);
+}
+
+TEST(Engine, EveryReplicasTimeSplitsIntoComputeCommunicationAndIdle) {
+  Scenario s = BaseScenario();
+  s.compute.jitter_sigma = 0.3;
+  s.compute.straggler_fraction = 0.25;
+  s.compute.straggler_slowdown = 2;
+  const ScenarioRun run = RunWithFake(s);
+  for (const MethodRun& m : run.methods) {
+    for (const ReplicaTotals& r : m.replicas) {
+      EXPECT_EQ(r.compute + r.communicate + r.idle, r.end) << m.name;
+      EXPECT_GT(r.compute, SimTime()) << m.name;
+      EXPECT_GT(r.communicate, SimTime()) << m.name;
+    }
+    EXPECT_EQ(static_cast<int>(m.syncs.size()), s.replicas * m.rounds) << m.name;
+  }
+}
+
+TEST(Engine, WithStragglersDilocoIdlesMoreThanNoloco) {
+  Scenario s = BaseScenario();
+  s.replicas = 16;
+  s.compute.straggler_fraction = 0.125;
+  s.compute.straggler_slowdown = 3;
+  s.compute.jitter_sigma = 0.2;
+  const ScenarioRun run = RunWithFake(s);
+  const MethodSummary diloco = SummarizeMethod(Find(run, "diloco"), std::nullopt);
+  const MethodSummary noloco = SummarizeMethod(Find(run, "noloco"), std::nullopt);
+  EXPECT_GT(diloco.idle_fraction_mean, noloco.idle_fraction_mean);
+  // The barrier makes every fast replica wait for a 3x straggler: well over half their time.
+  EXPECT_GT(diloco.idle_fraction_p50, 0.5);
+}
+
+TEST(Engine, DdpSyncLatencyOnAUniformStarIsTheRingAllReduceTime) {
+  Scenario s = BaseScenario();
+  s.methods = {s.methods[2]};  // ddp
+  const ScenarioRun run = RunWithFake(s);
+  // The same collective, alone: `locosim collective --algorithm ring` on the same star.
+  auto topology = BuildScenarioTopology(s);
+  auto sim = MakeSimulation("flow", *topology);
+  const CollectiveOutcome ring = RunCollective(*sim, topology->replicas, {"ring", *s.payload.bytes, 0, 0, 2});
+  const MethodRun& ddp = run.methods[0];
+  ASSERT_EQ(static_cast<int>(ddp.syncs.size()), s.replicas * s.total_steps);
+  for (const SyncEvent& e : ddp.syncs) {
+    EXPECT_EQ(e.done - e.arrived, ring.completion);
+    EXPECT_EQ(e.started, e.arrived);  // no jitter, no stragglers: nobody waits
+  }
+  const std::int64_t step_ns = s.compute.step_time->nanoseconds() + ring.completion.nanoseconds();
+  EXPECT_EQ(ddp.replicas[0].end, Nanoseconds(step_ns * s.total_steps));
+}
+
+TEST(Engine, NolocoExchangesTwoModelsEachWayPerRound) {
+  Scenario s = BaseScenario();
+  s.methods = {s.methods[1]};  // noloco
+  const MethodRun& noloco = RunWithFake(s).methods[0];
+  // Pairs: each replica sends φ and Δ once per round.
+  EXPECT_DOUBLE_EQ(noloco.bytes_sent, 2.0 * 1e8 * s.replicas * noloco.rounds);
+  // On a uniform star without jitter a pair swap takes latency + 2M/B.
+  for (const SyncEvent& e : noloco.syncs) {
+    EXPECT_NEAR((e.done - e.started).seconds(), 0.02 + 8.0 * 2e8 / 1e9, 1e-9);
+  }
+}
+
+TEST(Engine, EvaluatesBeforeTrainingEveryFewRoundsAndAtTheEnd) {
+  Scenario s = BaseScenario();
+  const ScenarioRun run = RunWithFake(s);
+  for (const MethodRun& m : run.methods) {
+    ASSERT_FALSE(m.evals.empty());
+    EXPECT_EQ(m.evals.front().step, 0);
+    EXPECT_EQ(m.evals.back().step, s.total_steps) << m.name;
+    EXPECT_EQ(static_cast<int>(m.evals.size()), 1 + s.total_steps / s.eval.every_steps) << m.name;
+    for (std::size_t i = 1; i < m.evals.size(); ++i) {
+      EXPECT_LT(m.evals[i].metrics.loss, m.evals[i - 1].metrics.loss) << m.name;
+      EXPECT_GT(m.evals[i].time, m.evals[i - 1].time) << m.name;
+    }
+  }
+}
+
+TEST(Engine, TimeToTargetIsTheFirstEvaluationAtOrBelowIt) {
+  Scenario s = BaseScenario();
+  s.target_loss = FakeDataPlane::LossAt(60);  // reached at step 60
+  const ScenarioRun run = RunWithFake(s);
+  const MethodRun& diloco = Find(run, "diloco");
+  const MethodSummary summary = SummarizeMethod(diloco, s.target_loss);
+  ASSERT_TRUE(summary.time_to_target_s);
+  for (const EvalPoint& e : diloco.evals) {
+    if (e.step == 60) EXPECT_DOUBLE_EQ(*summary.time_to_target_s, e.time.seconds());
+  }
+  EXPECT_FALSE(SummarizeMethod(diloco, 0.5).time_to_target_s);  // below the fake's floor
+}
+
+TEST(Engine, SameScenarioGivesByteIdenticalResultsOutsideHost) {
+  Scenario s = BaseScenario();
+  s.compute.jitter_sigma = 0.4;
+  s.compute.straggler_fraction = 0.25;
+  s.compute.straggler_slowdown = 2;
+  auto a = SummaryJson(RunWithFake(s));
+  auto b = SummaryJson(RunWithFake(s));
+  a.erase("host");
+  b.erase("host");
+  EXPECT_EQ(a.dump(), b.dump());
+  EXPECT_EQ(CurvesCsv(RunWithFake(s)), CurvesCsv(RunWithFake(s)));
+  EXPECT_EQ(TraceJson(RunWithFake(s)), TraceJson(RunWithFake(s)));
+}
+
+TEST(Engine, EveryMethodSeesTheSameComputeDrawsPerReplica) {
+  Scenario s = BaseScenario();
+  s.compute.jitter_sigma = 0.5;
+  const ScenarioRun run = RunWithFake(s);
+  // Total compute of each replica over the whole budget is the same for every method.
+  for (const MethodRun& m : run.methods) {
+    for (int r = 0; r < s.replicas; ++r) {
+      EXPECT_NEAR(m.replicas[r].compute.seconds(), run.methods[0].replicas[r].compute.seconds(), 1e-6)
+          << m.name << " replica " << r;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace locosim

@@ -1,0 +1,66 @@
+// A data plane with no tensors: each replica's "weights" are one number, its training
+// progress. Inner steps add to it, outer updates average it over the group, and the loss is
+// a fixed decreasing function of it. Fast and exact, for testing the engine's timing.
+#pragma once
+
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <vector>
+
+#include "sim/engine/data_plane.h"
+
+namespace locosim::testing {
+
+class FakeDataPlane final : public DataPlane {
+ public:
+  explicit FakeDataPlane(int replicas, std::int64_t parameters = 1000)
+      : progress_(replicas, 0.0), parameters_(parameters) {}
+
+  static double LossAt(double progress) { return 1.0 + 4.0 * std::exp(-progress / 100.0); }
+
+  int replicas() const override { return static_cast<int>(progress_.size()); }
+  std::int64_t parameter_count() const override { return parameters_; }
+  Bytes model_bytes() const override { return Bytes(4 * parameters_); }
+  std::string description() const override { return "fake"; }
+
+  double InnerSteps(int replica, int steps) override {
+    const double loss = LossAt(progress_[replica]);
+    progress_[replica] += steps;
+    ++inner_calls;
+    return loss;
+  }
+  double DataParallelStep(std::span<const int> group) override {
+    const double loss = LossAt(progress_[group[0]]);
+    for (int r : group) progress_[r] += 1;
+    return loss;
+  }
+  void DilocoOuterStep(std::span<const int> group, const DilocoOuterUpdate&) override { Average(group); }
+  void NolocoOuterStep(std::span<const int> group, const NolocoOuterUpdate&) override { Average(group); }
+  void AverageModels(std::span<const int> group) override { Average(group); }
+  void Snapshot(int id, int replica) override {
+    auto& [sum, count] = snapshots_[id];
+    sum += progress_[replica];
+    ++count;
+  }
+  EvalMetrics EvaluateSnapshot(int id) override {
+    const auto [sum, count] = snapshots_.at(id);
+    snapshots_.erase(id);
+    return EvalMetrics{LossAt(sum / count), std::exp(LossAt(sum / count)), std::nullopt};
+  }
+
+  int inner_calls = 0;
+
+ private:
+  void Average(std::span<const int> group) {
+    double sum = 0;
+    for (int r : group) sum += progress_[r];
+    for (int r : group) progress_[r] = sum / static_cast<double>(group.size());
+  }
+
+  std::vector<double> progress_;
+  std::int64_t parameters_;
+  std::map<int, std::pair<double, int>> snapshots_;
+};
+
+}  // namespace locosim::testing
