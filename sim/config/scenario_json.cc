@@ -206,14 +206,16 @@ MethodSpec ReadMethod(const JsonReader& r, int replicas) {
     if (r.Has(key) && !allowed) r.Field(key).Fail("no \"" + std::string(key) + "\" for method kind \"" + m.kind + "\"");
   };
   const bool diloco = m.kind == "diloco", noloco = m.kind == "noloco";
-  reject_unless("inner_steps", m.kind != "ddp");
   reject_unless("algorithm", !noloco);
   reject_unless("outer_optimizer", diloco);
   reject_unless("outer_lr", diloco);
   reject_unless("outer_momentum", diloco);
   for (auto key : {"group_size", "alpha", "beta", "gamma"}) reject_unless(key, noloco);
   Optional(r, "inner_steps", m.inner_steps, [](const JsonReader& v) { return std::optional<int>(IntIn(v, 1, 1 << 30, "a positive step count")); });
-  if (m.kind == "ddp") m.inner_steps = 1;
+  if (m.kind == "ddp") {
+    if (m.inner_steps && *m.inner_steps != 1) r.Field("inner_steps").Fail("1 for ddp (it syncs every step), or no \"inner_steps\"");
+    m.inner_steps = 1;
+  }
   Optional(r, "algorithm", m.algorithm, [](const JsonReader& v) { return Choice(v, {"ring", "halving-doubling", "tree"}); });
   Optional(r, "outer_optimizer", m.outer_optimizer, [](const JsonReader& v) { return Choice(v, {"nesterov", "heavy_ball"}); });
   if (diloco && m.outer_optimizer == "heavy_ball") m.outer_momentum = 0.3;  // as run in the NoLoCo paper

@@ -105,7 +105,8 @@ TEST(Engine, DdpSyncLatencyOnAUniformStarIsTheRingAllReduceTime) {
 TEST(Engine, NolocoExchangesTwoModelsEachWayPerRound) {
   Scenario s = BaseScenario();
   s.methods = {s.methods[1]};  // noloco
-  const MethodRun& noloco = RunWithFake(s).methods[0];
+  const ScenarioRun run = RunWithFake(s);
+  const MethodRun& noloco = run.methods[0];
   // Pairs: each replica sends φ and Δ once per round.
   EXPECT_DOUBLE_EQ(noloco.bytes_sent, 2.0 * 1e8 * s.replicas * noloco.rounds);
   // On a uniform star without jitter a pair swap takes latency + 2M/B.

@@ -1,0 +1,139 @@
+#include "sim/config/scenario_json.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "sim/config/json_reader.h"
+
+namespace locosim {
+namespace {
+
+// A small valid scenario; each malformed case edits one thing. The data path must exist:
+// /usr/share/games/fortunes comes with the `fortunes` package (tools/setup).
+const char* kValid = R"({
+  "name": "tiny",
+  "seed": 3,
+  "replicas": 4,
+  "model": {"kind": "char_transformer", "layers": 1, "d_model": 32, "heads": 2, "context": 32},
+  "data": {"kind": "text", "vocab": "byte"},
+  "inner_steps": 10,
+  "outer_rounds": 3,
+  "methods": [{"kind": "diloco"}, {"kind": "noloco", "group_size": 2}, {"kind": "ddp"}],
+  "compute": {"step_time": "100ms", "stragglers": {"fraction": 0.25, "slowdown": 2}},
+  "network": {"backend": "flow", "generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"}}
+})";
+
+Result<Scenario> Parse(const std::string& text) {
+  try {
+    return ScenarioFromJson(ParseJsonText(text, "s.json"), "s.json");
+  } catch (const ConfigException& e) {
+    return e.error;
+  }
+}
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+TEST(ScenarioJson, ValidScenarioResolvesDefaults) {
+  auto s = Parse(kValid);
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(s->total_steps, 30);
+  EXPECT_EQ(s->methods.size(), 3u);
+  EXPECT_EQ(s->methods[0].name, "diloco");
+  EXPECT_EQ(s->methods[0].outer_lr, 0.7);
+  EXPECT_EQ(s->methods[0].outer_momentum, 0.9);
+  EXPECT_EQ(InnerStepsOf(*s, s->methods[2]), 1);  // ddp syncs every step
+  EXPECT_EQ(s->data.path, "/usr/share/games/fortunes");
+  EXPECT_EQ(*s->compute.step_time, Milliseconds(100));
+  auto topology = BuildScenarioTopology(*s);
+  ASSERT_TRUE(topology.ok());
+  EXPECT_EQ(topology->replica_count(), 4);
+}
+
+TEST(ScenarioJson, ResolvedScenarioParsesBackToTheSame) {
+  auto s = Parse(kValid);
+  ASSERT_TRUE(s.ok());
+  const std::string resolved = ScenarioToJson(*s).dump();
+  auto again = Parse(resolved);
+  ASSERT_TRUE(again.ok()) << again.error().message();
+  EXPECT_EQ(ScenarioToJson(*again).dump(), resolved);
+}
+
+TEST(ScenarioJson, SetOverridesApplyBeforeValidation) {
+  const std::string path = ::testing::TempDir() + "/scenario.json";
+  std::ofstream(path) << kValid;
+  auto s = LoadScenarioFile(path, {"network.backend=analytic", "methods[0].outer_lr=0.5", "replicas=8"});
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(s->network.backend, "analytic");
+  EXPECT_EQ(s->methods[0].outer_lr, 0.5);
+  EXPECT_EQ(s->replicas, 8);
+  auto bad = LoadScenarioFile(path, {"methods[7].outer_lr=0.5"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().file, "--set");
+  auto invalid = LoadScenarioFile(path, {"replicas=-2"});
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().path, "$.replicas");
+}
+
+TEST(ScenarioJson, TopologyWithFewerReplicasThanTheScenarioIsAnError) {
+  auto s = Parse(Replace(kValid, R"("replicas": 4)", R"("replicas": 40)"));
+  ASSERT_TRUE(s.ok());
+  s->network.generator.clear();
+  s->network.topology_file = LOCOSIM_SOURCE_DIR "/topologies/star16.json";
+  auto topology = BuildScenarioTopology(*s);
+  ASSERT_FALSE(topology.ok());
+  EXPECT_EQ(topology.error().path, "$.network.topology");
+  EXPECT_NE(topology.error().expected.find("has 16"), std::string::npos) << topology.error().message();
+}
+
+struct BadCase {
+  std::string name;
+  std::string text;
+  std::string path;
+  std::string expected;
+};
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
+class MalformedScenario : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(MalformedScenario, IsRejectedNamingFilePathAndExpectation) {
+  const BadCase& c = GetParam();
+  auto s = Parse(c.text);
+  ASSERT_FALSE(s.ok()) << c.name << " was accepted";
+  EXPECT_EQ(s.error().file, "s.json");
+  EXPECT_EQ(s.error().path, c.path) << s.error().message();
+  EXPECT_NE(s.error().expected.find(c.expected), std::string::npos) << s.error().message();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, MalformedScenario,
+    ::testing::Values(
+        BadCase{"WrongType", Replace(kValid, R"("replicas": 4)", R"("replicas": "four")"), "$.replicas", "an integer"},
+        BadCase{"UnknownKey", Replace(kValid, R"("seed": 3)", R"("sead": 3)"), "$", "did you mean \"seed\""},
+        BadCase{"UnknownNestedKey", Replace(kValid, R"("layers": 1)", R"("layer": 1)"), "$.model", "did you mean \"layers\""},
+        BadCase{"MissingField", Replace(kValid, R"("name": "tiny",)", ""), "$", "a field \"name\""},
+        BadCase{"NegativeCount", Replace(kValid, R"("replicas": 4)", R"("replicas": -4)"), "$.replicas", "a replica count"},
+        BadCase{"ZeroInnerSteps", Replace(kValid, R"("inner_steps": 10)", R"("inner_steps": 0)"), "$.inner_steps", "a positive step count"},
+        BadCase{"UnknownMethod", Replace(kValid, R"({"kind": "diloco"})", R"({"kind": "dilco"})"), "$.methods[0].kind", "did you mean \"diloco\""},
+        BadCase{"NoMethods", Replace(kValid, R"([{"kind": "diloco"}, {"kind": "noloco", "group_size": 2}, {"kind": "ddp"}])", "[]"), "$.methods", "non-empty"},
+        BadCase{"DuplicateMethodNames", Replace(kValid, R"({"kind": "ddp"})", R"({"kind": "diloco"})"), "$.methods[2]", "unique method name"},
+        BadCase{"OptionOfAnotherMethod", Replace(kValid, R"({"kind": "diloco"})", R"({"kind": "diloco", "gamma": 0.5})"), "$.methods[0].gamma", "for method kind \"diloco\""},
+        BadCase{"GroupLargerThanReplicas", Replace(kValid, R"("group_size": 2)", R"("group_size": 9)"), "$.methods[1].group_size", "a group size in [2, replicas = 4]"},
+        BadCase{"HDoesNotDivideBudget", Replace(kValid, R"({"kind": "diloco"})", R"({"kind": "diloco", "inner_steps": 7})"), "$.methods[0].inner_steps", "dividing the step budget"},
+        BadCase{"UnreadableDataPath", Replace(kValid, R"("vocab": "byte")", R"("vocab": "byte", "path": "/no/such/corpus")"), "$.data.path", "/no/such/corpus does not exist"},
+        BadCase{"DataForAnotherModel", Replace(kValid, R"("kind": "text")", R"("kind": "fashion_mnist")"), "$.data.kind", "\"text\" for a char_transformer"},
+        BadCase{"UnknownBackend", Replace(kValid, R"("backend": "flow")", R"("backend": "packet")"), "$.network.backend", "a backend this build has"},
+        BadCase{"TopologyAndGenerator", Replace(kValid, R"("backend": "flow",)", R"("backend": "flow", "topology": "x.json",)"), "$.network", "exactly one of"},
+        BadCase{"RateWithoutUnit", Replace(kValid, R"("bandwidth": "1Gbps")", R"("bandwidth": "1000")"), "$.network.generator.bandwidth", "rate with a unit"},
+        BadCase{"StragglerFractionAboveOne", Replace(kValid, R"("fraction": 0.25)", R"("fraction": 1.5)"), "$.compute.stragglers.fraction", "[0, 1]"},
+        BadCase{"BothBudgets", Replace(kValid, R"("outer_rounds": 3)", R"("outer_rounds": 3, "total_steps": 30)"), "$", "exactly one of \"outer_rounds\""},
+        BadCase{"HeadsNotDividingWidth", Replace(kValid, R"("heads": 2)", R"("heads": 3)"), "$.model.heads", "dividing d_model"},
+        BadCase{"NotJson", "{\"name\": ", "", "valid JSON"}),
+    [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace locosim
