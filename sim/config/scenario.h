@@ -22,7 +22,8 @@ struct ModelSpec {
   int d_model = 64;      // char_transformer
   int heads = 4;         // char_transformer
   int context = 64;      // char_transformer: tokens per sequence
-  int hidden = 128;      // mlp: hidden width; cnn: channels of the first conv
+  int hidden = 128;      // mlp: width of the hidden layer
+  int channels = 8;      // cnn: channels of the first 3x3 convolution (the second has 2x)
 };
 
 struct DataSpec {
@@ -40,7 +41,9 @@ struct OptimizerSpec {
   double weight_decay = 0.01;
   double eps = 1e-8;
   double max_grad_norm = 1.0;  // 0 = no clipping
-  int warmup_steps = 0;
+  int warmup_steps = 0;        // linear warm-up, per replica
+  int cosine_steps = 0;        // 0: constant after warm-up; else cosine decay to lr/10 here
+  bool adan_no_prox = false;   // adan: decoupled decay instead of the proximal step
 };
 
 // Bytes put on the wire per synchronisation, per replica.

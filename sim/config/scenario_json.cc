@@ -44,7 +44,7 @@ void Optional(const JsonReader& r, std::string_view key, T& field, Read read) {
 }
 
 ModelSpec ReadModel(const JsonReader& r) {
-  r.ExpectOnlyKeys({"kind", "layers", "d_model", "heads", "context", "hidden"});
+  r.ExpectOnlyKeys({"kind", "layers", "d_model", "heads", "context", "hidden", "channels"});
   ModelSpec m;
   Optional(r, "kind", m.kind, [](const JsonReader& v) { return Choice(v, {"char_transformer", "mlp", "cnn"}); });
   Optional(r, "layers", m.layers, [](const JsonReader& v) { return IntIn(v, 1, 64, "a layer count in [1, 64]"); });
@@ -52,6 +52,7 @@ ModelSpec ReadModel(const JsonReader& r) {
   Optional(r, "heads", m.heads, [](const JsonReader& v) { return IntIn(v, 1, 256, "a head count in [1, 256]"); });
   Optional(r, "context", m.context, [](const JsonReader& v) { return IntIn(v, 2, 65536, "a context length in [2, 65536]"); });
   Optional(r, "hidden", m.hidden, [](const JsonReader& v) { return IntIn(v, 1, 65536, "a width in [1, 65536]"); });
+  Optional(r, "channels", m.channels, [](const JsonReader& v) { return IntIn(v, 1, 4096, "a channel count in [1, 4096]"); });
   if (m.kind == "char_transformer" && m.d_model % m.heads != 0) {
     r.Field("heads").Fail("a head count dividing d_model (" + std::to_string(m.d_model) + ")");
   }
@@ -89,7 +90,8 @@ DataSpec ReadData(const JsonReader& r, const std::string& model_kind) {
 }
 
 OptimizerSpec ReadOptimizer(const JsonReader& r) {
-  r.ExpectOnlyKeys({"kind", "lr", "betas", "weight_decay", "eps", "max_grad_norm", "warmup_steps"});
+  r.ExpectOnlyKeys({"kind", "lr", "betas", "weight_decay", "eps", "max_grad_norm", "warmup_steps",
+                    "cosine_steps", "adan_no_prox"});
   OptimizerSpec o;
   Optional(r, "kind", o.kind, [](const JsonReader& v) { return Choice(v, {"adamw", "adan", "lion"}); });
   if (o.kind == "lion") o.lr = 3e-4;
@@ -105,6 +107,9 @@ OptimizerSpec ReadOptimizer(const JsonReader& r) {
   Optional(r, "eps", o.eps, [](const JsonReader& v) { return NumberIn(v, 0, 1, "an epsilon in [0, 1]"); });
   Optional(r, "max_grad_norm", o.max_grad_norm, [](const JsonReader& v) { return NumberIn(v, 0, 1e9, "a non-negative norm (0 = no clipping)"); });
   Optional(r, "warmup_steps", o.warmup_steps, [](const JsonReader& v) { return IntIn(v, 0, 1 << 30, "a non-negative step count"); });
+  Optional(r, "cosine_steps", o.cosine_steps, [](const JsonReader& v) { return IntIn(v, 0, 1 << 30, "a non-negative step count"); });
+  Optional(r, "adan_no_prox", o.adan_no_prox, [](const JsonReader& v) { return v.Boolean(); });
+  if (o.adan_no_prox && o.kind != "adan") r.Field("adan_no_prox").Fail("no \"adan_no_prox\" unless kind is \"adan\"");
   return o;
 }
 
@@ -422,13 +427,17 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   J model = {{"kind", s.model.kind}};
   if (s.model.kind == "char_transformer") {
     model.update(J{{"layers", s.model.layers}, {"d_model", s.model.d_model}, {"heads", s.model.heads}, {"context", s.model.context}});
-  } else {
+  } else if (s.model.kind == "mlp") {
     model["hidden"] = s.model.hidden;
+  } else {
+    model["channels"] = s.model.channels;
   }
   J data = {{"kind", s.data.kind}, {"path", s.data.path}, {"validation_fraction", s.data.validation_fraction}, {"iid", s.data.iid}};
   if (s.data.kind == "text") data["vocab"] = s.data.vocab;
   J optimizer = {{"kind", s.inner_optimizer.kind}, {"lr", s.inner_optimizer.lr}, {"weight_decay", s.inner_optimizer.weight_decay},
-                 {"eps", s.inner_optimizer.eps}, {"max_grad_norm", s.inner_optimizer.max_grad_norm}, {"warmup_steps", s.inner_optimizer.warmup_steps}};
+                 {"eps", s.inner_optimizer.eps}, {"max_grad_norm", s.inner_optimizer.max_grad_norm}, {"warmup_steps", s.inner_optimizer.warmup_steps},
+                 {"cosine_steps", s.inner_optimizer.cosine_steps}};
+  if (s.inner_optimizer.kind == "adan") optimizer["adan_no_prox"] = s.inner_optimizer.adan_no_prox;
   if (!s.inner_optimizer.betas.empty()) optimizer["betas"] = s.inner_optimizer.betas;
   J methods = J::array();
   for (const MethodSpec& m : s.methods) {

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "locosim 0.1.0");
   int exit_status = 0;
+  locosim::cli::AddRunCommands(app, exit_status);
   locosim::cli::AddTopologyCommand(app, exit_status);
   locosim::cli::AddCollectiveCommand(app, exit_status);
   try {

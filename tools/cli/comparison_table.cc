@@ -1,0 +1,45 @@
+#include "tools/cli/comparison_table.h"
+
+#include <cstdio>
+
+#include "sim/record/results_files.h"
+
+namespace locosim::cli {
+namespace {
+
+std::string Format(const char* format, double v) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, format, v);
+  return buffer;
+}
+
+std::string HumanBytes(double b) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB"};
+  int u = 0;
+  while (b >= 1000 && u < 5) {
+    b /= 1000;
+    ++u;
+  }
+  return Format("%.3g ", b) + units[u];
+}
+
+}  // namespace
+
+std::string ComparisonTable(const ScenarioRun& run) {
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-12s %10s %12s %12s %9s %9s %11s %11s %10s\n", "method", "final_loss",
+                "to_target_s", "virtual_s", "idle_p50", "idle_p99", "sync_p50_s", "sync_p99_s", "sent");
+  out += line;
+  for (const MethodRun& m : run.methods) {
+    const MethodSummary s = SummarizeMethod(m, run.scenario.target_loss);
+    std::snprintf(line, sizeof line, "%-12s %10.4f %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n", s.name.c_str(),
+                  s.final_eval_loss, s.time_to_target_s ? Format("%.2f", *s.time_to_target_s).c_str() : "-",
+                  s.virtual_time_s, s.idle_fraction_p50, s.idle_fraction_p99, s.sync_latency_p50_s,
+                  s.sync_latency_p99_s, HumanBytes(s.bytes_sent_total).c_str());
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace locosim::cli

@@ -1,0 +1,139 @@
+#include "tools/glue/torch_data_plane.h"
+
+#include <map>
+#include <thread>
+
+#include <torch/torch.h>
+
+#include "locosim/replicas/replica_set.h"
+
+namespace locosim {
+namespace {
+
+trainers::TrainerConfig ToTrainerConfig(const Scenario& s) {
+  trainers::TrainerConfig c;
+  c.model.kind = s.model.kind;
+  c.model.n_layers = s.model.layers;
+  c.model.d_model = s.model.d_model;
+  c.model.n_heads = s.model.heads;
+  c.model.mlp_hidden = {s.model.hidden};
+  c.model.cnn_channels = s.model.channels;
+  c.context = s.model.context;
+  c.data.kind = s.data.kind;
+  c.data.path = s.data.path;
+  c.data.vocab = s.data.vocab;
+  c.data.validation_fraction = s.data.validation_fraction;
+  c.data.iid = s.data.iid;
+  const OptimizerSpec& o = s.inner_optimizer;
+  c.optimizer.kind = o.kind;
+  c.optimizer.lr = o.lr;
+  c.optimizer.betas = o.betas;
+  c.optimizer.weight_decay = o.weight_decay;
+  c.optimizer.eps = o.eps;
+  c.optimizer.adan_no_prox = o.adan_no_prox;
+  c.optimizer.max_grad_norm = o.max_grad_norm;
+  c.optimizer.warmup_steps = o.warmup_steps;
+  c.optimizer.cosine_steps = o.cosine_steps;
+  c.batch_size = s.batch_size;
+  c.seed = s.seed;
+  c.device = s.device;
+  c.threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  c.eval_batches = s.eval.batches;
+  return c;
+}
+
+std::string Describe(const Scenario& s, std::int64_t parameters) {
+  std::string model = s.model.kind;
+  if (s.model.kind == "char_transformer") {
+    model += " (" + std::to_string(s.model.layers) + " layers, d_model " + std::to_string(s.model.d_model) +
+             ", " + std::to_string(s.model.heads) + " heads, context " + std::to_string(s.model.context) + ")";
+  } else if (s.model.kind == "mlp") {
+    model += " (hidden " + std::to_string(s.model.hidden) + ")";
+  } else {
+    model += " (" + std::to_string(s.model.channels) + " channels)";
+  }
+  return model + ", " + std::to_string(parameters) + " parameters, " + s.inner_optimizer.kind + ", batch " +
+         std::to_string(s.batch_size) + ", on " + s.data.path;
+}
+
+class TorchDataPlane final : public DataPlane {
+ public:
+  TorchDataPlane(const Scenario& scenario, trainers::ReplicaSet set)
+      : set_(std::move(set)), description_(Describe(scenario, set_.parameter_count())) {}
+
+  int replicas() const override { return set_.size(); }
+  std::int64_t parameter_count() const override { return set_.parameter_count(); }
+  Bytes model_bytes() const override { return Bytes(set_.parameter_bytes()); }
+  std::string description() const override { return description_; }
+
+  double InnerSteps(int replica, int steps) override { return set_.InnerSteps(replica, steps); }
+  double DataParallelStep(std::span<const int> group) override { return set_.DdpStep(group); }
+  void DilocoOuterStep(std::span<const int> group, const DilocoOuterUpdate& u) override {
+    set_.DilocoOuterStep(group, {u.nesterov ? trainers::OuterMomentum::kNesterov : trainers::OuterMomentum::kHeavyBall,
+                                 u.lr, u.momentum});
+  }
+  void NolocoOuterStep(std::span<const int> group, const NolocoOuterUpdate& u) override {
+    set_.NolocoOuterStep(group, {u.alpha, u.beta, u.gamma});
+  }
+  void AverageModels(std::span<const int> group) override { set_.AverageModels(group); }
+
+  void Snapshot(int id, int replica) override {
+    torch::NoGradGuard no_grad;
+    const std::vector<at::Tensor> weights = set_.fast_weights(replica);
+    auto [it, fresh] = snapshots_.try_emplace(id);
+    Sum& sum = it->second;
+    if (fresh) {
+      for (const at::Tensor& w : weights) sum.tensors.push_back(w.detach().clone());
+    } else {
+      for (std::size_t k = 0; k < weights.size(); ++k) sum.tensors[k].add_(weights[k]);
+    }
+    ++sum.count;
+  }
+
+  EvalMetrics EvaluateSnapshot(int id) override {
+    torch::NoGradGuard no_grad;
+    Sum sum = std::move(snapshots_.at(id));
+    snapshots_.erase(id);
+    // Evaluate the mean weights in replica 0's model, then put its own weights back: the
+    // evaluation reads only weights, so replica 0's training is untouched.
+    std::vector<at::Tensor> live = set_.fast_weights(0);
+    std::vector<at::Tensor> saved;
+    for (std::size_t k = 0; k < live.size(); ++k) {
+      saved.push_back(live[k].detach().clone());
+      live[k].copy_(sum.tensors[k].div_(static_cast<double>(sum.count)));
+    }
+    const trainers::EvalResult result = set_.Evaluate(0);
+    for (std::size_t k = 0; k < live.size(); ++k) live[k].copy_(saved[k]);
+    return EvalMetrics{result.loss, result.perplexity, result.accuracy};
+  }
+
+ private:
+  struct Sum {
+    std::vector<at::Tensor> tensors;
+    int count = 0;
+  };
+  trainers::ReplicaSet set_;
+  std::string description_;
+  std::map<int, Sum> snapshots_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<DataPlane>> MakeTorchDataPlane(const Scenario& scenario) {
+  try {
+    trainers::ReplicaSet set(ToTrainerConfig(scenario), scenario.replicas);
+    return std::unique_ptr<DataPlane>(std::make_unique<TorchDataPlane>(scenario, std::move(set)));
+  } catch (const trainers::TrainerError& e) {
+    return ConfigError{scenario.file, "$", std::string("a trainable setup: ") + e.what()};
+  } catch (const c10::Error& e) {
+    return ConfigError{scenario.file, "$.device", std::string("a usable device: ") + e.what_without_backtrace()};
+  }
+}
+
+std::string TorchVersion() {
+  std::string version = "libtorch " + std::string(TORCH_VERSION);
+  version += torch::cuda::is_available() ? " (cuda available)" : " (cpu)";
+  return version;
+}
+
+}  // namespace locosim

@@ -1,0 +1,22 @@
+// The real data plane: trainers/ (LibTorch) behind the engine's DataPlane interface. This is
+// the one place where the control plane's scenario meets torch; sim/ never includes it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "sim/config/config_error.h"
+#include "sim/config/scenario.h"
+#include "sim/engine/data_plane.h"
+
+namespace locosim {
+
+// A fresh set of scenario.replicas replicas, all at the same seeded initial weights. Bad
+// model or data settings (a corpus that cannot be read, a CUDA device that is not there)
+// come back as a ConfigError naming the scenario file and field.
+Result<std::unique_ptr<DataPlane>> MakeTorchDataPlane(const Scenario& scenario);
+
+// "libtorch 1.13.1 (cpu)" and the like, for the host section of results.
+std::string TorchVersion();
+
+}  // namespace locosim
