@@ -188,6 +188,19 @@ std::string CurvesCsv(const ScenarioRun& run) {
   return csv;
 }
 
+std::string SyncsCsv(const ScenarioRun& run) {
+  std::string csv = "method,replica,round,arrived_s,started_s,done_s,idle_s,communicate_s,latency_s\n";
+  for (const MethodRun& m : run.methods) {
+    for (const SyncEvent& e : m.syncs) {
+      csv += m.name + "," + std::to_string(e.replica) + "," + std::to_string(e.round) + "," +
+             Number(e.arrived.seconds()) + "," + Number(e.started.seconds()) + "," + Number(e.done.seconds()) + "," +
+             Number((e.started - e.arrived).seconds()) + "," + Number((e.done - e.started).seconds()) + "," +
+             Number((e.done - e.arrived).seconds()) + "\n";
+    }
+  }
+  return csv;
+}
+
 std::string TraceJson(const ScenarioRun& run) {
   // Chrome trace event format: one process per method, one thread per replica, complete
   // ("X") events in microseconds of virtual time.
@@ -229,6 +242,7 @@ std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std:
   const std::pair<const char*, std::string> files[] = {
       {"summary.json", SummaryJson(run).dump(2) + "\n"},
       {"curves.csv", CurvesCsv(run)},
+      {"syncs.csv", SyncsCsv(run)},
       {"trace.json", TraceJson(run)},
       {"scenario.json", ScenarioToJson(run.scenario).dump(2) + "\n"},
   };

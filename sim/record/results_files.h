@@ -1,5 +1,6 @@
 // The files of a results folder: summary.json (schema in docs/results.md), curves.csv,
-// trace.json (Chrome trace events, opens in Perfetto) and scenario.json (resolved).
+// syncs.csv (every sync event), trace.json (Chrome trace events, opens in Perfetto) and
+// scenario.json (resolved).
 // Everything outside summary.json's "host" section depends only on the scenario, its seed
 // and the build, so two runs give byte-identical files.
 #pragma once
@@ -27,9 +28,10 @@ MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target
 
 nlohmann::ordered_json SummaryJson(const ScenarioRun& run);
 std::string CurvesCsv(const ScenarioRun& run);
+std::string SyncsCsv(const ScenarioRun& run);
 std::string TraceJson(const ScenarioRun& run);
 
-// Writes all four files into a new folder `dir`, atomically: they are written to a temporary
+// Writes all the files into a new folder `dir`, atomically: they are written to a temporary
 // sibling folder which is renamed to `dir` at the end. Fails if `dir` exists. Returns an
 // error message, or nullopt.
 std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std::string& dir);
