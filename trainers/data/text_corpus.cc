@@ -93,12 +93,9 @@ TextCorpus LoadTextCorpus(const std::string& path, Vocabulary vocabulary,
                           double validation_fraction) {
   std::error_code error;
   if (!fs::exists(path, error)) {
-    if (path == kFortunesPath) {
-      throw TrainerError(std::string("text data not found at ") + kFortunesPath +
-                         ": install the Debian package `fortunes` (apt-get install fortunes) "
-                         "or set the data path to a file or folder of plain text");
-    }
-    throw TrainerError("text data not found: no file or folder " + path);
+    throw TrainerError("text data not found: no file or folder " + path + " (the default corpus, " +
+                       kFortunesPath + ", comes with the Debian package `fortunes`: " +
+                       "apt-get install fortunes)");
   }
   // Every file as a sequence of symbols: bytes or code points.
   std::vector<std::vector<char32_t>> files;

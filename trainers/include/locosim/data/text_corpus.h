@@ -30,8 +30,8 @@ struct TextCorpus {
 // Reads `path` (a file, or a folder walked recursively in sorted order, skipping symlinks and
 // fortune's *.dat index files) and holds out the last validation_fraction of each file's
 // tokens, so both splits sample every file. The char vocabulary is built from the whole corpus.
-// Throws TrainerError when the path is missing (for the default path: naming the Debian
-// package `fortunes`), unreadable, or holds no text. REQUIRES: 0 <= validation_fraction < 1.
+// Throws TrainerError when the path is missing (the message names the Debian package
+// `fortunes`, which installs the default), unreadable, or holds no text. REQUIRES: 0 <= validation_fraction < 1.
 TextCorpus LoadTextCorpus(const std::string& path, Vocabulary vocabulary,
                           double validation_fraction);
 

@@ -1,6 +1,6 @@
 // A small convolutional classifier for 28x28 grey images: two 3x3 convolutions (padding 1),
 // each followed by ReLU and 2x2 max-pooling, then one Linear to the class logits.
-// channels 8 gives about 12k parameters.
+// channels 8 gives 9,098 parameters.
 #pragma once
 
 #include <torch/arg.h>
