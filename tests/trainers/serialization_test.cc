@@ -81,30 +81,33 @@ TEST(OptimizerSerialization, LionStateRoundTripsThroughTorchSave) {
 }
 
 TEST(ReplicaSetCheckpoint, LoadedSetContinuesExactlyAsTheSavedOne) {
-  TrainerConfig config = testing::TinyCharLm();
-  config.optimizer.kind = "adan";
-  config.optimizer.lr = 2e-3;
-  config.optimizer.warmup_steps = 5;
-  const std::string path = TempPath("replicas.pt");
-  ReplicaSet original(config, 3);
-  for (int r = 0; r < 3; ++r) original.InnerSteps(r, 3);
-  const std::vector<int> pair = {0, 2};
-  original.NolocoOuterStep(pair, NolocoOuterConfig{});
-  original.InnerSteps(1, 2);
-  original.Save(path);
+  for (const char* kind : {"adamw", "adan", "lion"}) {
+    SCOPED_TRACE(kind);
+    TrainerConfig config = testing::TinyCharLm();
+    config.optimizer.kind = kind;
+    config.optimizer.lr = 2e-3;
+    config.optimizer.warmup_steps = 5;
+    const std::string path = TempPath("replicas.pt");
+    ReplicaSet original(config, 3);
+    for (int r = 0; r < 3; ++r) original.InnerSteps(r, 3);
+    const std::vector<int> pair = {0, 2};
+    original.NolocoOuterStep(pair, NolocoOuterConfig{});
+    original.InnerSteps(1, 2);
+    original.Save(path);
 
-  ReplicaSet restored(config, 3);
-  restored.Load(path);
-  std::filesystem::remove(path);
-  for (int r = 0; r < 3; ++r) {
-    EXPECT_EQ(restored.inner_steps(r), original.inner_steps(r));
-    EXPECT_EQ(restored.InnerSteps(r, 2), original.InnerSteps(r, 2)) << "replica " << r;
-  }
-  original.NolocoOuterStep(pair, NolocoOuterConfig{});
-  restored.NolocoOuterStep(pair, NolocoOuterConfig{});
-  for (int r = 0; r < 3; ++r) {
-    const auto a = original.fast_weights(r), b = restored.fast_weights(r);
-    for (std::size_t k = 0; k < a.size(); ++k) EXPECT_TRUE(torch::equal(a[k], b[k]));
+    ReplicaSet restored(config, 3);
+    restored.Load(path);
+    std::filesystem::remove(path);
+    for (int r = 0; r < 3; ++r) {
+      EXPECT_EQ(restored.inner_steps(r), original.inner_steps(r));
+      EXPECT_EQ(restored.InnerSteps(r, 2), original.InnerSteps(r, 2)) << "replica " << r;
+    }
+    original.NolocoOuterStep(pair, NolocoOuterConfig{});
+    restored.NolocoOuterStep(pair, NolocoOuterConfig{});
+    for (int r = 0; r < 3; ++r) {
+      const auto a = original.fast_weights(r), b = restored.fast_weights(r);
+      for (std::size_t k = 0; k < a.size(); ++k) EXPECT_TRUE(torch::equal(a[k], b[k]));
+    }
   }
 }
 
