@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 // A fresh folder under the test's temporary directory, removed at the end.
 class TempDir {
  public:
-  TempDir() : path_(fs::temp_directory_path() / ("locosim_data_test_" + std::to_string(::getpid()))) {
+  TempDir()
+      : path_(fs::temp_directory_path() / ("locosim_data_test_" + std::to_string(::getpid()))) {
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -47,7 +48,8 @@ TEST(TextCorpus, ByteVocabularyHoldsOutTheTailOfEveryFile) {
 
 TEST(TextCorpus, CharVocabularyIsTheCorpusCodePoints) {
   TempDir dir;
-  const auto file = dir.Write("t.txt", "caf\xc3\xa9 \xe2\x82\xac\xff");  // "café €" + a stray byte
+  // "café €" and a stray byte that is not UTF-8.
+  const auto file = dir.Write("t.txt", "caf\xc3\xa9 \xe2\x82\xac\xff");
   const TextCorpus corpus = LoadTextCorpus(file.string(), Vocabulary::kChar, 0.001);
   // ' ', 'a', 'c', 'f', U+00E9, U+00FF (the stray byte as Latin-1), U+20AC; sorted.
   EXPECT_EQ(corpus.symbols, (std::vector<char32_t>{' ', 'a', 'c', 'f', 0xE9, 0xFF, 0x20AC}));

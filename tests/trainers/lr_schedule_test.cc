@@ -21,7 +21,7 @@ TEST(ScheduledLearningRate, WarmsUpLinearlyThenDecaysByCosineToTheFloor) {
   config.min_lr_ratio = 0.1;
   EXPECT_DOUBLE_EQ(ScheduledLearningRate(config, 0), 0.25);
   EXPECT_DOUBLE_EQ(ScheduledLearningRate(config, 3), 1.0);
-  EXPECT_DOUBLE_EQ(ScheduledLearningRate(config, 4), 1.0);              // decay starts
+  EXPECT_DOUBLE_EQ(ScheduledLearningRate(config, 4), 1.0);                // decay starts
   EXPECT_NEAR(ScheduledLearningRate(config, 9), 0.1 + 0.9 * 0.5, 1e-12);  // half way
   EXPECT_NEAR(ScheduledLearningRate(config, 14), 0.1, 1e-12);
   EXPECT_NEAR(ScheduledLearningRate(config, 1000), 0.1, 1e-12);

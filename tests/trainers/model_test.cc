@@ -33,11 +33,11 @@ TEST(CharTransformer, PositionSeesOnlyThePast) {
 TEST(CharTransformer, ParameterCountMatchesTheArchitecture) {
   const std::int64_t v = 96, c = 32, d = 32, layers = 2, r = 4;
   CharTransformer model(CharTransformerOptions(v, c).n_layers(layers).d_model(d).n_heads(2));
-  const std::int64_t block = 2 * (2 * d)             // two LayerNorms
-                             + d * 3 * d + 3 * d     // qkv
-                             + d * d + d             // attention output
-                             + d * r * d + r * d     // MLP in
-                             + r * d * d + d;        // MLP out
+  const std::int64_t block = 2 * (2 * d)          // two LayerNorms
+                             + d * 3 * d + 3 * d  // qkv
+                             + d * d + d          // attention output
+                             + d * r * d + r * d  // MLP in
+                             + r * d * d + d;     // MLP out
   const std::int64_t expected = v * d + c * d + layers * block + 2 * d + d * v + v;
   EXPECT_EQ(ParameterCount(*model), expected);
 }

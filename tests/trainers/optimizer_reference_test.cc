@@ -41,8 +41,8 @@ std::vector<Row> Trajectory(Make make) {
 void ExpectTrajectory(const std::vector<Row>& actual, const std::array<Row, 3>& expected) {
   for (int step = 0; step < 3; ++step) {
     for (int i = 0; i < 3; ++i) {
-      EXPECT_NEAR(actual[step][i], expected[step][i], 1e-6) << "theta" << step + 1 << "[" << i
-                                                            << "]";
+      EXPECT_NEAR(actual[step][i], expected[step][i], 1e-6)
+          << "theta" << step + 1 << "[" << i << "]";
     }
   }
 }
@@ -91,9 +91,8 @@ TEST(OptimizerReference, AdanWithoutDecayMatchesTable) {
 
 TEST(OptimizerReference, LionMatchesTable) {
   ExpectTrajectory(
-      Trajectory([](std::vector<torch::Tensor> p) {
-        return Lion(p, LionOptions(0.1).weight_decay(0.1));
-      }),
+      Trajectory(
+          [](std::vector<torch::Tensor> p) { return Lion(p, LionOptions(0.1).weight_decay(0.1)); }),
       {Row{.89, -1.88, .395}, Row{.7811, -1.9612, .49105}, Row{.873289, -2.041588, .3861395}});
 }
 

@@ -194,9 +194,9 @@ TEST(ReplicaSet, BadGroupsAndStepCountsAreTrainerErrors) {
 
 TEST(TrainerConfig, DescribeEchoesEveryResolvedField) {
   const std::string text = Describe(testing::TinyCharLm());
-  for (const char* key : {"model.kind = char_transformer", "model.d_model = 32",
-                          "optimizer.kind = adamw", "batch_size = 16", "seed = 1",
-                          "device = cpu", "data.path = (default)"}) {
+  for (const char* key :
+       {"model.kind = char_transformer", "model.d_model = 32", "optimizer.kind = adamw",
+        "batch_size = 16", "seed = 1", "device = cpu", "data.path = (default)"}) {
     EXPECT_NE(text.find(key), std::string::npos) << key;
   }
 }

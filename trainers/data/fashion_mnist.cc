@@ -32,8 +32,7 @@ LabelledImages ReadPair(const std::string& dir, const std::string& prefix) {
   const IdxArray images = ReadIdx(dir + "/" + prefix + "-images-idx3-ubyte.gz");
   const IdxArray labels = ReadIdx(dir + "/" + prefix + "-labels-idx1-ubyte.gz");
   if (images.dims.size() != 3 || labels.dims.size() != 1 || images.dims[0] != labels.dims[0]) {
-    throw TrainerError("Fashion-MNIST " + prefix + " files in " + dir +
-                       " have mismatched shapes");
+    throw TrainerError("Fashion-MNIST " + prefix + " files in " + dir + " have mismatched shapes");
   }
   LabelledImages out{images.dims[0], images.dims[1], images.dims[2], images.data, labels.data};
   for (auto label : out.labels) {
@@ -64,7 +63,8 @@ IdxArray ReadIdx(const std::string& file) {
   for (int d = 0; d < magic[3]; ++d) {
     std::array<unsigned char, 4> size{};
     ReadExactly(in.get(), size.data(), size.size(), file);
-    const std::int64_t n = (std::int64_t(size[0]) << 24) | (size[1] << 16) | (size[2] << 8) | size[3];
+    const std::int64_t n =
+        (std::int64_t(size[0]) << 24) | (size[1] << 16) | (size[2] << 8) | size[3];
     out.dims.push_back(n);
     total *= n;
   }

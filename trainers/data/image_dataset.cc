@@ -36,9 +36,8 @@ class ImageDataset final : public Dataset {
     auto* in = inputs.data_ptr<float>();
     auto* label = targets.data_ptr<std::int64_t>();
     for (std::int64_t b = 0; b < batch; ++b) {
-      const auto example = split == Split::kTrain
-                               ? train_order_[static_cast<std::size_t>(indices[b])]
-                               : indices[b];
+      const auto example =
+          split == Split::kTrain ? train_order_[static_cast<std::size_t>(indices[b])] : indices[b];
       const auto* p = s.pixels.data() + example * pixels;
       for (std::int64_t i = 0; i < pixels; ++i) *in++ = (p[i] / 255.0f - kMean) / kStd;
       label[b] = s.labels[static_cast<std::size_t>(example)];

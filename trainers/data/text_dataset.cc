@@ -12,10 +12,9 @@ class TextDataset final : public Dataset {
       : corpus_(std::move(corpus)), context_(context) {
     for (Split split : {Split::kTrain, Split::kValidation}) {
       if (size(split) < 1) {
-        throw TrainerError(std::string("the text's ") +
-                           (split == Split::kTrain ? "training" : "validation") +
-                           " split is shorter than context + 1 = " +
-                           std::to_string(context + 1) + " tokens");
+        throw TrainerError(
+            std::string("the text's ") + (split == Split::kTrain ? "training" : "validation") +
+            " split is shorter than context + 1 = " + std::to_string(context + 1) + " tokens");
       }
     }
   }

@@ -52,8 +52,9 @@ torch::Tensor TransformerBlockImpl::CausalSelfAttention(const torch::Tensor& x) 
   scores = scores.masked_fill(causal_mask_.slice(0, 0, steps).slice(1, 0, steps),
                               -std::numeric_limits<float>::infinity());
   const auto mixed = torch::bmm(torch::softmax(scores, -1), v);  // [batch * heads, T, hw]
-  return attention_out_(
-      mixed.view({batch, n_heads_, steps, head_width}).transpose(1, 2).reshape({batch, steps, width}));
+  return attention_out_(mixed.view({batch, n_heads_, steps, head_width})
+                            .transpose(1, 2)
+                            .reshape({batch, steps, width}));
 }
 
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) {
@@ -65,23 +66,23 @@ CharTransformerImpl::CharTransformerImpl(const CharTransformerOptions& options)
     : options_(options) {
   const auto d = options.d_model();
   TORCH_CHECK(d % options.n_heads() == 0, "d_model must be a multiple of n_heads");
-  token_embedding_ = register_module("token_embedding",
-                                     torch::nn::Embedding(options.vocab_size(), d));
-  position_embedding_ = register_module("position_embedding",
-                                        torch::nn::Embedding(options.context(), d));
+  token_embedding_ =
+      register_module("token_embedding", torch::nn::Embedding(options.vocab_size(), d));
+  position_embedding_ =
+      register_module("position_embedding", torch::nn::Embedding(options.context(), d));
   {
     torch::NoGradGuard no_grad;
     torch::nn::init::normal_(token_embedding_->weight, 0.0, kInitStd);
     torch::nn::init::normal_(position_embedding_->weight, 0.0, kInitStd);
   }
   for (std::int64_t i = 0; i < options.n_layers(); ++i) {
-    blocks_.push_back(register_module(
-        "block" + std::to_string(i),
-        std::make_shared<TransformerBlockImpl>(d, options.n_heads(), options.mlp_ratio(),
-                                               options.context())));
+    blocks_.push_back(
+        register_module("block" + std::to_string(i),
+                        std::make_shared<TransformerBlockImpl>(
+                            d, options.n_heads(), options.mlp_ratio(), options.context())));
   }
-  final_norm_ = register_module("final_norm", torch::nn::LayerNorm(
-                                                  torch::nn::LayerNormOptions({d})));
+  final_norm_ =
+      register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
   head_ = register_module("head", torch::nn::Linear(d, options.vocab_size()));
   InitLinear(head_);
 }

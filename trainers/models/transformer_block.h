@@ -23,7 +23,7 @@ class TransformerBlockImpl : public torch::nn::Module {
 
   std::int64_t n_heads_;
   torch::nn::LayerNorm attention_norm_{nullptr};
-  torch::nn::Linear qkv_{nullptr};          // d -> 3d: queries, keys, values of every head
+  torch::nn::Linear qkv_{nullptr};  // d -> 3d: queries, keys, values of every head
   torch::nn::Linear attention_out_{nullptr};
   torch::nn::LayerNorm mlp_norm_{nullptr};
   torch::nn::Linear mlp_in_{nullptr};

@@ -74,8 +74,7 @@ Adan::Adan(std::vector<torch::optim::OptimizerParamGroup> param_groups, AdanOpti
   const auto [b1, b2, b3] = defaults.betas();
   TORCH_CHECK(defaults.lr() >= 0, "Adan: invalid learning rate ", defaults.lr());
   TORCH_CHECK(defaults.eps() >= 0, "Adan: invalid eps ", defaults.eps());
-  TORCH_CHECK(defaults.weight_decay() >= 0, "Adan: invalid weight_decay ",
-              defaults.weight_decay());
+  TORCH_CHECK(defaults.weight_decay() >= 0, "Adan: invalid weight_decay ", defaults.weight_decay());
   for (double beta : {b1, b2, b3}) {
     TORCH_CHECK(0 <= beta && beta < 1, "Adan: every beta must be in [0, 1), got ", beta);
   }
@@ -120,7 +119,8 @@ torch::Tensor Adan::step(LossClosure closure) {
       state.exp_avg_diff().mul_(b2).add_(diff, 1 - b2);
       torch::Tensor& u = diff.mul_(b2).add_(grad);  // g + beta2 * diff, reusing diff's memory
       state.exp_avg_sq().mul_(b3).addcmul_(u, u, 1 - b3);
-      const torch::Tensor denom = (state.exp_avg_sq().sqrt() / std::sqrt(bias3)).add_(options.eps());
+      const torch::Tensor denom =
+          (state.exp_avg_sq().sqrt() / std::sqrt(bias3)).add_(options.eps());
 
       if (options.no_prox()) p.mul_(1 - decay);
       p.addcdiv_(state.exp_avg(), denom, -lr / bias1);

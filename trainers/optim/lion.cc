@@ -36,8 +36,7 @@ Lion::Lion(std::vector<torch::optim::OptimizerParamGroup> param_groups, LionOpti
     : Optimizer(std::move(param_groups), std::make_unique<LionOptions>(defaults)) {
   const auto [b1, b2] = defaults.betas();
   TORCH_CHECK(defaults.lr() >= 0, "Lion: invalid learning rate ", defaults.lr());
-  TORCH_CHECK(defaults.weight_decay() >= 0, "Lion: invalid weight_decay ",
-              defaults.weight_decay());
+  TORCH_CHECK(defaults.weight_decay() >= 0, "Lion: invalid weight_decay ", defaults.weight_decay());
   for (double beta : {b1, b2}) {
     TORCH_CHECK(0 <= beta && beta < 1, "Lion: every beta must be in [0, 1), got ", beta);
   }

@@ -13,8 +13,8 @@ namespace locosim::trainers {
 Replica MakeReplica(const TrainerConfig& config, const Dataset& data, int index, int count,
                     torch::Device device) {
   torch::manual_seed(config.seed);
-  torch::nn::AnyModule model = MakeModel(config.model, data.classes(), config.context,
-                                         data.classes());
+  torch::nn::AnyModule model =
+      MakeModel(config.model, data.classes(), config.context, data.classes());
   model.ptr()->to(device);
   model.ptr()->train();
   std::vector<torch::Tensor> theta = model.ptr()->parameters();

@@ -80,7 +80,8 @@ void ReplicaSet::Load(const std::string& path) {
     if (ReadInt(archive, "format_version") != kFormatVersion ||
         ReadInt(archive, "replicas") != size() ||
         ReadInt(archive, "parameter_count") != parameter_count()) {
-      throw TrainerError("checkpoint " + path + " was made by a different replica set (version, "
+      throw TrainerError("checkpoint " + path +
+                         " was made by a different replica set (version, "
                          "replica count or model size differ)");
     }
     for (int i = 0; i < size(); ++i) {

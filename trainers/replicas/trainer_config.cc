@@ -78,15 +78,16 @@ std::string Describe(const TrainerConfig& c) {
   out << "model.kind = " << c.model.kind << '\n';
   if (c.model.kind == "char_transformer") {
     out << "model.n_layers = " << c.model.n_layers << "\nmodel.d_model = " << c.model.d_model
-        << "\nmodel.n_heads = " << c.model.n_heads << "\nmodel.mlp_ratio = "
-        << c.model.mlp_ratio << '\n';
+        << "\nmodel.n_heads = " << c.model.n_heads << "\nmodel.mlp_ratio = " << c.model.mlp_ratio
+        << '\n';
   } else if (c.model.kind == "mlp") {
     out << "model.mlp_hidden = " << list(c.model.mlp_hidden) << '\n';
   } else {
     out << "model.cnn_channels = " << c.model.cnn_channels << '\n';
   }
-  out << "data.kind = " << c.data.kind << "\ndata.path = "
-      << (c.data.path.empty() ? "(default)" : c.data.path) << "\ndata.vocab = " << c.data.vocab
+  out << "data.kind = " << c.data.kind
+      << "\ndata.path = " << (c.data.path.empty() ? "(default)" : c.data.path)
+      << "\ndata.vocab = " << c.data.vocab
       << "\ndata.validation_fraction = " << c.data.validation_fraction
       << "\ndata.iid = " << (c.data.iid ? "true" : "false") << '\n';
   const InnerOptimizerConfig& o = c.optimizer;

@@ -19,9 +19,9 @@ enum class Vocabulary {
 };
 
 struct TextCorpus {
-  std::vector<char32_t> symbols;          // id -> code point (kByte: the byte value)
-  std::vector<std::int32_t> train;        // the head of every file, files in path order
-  std::vector<std::int32_t> validation;   // the tail of every file, same order
+  std::vector<char32_t> symbols;         // id -> code point (kByte: the byte value)
+  std::vector<std::int32_t> train;       // the head of every file, files in path order
+  std::vector<std::int32_t> validation;  // the tail of every file, same order
   std::int64_t vocab_size() const { return static_cast<std::int64_t>(symbols.size()); }
   // Text of ids (kChar: UTF-8; kByte: the raw bytes).
   std::string Decode(std::span<const std::int32_t> ids) const;
@@ -31,7 +31,8 @@ struct TextCorpus {
 // fortune's *.dat index files) and holds out the last validation_fraction of each file's
 // tokens, so both splits sample every file. The char vocabulary is built from the whole corpus.
 // Throws TrainerError when the path is missing (the message names the Debian package
-// `fortunes`, which installs the default), unreadable, or holds no text. REQUIRES: 0 <= validation_fraction < 1.
+// `fortunes`, which installs the default), unreadable, or holds no text.
+// REQUIRES: 0 <= validation_fraction < 1.
 TextCorpus LoadTextCorpus(const std::string& path, Vocabulary vocabulary,
                           double validation_fraction);
 

@@ -37,8 +37,8 @@ class ReplicaSet {
   ReplicaSet& operator=(ReplicaSet&&) noexcept;
 
   int size() const;
-  std::int64_t parameter_count() const;  // per replica: trainable scalars
-  std::int64_t parameter_bytes() const;  // per replica: count x element size (fp32: 4)
+  std::int64_t parameter_count() const;         // per replica: trainable scalars
+  std::int64_t parameter_bytes() const;         // per replica: count x element size (fp32: 4)
   std::int64_t inner_steps(int replica) const;  // optimizer steps taken so far (schedule clock)
 
   // `steps` training steps of `replica` on its own batches (batch, forward, backward, clip,
@@ -79,9 +79,8 @@ class ReplicaSet {
   std::vector<at::Tensor> fast_weights(int replica) const;
   std::vector<at::Tensor> slow_weights(int replica) const;
 
-  struct Impl;
-
  private:
+  struct Impl;  // defined in trainers/replicas/replica_set_impl.h
   std::unique_ptr<Impl> impl_;
 };
 

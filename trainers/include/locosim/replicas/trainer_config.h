@@ -46,7 +46,7 @@ struct InnerOptimizerConfig {
   // Empty: the optimizer's own defaults: adamw (0.9, 0.999), adan (0.98, 0.92, 0.99),
   // lion (0.9, 0.99). Otherwise 2 values (adamw, lion) or 3 (adan), each in [0, 1).
   std::vector<double> betas;
-  double weight_decay = 0.01;  // decoupled (adamw, lion; adan proximal unless adan_no_prox)
+  double weight_decay = 0.01;  // decoupled, on every parameter (adan: proximal unless no_prox)
   double eps = 1e-8;           // adamw, adan
   bool adan_no_prox = false;   // adan: decay before the step instead of the proximal division
   double max_grad_norm = 0;    // clip the global gradient norm to this before each step; 0 = off
