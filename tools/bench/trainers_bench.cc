@@ -1,9 +1,9 @@
 // Speed of the data plane: wall time of one real inner step (batch, forward, backward, clip,
 // optimizer step) per model at two sizes, and of R replicas of a tiny model each taking one
 // step in one process, which is what the engine pays per simulated inner step. The
-// per_replica_step counter (wall time per replica step) is the figure to compare; parameters
-// is reported so a change of model size is not mistaken for a speed-up. One torch thread, as
-// the engine defaults to.
+// per_replica_step counter (CPU time per replica step; wall time on an idle machine, as torch
+// runs one thread here, the engine's default) is the figure to compare; parameters is
+// reported so a change of model size is not mistaken for a speed-up.
 #include <benchmark/benchmark.h>
 
 #include "locosim/replicas/replica_set.h"
@@ -40,7 +40,7 @@ void StepAll(benchmark::State& state, ReplicaSet& set) {
     for (int r = 0; r < set.size(); ++r) benchmark::DoNotOptimize(set.InnerSteps(r, 1));
   }
   const double replica_steps = set.size();
-  // An inverted iteration-invariant rate: wall seconds per replica step (printed as e.g. 4.5ms).
+  // An inverted iteration-invariant rate: CPU seconds per replica step (printed as e.g. 4.5ms).
   state.counters["per_replica_step"] = benchmark::Counter(
       replica_steps, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.counters["parameters"] = static_cast<double>(set.parameter_count());
