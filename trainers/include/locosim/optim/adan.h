@@ -1,0 +1,74 @@
+// Adan: adaptive Nesterov momentum (Xie et al. 2022), as a torch::optim::Optimizer that
+// matches the authors' single-tensor implementation step for step (ALGORITHMS.md, "Adan").
+// The betas are the code's, i.e. 1 - the paper's. Per-parameter state (step, m, d, n,
+// previous gradient) is saved and loaded by torch::save / torch::load like LibTorch's Adam.
+//
+//   locosim::trainers::Adan adan(model->parameters(),
+//                                locosim::trainers::AdanOptions(1e-3).weight_decay(0.02));
+#pragma once
+
+#include <torch/arg.h>
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+#include <torch/optim/serialize.h>
+
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace locosim::trainers {
+
+struct AdanOptions : public torch::optim::OptimizerCloneableOptions<AdanOptions> {
+  AdanOptions(double lr = 1e-3);  // NOLINT: implicit like torch's options
+  using betas_t = std::tuple<double, double, double>;
+  TORCH_ARG(double, lr) = 1e-3;
+  TORCH_ARG(betas_t, betas) = std::make_tuple(0.98, 0.92, 0.99);
+  TORCH_ARG(double, eps) = 1e-8;
+  TORCH_ARG(double, weight_decay) = 0;
+  // false: proximal decay, theta /= 1 + lr*wd after the step; true: theta *= 1 - lr*wd before.
+  TORCH_ARG(bool, no_prox) = false;
+  // > 0: scale all gradients by min(1, max_grad_norm / (global norm + eps)) first, in place.
+  TORCH_ARG(double, max_grad_norm) = 0;
+
+ public:
+  void serialize(torch::serialize::InputArchive& archive) override;
+  void serialize(torch::serialize::OutputArchive& archive) const override;
+  double get_lr() const override;
+  void set_lr(double lr) override;
+};
+
+struct AdanParamState : public torch::optim::OptimizerCloneableParamState<AdanParamState> {
+  TORCH_ARG(int64_t, step) = 0;
+  TORCH_ARG(torch::Tensor, exp_avg);       // m: EMA of gradients
+  TORCH_ARG(torch::Tensor, exp_avg_diff);  // d: EMA of gradient differences
+  TORCH_ARG(torch::Tensor, exp_avg_sq);    // n: EMA of (g + beta2 * diff)^2
+  TORCH_ARG(torch::Tensor, previous_grad);
+
+ public:
+  void serialize(torch::serialize::InputArchive& archive) override;
+  void serialize(torch::serialize::OutputArchive& archive) const override;
+};
+
+class Adan : public torch::optim::Optimizer {
+ public:
+  explicit Adan(std::vector<torch::optim::OptimizerParamGroup> param_groups,
+                AdanOptions defaults = {});
+  explicit Adan(std::vector<torch::Tensor> params, AdanOptions defaults = {})
+      : Adan({torch::optim::OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+
+  // One step on every parameter with a gradient. Parameters without one are skipped.
+  torch::Tensor step(LossClosure closure = nullptr) override;
+  // Forgets all moments and step counts, as the authors' restart_opt() does.
+  void restart();
+
+  void save(torch::serialize::OutputArchive& archive) const override;
+  void load(torch::serialize::InputArchive& archive) override;
+
+ private:
+  template <typename Self, typename Archive>
+  static void serialize(Self& self, Archive& archive) {
+    torch::optim::serialize<AdanParamState, AdanOptions>(archive, self);
+  }
+};
+
+}  // namespace locosim::trainers

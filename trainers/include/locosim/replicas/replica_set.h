@@ -1,0 +1,87 @@
+// R replicas of one model trained in one process: the data plane's interface to the engine.
+// Each replica owns its fast weights theta (the live model), slow weights phi, outer momentum,
+// inner optimizer state (kept across outer steps, never reset or averaged), data stream and
+// step count. All start from the same seeded initial weights. Nothing here knows what time it
+// is: the engine decides when a replica trains and which peers an outer step combines.
+//
+// This header is torch-free, so control-plane code can hold a ReplicaSet without torch.
+// Errors (bad config, missing data, bad group, unreadable checkpoint) throw TrainerError.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "locosim/eval/eval_result.h"
+#include "locosim/outer/outer_config.h"
+#include "locosim/replicas/trainer_config.h"
+#include "locosim/trainers/error.h"
+
+namespace at {
+class Tensor;  // torch::Tensor; only the optional torch view below names it
+}
+
+namespace locosim::trainers {
+
+class ReplicaSet {
+ public:
+  // Validates `config`, loads its data, builds `replicas` identical models on its device and
+  // sets torch's thread count (process-wide) to config.threads. Replica r draws batches from
+  // StreamSeed(seed, "data", r). Throws TrainerError on a bad config, missing dataset, or a
+  // cuda device without CUDA support. REQUIRES nothing else; replicas must be >= 1.
+  ReplicaSet(const TrainerConfig& config, int replicas);
+  ~ReplicaSet();
+  ReplicaSet(ReplicaSet&&) noexcept;
+  ReplicaSet& operator=(ReplicaSet&&) noexcept;
+
+  int size() const;
+  std::int64_t parameter_count() const;         // per replica: trainable scalars
+  std::int64_t parameter_bytes() const;         // per replica: count x element size (fp32: 4)
+  std::int64_t inner_steps(int replica) const;  // optimizer steps taken so far (schedule clock)
+
+  // `steps` training steps of `replica` on its own batches (batch, forward, backward, clip,
+  // step); returns the mean training loss of those steps. REQUIRES: steps >= 1.
+  double InnerSteps(int replica, int steps);
+
+  // One synchronous data-parallel step: every member computes the gradient of its own batch,
+  // the gradients are averaged, and every member's inner optimizer steps with the mean (so
+  // members that start equal stay equal). Returns the members' mean loss.
+  double DdpStep(std::span<const int> group);
+
+  // DiLoCo: g = mean over members of (phi_i - theta_i); each member's phi takes one outer step
+  // (Nesterov or heavy-ball) with its own momentum; theta_i <- phi_i.
+  void DilocoOuterStep(std::span<const int> group, const DilocoOuterConfig& config);
+
+  // NoLoCo: each member updates its own phi_i and delta_i from the group's means of
+  // theta_j - phi_j and of phi_j, then theta_i <- phi_i.
+  void NolocoOuterStep(std::span<const int> group, const NolocoOuterConfig& config);
+
+  // Local SGD / FedAvg: phi_i <- mean theta_j; theta_i <- phi_i for every member.
+  void AverageModels(std::span<const int> group);
+
+  // Validation loss (and perplexity or accuracy) of a replica's fast weights theta, or of the
+  // model whose parameters are the mean of the listed replicas' theta, on the fixed subset of
+  // config.eval_batches batches. Deterministic: same weights, same result.
+  EvalResult Evaluate(int replica);
+  EvalResult EvaluateMean(std::span<const int> replicas);
+
+  // The whole set (weights, phi, momentum, optimizer state, data streams, step counts) to a
+  // file, written to a temporary name and renamed into place; and back into a set built from
+  // the same config and size. Load throws TrainerError if the file is unreadable or was made
+  // by a different set; on error the set may be partly loaded.
+  void Save(const std::string& path) const;
+  void Load(const std::string& path);
+
+  // Torch view, for callers that include torch: handles sharing storage with replica's theta
+  // (the model parameters) and phi, in parameter order. Shapes must not be changed.
+  std::vector<at::Tensor> fast_weights(int replica) const;
+  std::vector<at::Tensor> slow_weights(int replica) const;
+
+ private:
+  struct Impl;  // defined in trainers/replicas/replica_set_impl.h
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace locosim::trainers

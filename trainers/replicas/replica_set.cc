@@ -1,0 +1,168 @@
+#include "locosim/replicas/replica_set.h"
+
+#include <torch/cuda.h>
+#include <torch/utils.h>
+
+#include <algorithm>
+#include <string>
+
+#include "locosim/eval/evaluate.h"
+#include "locosim/models/model_factory.h"
+#include "locosim/outer/averaging.h"
+#include "locosim/outer/diloco.h"
+#include "locosim/outer/noloco.h"
+#include "replicas/replica_set_impl.h"
+
+namespace locosim::trainers {
+namespace {
+
+torch::Device ResolveDevice(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (!torch::cuda::is_available()) {
+    throw TrainerError("device \"" + name +
+                       "\" requested, but this LibTorch has no CUDA support or sees no GPU; "
+                       "use device \"cpu\"");
+  }
+  try {
+    torch::Device device(name);
+    if (device.has_index() && device.index() >= int(torch::cuda::device_count())) {
+      throw TrainerError("device \"" + name + "\": no such GPU");
+    }
+    return device;
+  } catch (const c10::Error&) {
+    throw TrainerError("device \"" + name + "\" is not \"cpu\", \"cuda\" or \"cuda:N\"");
+  }
+}
+
+std::vector<OuterWeights> OuterView(const std::vector<Replica*>& members) {
+  std::vector<OuterWeights> view;
+  view.reserve(members.size());
+  for (const Replica* r : members) view.push_back(r->outer_weights());
+  return view;
+}
+
+}  // namespace
+
+Replica& ReplicaSet::Impl::at(int replica) {
+  if (replica < 0 || replica >= int(replicas.size())) {
+    throw TrainerError("replica " + std::to_string(replica) + " out of range [0, " +
+                       std::to_string(replicas.size()) + ")");
+  }
+  return replicas[static_cast<std::size_t>(replica)];
+}
+
+const Replica& ReplicaSet::Impl::at(int replica) const {
+  return const_cast<Impl*>(this)->at(replica);
+}
+
+std::vector<Replica*> ReplicaSet::Impl::members(std::span<const int> group) {
+  if (group.empty()) throw TrainerError("empty replica group");
+  std::vector<int> sorted(group.begin(), group.end());
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    throw TrainerError("a replica appears twice in one group");
+  }
+  std::vector<Replica*> out;
+  for (int r : group) out.push_back(&at(r));
+  return out;
+}
+
+ReplicaSet::ReplicaSet(const TrainerConfig& config, int replicas) {
+  Validate(config);
+  if (replicas < 1) throw TrainerError("a replica set needs at least one replica");
+  torch::set_num_threads(config.threads);
+  const torch::Device device = ResolveDevice(config.device);
+  auto data = LoadDataset(config.data, config.context);
+  impl_ = std::unique_ptr<Impl>(new Impl{config, device, data, {}, {}, {}});
+  for (int r = 0; r < replicas; ++r) {
+    impl_->replicas.push_back(MakeReplica(config, *data, r, replicas, device));
+  }
+  impl_->mean_model = MakeModel(config.model, data->classes(), config.context, data->classes());
+  impl_->mean_model.ptr()->to(device);
+  impl_->validation = ValidationSubset(*data, config.eval_batches, config.batch_size, device);
+}
+
+ReplicaSet::~ReplicaSet() = default;
+ReplicaSet::ReplicaSet(ReplicaSet&&) noexcept = default;
+ReplicaSet& ReplicaSet::operator=(ReplicaSet&&) noexcept = default;
+
+int ReplicaSet::size() const { return static_cast<int>(impl_->replicas.size()); }
+
+std::int64_t ReplicaSet::parameter_count() const {
+  return ParameterCount(*impl_->replicas[0].model.ptr());
+}
+
+std::int64_t ReplicaSet::parameter_bytes() const {
+  std::int64_t bytes = 0;
+  for (const auto& p : impl_->replicas[0].theta) bytes += p.numel() * p.element_size();
+  return bytes;
+}
+
+std::int64_t ReplicaSet::inner_steps(int replica) const { return impl_->at(replica).inner_steps; }
+
+double ReplicaSet::InnerSteps(int replica, int steps) {
+  if (steps < 1) throw TrainerError("InnerSteps needs steps >= 1");
+  Replica& r = impl_->at(replica);
+  torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions(impl_->device));
+  for (int s = 0; s < steps; ++s) {
+    const Batch batch = NextBatch(r, *impl_->data, impl_->config.batch_size, impl_->device);
+    loss_sum += ForwardBackward(r, batch);
+    OptimizerStep(r, impl_->config.optimizer);
+  }
+  return loss_sum.item<double>() / steps;  // one host synchronisation per call
+}
+
+double ReplicaSet::DdpStep(std::span<const int> group) {
+  const std::vector<Replica*> members = impl_->members(group);
+  torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions(impl_->device));
+  std::vector<std::vector<torch::Tensor>> parameters;
+  for (Replica* r : members) {
+    const Batch batch = NextBatch(*r, *impl_->data, impl_->config.batch_size, impl_->device);
+    loss_sum += ForwardBackward(*r, batch);
+    parameters.push_back(r->theta);
+  }
+  AverageGradients(parameters);
+  for (Replica* r : members) OptimizerStep(*r, impl_->config.optimizer);
+  return loss_sum.item<double>() / double(members.size());
+}
+
+void ReplicaSet::DilocoOuterStep(std::span<const int> group, const DilocoOuterConfig& config) {
+  trainers::DilocoOuterStep(OuterView(impl_->members(group)), config);
+}
+
+void ReplicaSet::NolocoOuterStep(std::span<const int> group, const NolocoOuterConfig& config) {
+  trainers::NolocoOuterStep(OuterView(impl_->members(group)), config);
+}
+
+void ReplicaSet::AverageModels(std::span<const int> group) {
+  trainers::AverageModels(OuterView(impl_->members(group)));
+}
+
+EvalResult ReplicaSet::Evaluate(int replica) {
+  const Task task = impl_->data->task();
+  return trainers::Evaluate(impl_->at(replica).model, impl_->validation, task);
+}
+
+EvalResult ReplicaSet::EvaluateMean(std::span<const int> replicas) {
+  const std::vector<Replica*> members = impl_->members(replicas);
+  std::vector<torch::Tensor> mean_theta = impl_->mean_model.ptr()->parameters();
+  {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> thetas(members.size());
+    for (std::size_t k = 0; k < mean_theta.size(); ++k) {
+      for (std::size_t i = 0; i < members.size(); ++i) thetas[i] = members[i]->theta[k];
+      mean_theta[k].copy_(Mean(thetas));
+    }
+  }
+  return trainers::Evaluate(impl_->mean_model, impl_->validation, impl_->data->task());
+}
+
+std::vector<at::Tensor> ReplicaSet::fast_weights(int replica) const {
+  return impl_->at(replica).theta;
+}
+
+std::vector<at::Tensor> ReplicaSet::slow_weights(int replica) const {
+  return impl_->at(replica).phi;
+}
+
+}  // namespace locosim::trainers
