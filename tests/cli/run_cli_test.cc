@@ -1,0 +1,138 @@
+// `locosim validate` and `locosim run` as a user runs them: bad scenarios exit 2 with one line
+// and leave no results folder; a small real run writes a complete one.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/run_cli.h"
+
+namespace locosim::testing {
+namespace {
+
+const std::string kSource = LOCOSIM_SOURCE_DIR;
+const std::string kQuickstart = kSource + "/scenarios/quickstart.json";
+
+// The quickstart, cut to a few seconds of training.
+const std::string kSmall =
+    " --set outer_rounds=2 --set inner_steps=5 --set eval.every_steps=5 --set replicas=4 --set threads=1";
+
+std::string WriteScenario(const std::string& name, const std::string& edit_from, const std::string& edit_to) {
+  std::string text = ReadText(kQuickstart);
+  if (!edit_from.empty()) {
+    const auto at = text.find(edit_from);
+    EXPECT_NE(at, std::string::npos) << edit_from;
+    text.replace(at, edit_from.size(), edit_to);
+  }
+  // Keep the topology reachable from the temporary folder.
+  const std::string topology = "\"../topologies/star16.json\"";
+  const auto at = text.find(topology);
+  if (at != std::string::npos) text.replace(at, topology.size(), "\"" + kSource + "/topologies/star16.json\"");
+  const std::string path = TempDir() + "/" + name + ".json";
+  WriteText(path, text);
+  return path;
+}
+
+int Lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+
+TEST(ValidateCli, ShippedQuickstartIsValid) {
+  const auto r = RunLocosim("validate " + kQuickstart);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("valid"), std::string::npos);
+}
+
+struct BadScenario {
+  std::string name, from, to, path_fragment;
+};
+
+void PrintTo(const BadScenario& c, std::ostream* os) { *os << c.name; }
+
+class MalformedScenarioCli : public ::testing::TestWithParam<BadScenario> {};
+
+TEST_P(MalformedScenarioCli, ExitsTwoWithOneLineAndNoResultsFolder) {
+  const BadScenario& c = GetParam();
+  const std::string file = WriteScenario(c.name, c.from, c.to);
+  const std::string out = TempDir() + "/out-" + c.name;
+  const auto r = RunLocosim("run " + file + " --out " + out);
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(c.path_fragment), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_EQ(RunLocosim("validate " + file).exit_status, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, MalformedScenarioCli,
+    ::testing::Values(
+        BadScenario{"WrongType", R"("replicas": 16)", R"("replicas": "sixteen")", "$.replicas"},
+        BadScenario{"UnknownKey", R"("batch_size": 16)", R"("batchsize": 16)", "did you mean \"batch_size\""},
+        BadScenario{"MissingField", R"("name": "quickstart",)", "", "a field \"name\""},
+        BadScenario{"NegativeCount", R"("replicas": 16)", R"("replicas": -3)", "$.replicas"},
+        BadScenario{"UnknownMethod", R"({"kind": "ddp"})", R"({"kind": "fsdp"})", "$.methods[2].kind"},
+        BadScenario{"TooFewTopologyReplicas", R"("replicas": 16)", R"("replicas": 17)", "$.network.topology"},
+        BadScenario{"UnreadableDataPath", R"("vocab": "byte")", R"("vocab": "byte", "path": "/no/such/corpus")", "$.data.path"}),
+    [](const ::testing::TestParamInfo<BadScenario>& info) { return info.param.name; });
+
+TEST(RunCli, UnknownMethodFilterIsBadInput) {
+  const auto r = RunLocosim("run " + kQuickstart + " --methods diloco,fedavg --out " + TempDir() + "/never");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("fedavg"), std::string::npos) << r.err;
+}
+
+TEST(RunCli, ExistingOutputFolderIsRefused) {
+  const auto r = RunLocosim("run " + kQuickstart + " --out " + TempDir());
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("already exists"), std::string::npos) << r.err;
+}
+
+TEST(RunCli, SmallRunWritesACompleteResultsFolderAndATable) {
+  const std::string out = TempDir() + "/small-run";
+  const auto r = RunLocosim("run " + kQuickstart + kSmall + " --out " + out);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  for (const char* name : {"diloco", "noloco", "ddp"}) EXPECT_NE(r.out.find(name), std::string::npos) << r.out;
+  for (const char* file : {"summary.json", "curves.csv", "syncs.csv", "trace.json", "scenario.json"}) {
+    EXPECT_TRUE(std::filesystem::exists(out + "/" + file)) << file;
+  }
+  const auto summary = nlohmann::json::parse(ReadText(out + "/summary.json"));
+  EXPECT_EQ(summary["methods"].size(), 3u);
+  EXPECT_EQ(summary["trained"]["replicas"], 4);
+  EXPECT_EQ(summary["modelled"]["payload_bytes"], 250'000'000);
+  const auto trace = nlohmann::json::parse(ReadText(out + "/trace.json"));
+  EXPECT_GT(trace["traceEvents"].size(), 10u);
+  // Nothing but the final folder is left behind.
+  int entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(TempDir())) entries += e.path().string().find(".partial") != std::string::npos;
+  EXPECT_EQ(entries, 0);
+}
+
+TEST(RunCli, DdpSyncLatencyOnAUniformStarEqualsTheCollectiveCommand) {
+  // No stragglers, no jitter: every DDP step's sync is exactly one ring all-reduce.
+  const std::string out = TempDir() + "/ddp";
+  const auto r = RunLocosim("run " + kQuickstart + kSmall +
+                            " --set compute.jitter_sigma=0 --set compute.stragglers.fraction=0 --methods ddp --out " + out);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto summary = nlohmann::json::parse(ReadText(out + "/summary.json"));
+  const auto& sync = summary["methods"]["ddp"]["sync_latency_s"];
+  const auto c = RunLocosim("collective --topology " + kSource +
+                            "/topologies/star16.json --algorithm ring --replicas 4 --bytes 250e6 --json");
+  ASSERT_EQ(c.exit_status, 0) << c.err;
+  const double ring_s = nlohmann::json::parse(c.out)["completion_s"];
+  EXPECT_NEAR(sync["p50"].get<double>(), ring_s, 1e-9);
+  EXPECT_NEAR(sync["max"].get<double>(), ring_s, 1e-9);
+  EXPECT_EQ(summary["methods"]["ddp"]["idle_fraction"]["max"], 0.0);
+}
+
+TEST(RunCli, MethodsFilterRunsOnlyThose) {
+  const std::string out = TempDir() + "/filtered";
+  const auto r = RunLocosim("run " + kQuickstart + kSmall + " --methods noloco --out " + out);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto summary = nlohmann::json::parse(ReadText(out + "/summary.json"));
+  EXPECT_EQ(summary["methods"].size(), 1u);
+  EXPECT_TRUE(summary["methods"].contains("noloco"));
+}
+
+}  // namespace
+}  // namespace locosim::testing
