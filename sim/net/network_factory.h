@@ -30,6 +30,7 @@ struct NetworkOptions {
     int mtu_bytes = 9000;                 // IP MTU of every link; TCP segment = MTU - 52
     int initial_cwnd_segments = 2;        // 2 x 8948 B at MTU 9000 ~ 10 x 1448 B at 1500
     double min_rto_s = 0.2;               // ns-3's own default (1 s) is far from Linux's
+    bool sack = false;                    // off: ns-3.37's SACK resends whole windows (docs)
     double stall_timeout_s = 600;         // watchdog: simulated seconds without progress
     std::uint64_t seed = 1;               // random loss (RateErrorModel) and RED
   } ns3;

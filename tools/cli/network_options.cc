@@ -23,6 +23,7 @@ void AddNetworkOptions(CLI::App& cmd, NetworkOptionText& o) {
   cmd.add_option("--ns3-stall-timeout", o.ns3_stall_timeout,
                  "ns3: simulated time without any delivered byte before the run is stopped")
       ->capture_default_str();
+  cmd.add_flag("--ns3-sack,!--ns3-no-sack", n.sack, "ns3: TCP selective acknowledgements");
   cmd.add_option("--ns3-seed", n.seed, "ns3: seed of random loss and RED")->capture_default_str();
 }
 

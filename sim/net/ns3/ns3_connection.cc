@@ -36,6 +36,7 @@ ns3::Ptr<ns3::Socket> MakeTcpSocket(ns3::Ptr<ns3::Node> node, const TcpSettings&
   socket->SetAttribute("TcpNoDelay", ns3::BooleanValue(true));
   tcp->SetMinRto(ns3::NanoSeconds(s.min_rto_ns));
   tcp->SetPacingStatus(s.pacing);
+  socket->SetAttribute("Sack", ns3::BooleanValue(s.sack));
   return socket;
 }
 

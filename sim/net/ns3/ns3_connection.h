@@ -33,7 +33,8 @@ struct TcpSettings {
   // dereferences a null item (seen with 4.2 MB buffers and random loss).
   uint32_t receive_buffer_bytes = 0;
   int64_t min_rto_ns = 0;
-  bool pacing = false;         // BBR
+  bool pacing = false;  // BBR
+  bool sack = false;
 };
 
 class Ns3Connection {

@@ -95,6 +95,7 @@ struct Ns3Network::Impl {
     s.receive_buffer_bytes = 2 * s.send_buffer_bytes + 4 * s.segment_bytes;
     s.min_rto_ns = SimTime::FromSeconds(options.min_rto_s).nanoseconds();
     s.pacing = options.tcp == "bbr";
+    s.sack = options.sack;
     return s;
   }
 
