@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   int exit_status = 0;
   locosim::cli::AddTopologyCommand(app, exit_status);
   locosim::cli::AddCollectiveCommand(app, exit_status);
+  locosim::cli::AddCrosscheckCommand(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
