@@ -163,6 +163,9 @@ TEST(Ns3Network, WatchdogReportsStuckTransfersInsteadOfHanging) {
     EXPECT_NE(message.find("n1 -> n0: 0 of 500 bytes received"), std::string::npos) << message;
   }
   EXPECT_LT(sim.loop->now(), Seconds(6));
+  // Running again gives the same transfers another full bound, then the same report.
+  EXPECT_THROW(sim.loop->run(), NetworkStalled);
+  EXPECT_LT(sim.loop->now(), Seconds(11));
 }
 
 TEST(Ns3Network, WatchdogStaysQuietAcrossLongIdleGaps) {

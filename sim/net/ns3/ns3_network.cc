@@ -150,6 +150,9 @@ struct Ns3Network::Impl {
     }
     const std::string message = DescribeStall(topology, last_progress, loop.now(), stuck, failures);
     loop.Abort(std::make_exception_ptr(NetworkStalled(message, std::move(stuck))));
+    // Should run() be called again, the same transfers get another full bound.
+    last_progress = loop.now();
+    ScheduleWatchdog(loop.now() + bound);
   }
 
   Ns3EventLoop& loop;
