@@ -23,7 +23,9 @@ class EventLoop {
   // the order they were scheduled (FIFO), which keeps every run deterministic.
   virtual void at(SimTime when, Callback fn) = 0;
 
-  // Processes events in time order until none is left or stop() is called.
+  // Processes events in time order until none is left or stop() is called. A packet-level
+  // backend's loop may instead end it by throwing NetworkStalled (sim/net/network_stalled.h)
+  // when its watchdog finds that no transfer makes progress.
   virtual void run() = 0;
 
   // Makes run() return after the current event; pending events stay queued.

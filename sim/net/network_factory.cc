@@ -6,6 +6,7 @@
 #include "sim/core/heap_event_loop.h"
 #include "sim/net/analytic_network.h"
 #include "sim/net/flow_network.h"
+#include "sim/net/tcp_correction.h"
 #ifdef LOCOSIM_WITH_NS3
 #include "sim/net/ns3/ns3_simulation.h"
 #endif
@@ -22,10 +23,25 @@ Simulation OnHeapLoop(const Topology& topology, const NetworkOptions&) {
   return Simulation{std::move(loop), std::move(network)};
 }
 
+Simulation Flow(const Topology& topology, const NetworkOptions& options) {
+  Simulation sim = OnHeapLoop<FlowNetwork>(topology, options);
+  const NetworkOptions::Flow& f = options.flow;
+  if (f.tcp_startup || f.tcp_loss) {
+    TcpCorrection tcp;
+    tcp.startup = f.tcp_startup;
+    tcp.loss = f.tcp_loss;
+    tcp.segment = Bytes(f.segment_bytes);
+    tcp.initial_cwnd_segments = f.initial_cwnd_segments;
+    tcp.min_rto = SimTime::FromSeconds(f.min_rto_s);
+    sim.network = std::make_unique<TcpCorrectedNetwork>(*sim.loop, std::move(sim.network), tcp);
+  }
+  return sim;
+}
+
 const std::vector<std::pair<std::string, Factory>>& Backends() {
   static const std::vector<std::pair<std::string, Factory>> backends = {
       {"analytic", OnHeapLoop<AnalyticNetwork>},
-      {"flow", OnHeapLoop<FlowNetwork>},
+      {"flow", Flow},
 #ifdef LOCOSIM_WITH_NS3
       {"ns3", MakeNs3Simulation},
 #endif

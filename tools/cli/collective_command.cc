@@ -11,7 +11,9 @@
 #include "sim/config/quantity.h"
 #include "sim/config/topology_json.h"
 #include "sim/net/network_factory.h"
+#include "sim/net/network_stalled.h"
 #include "tools/cli/command.h"
+#include "tools/cli/network_options.h"
 
 namespace locosim::cli {
 namespace {
@@ -25,6 +27,7 @@ struct Options {
   std::uint64_t seed = 0;
   int group_size = 2;
   bool json = false;
+  NetworkOptionText network;
 };
 
 // "1e9", "1000000000" or "1GB": a count of bytes, with or without a unit.
@@ -57,13 +60,22 @@ int Run(const Options& o) {
                           std::to_string(topology->replica_count()) + " replicas of " + o.topology +
                           ", found " + std::to_string(n));
   }
-  auto sim = MakeSimulation(o.backend, *topology);
+  std::optional<ConfigError> option_error;
+  const NetworkOptions options = ResolveNetworkOptions(o.network, option_error);
+  if (option_error) return ReportBadInput(*option_error);
+  auto sim = MakeSimulation(o.backend, *topology, options);
   if (!sim) return ReportBadInput("--backend: unknown backend \"" + o.backend + "\"");
 
   const std::vector<NodeIndex> nodes(topology->replicas.begin(), topology->replicas.begin() + n);
   CollectiveSpec spec{o.algorithm, *bytes, o.seed, 0, o.group_size};
   const auto wall_start = std::chrono::steady_clock::now();
-  const CollectiveOutcome outcome = RunCollective(*sim, nodes, spec);
+  CollectiveOutcome outcome;
+  try {
+    outcome = RunCollective(*sim, nodes, spec);
+  } catch (const NetworkStalled& stalled) {
+    std::cerr << "locosim: " << stalled.what() << "\n";
+    return 1;
+  }
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
@@ -112,6 +124,7 @@ void AddCollectiveCommand(CLI::App& app, int& status) {
   cmd->add_option("--group-size", o->group_size, "gossip: members per group")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  AddNetworkOptions(*cmd, o->network);
   cmd->add_flag("--json", o->json, "print one JSON object (completion_s, per_replica_s, link_bytes)");
   cmd->callback([o, &status] { status = Run(*o); });
 }

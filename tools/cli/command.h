@@ -13,6 +13,7 @@ namespace locosim::cli {
 void AddTopologyCommand(CLI::App& app, int& exit_status);
 void AddCollectiveCommand(CLI::App& app, int& exit_status);
 void AddRunCommands(CLI::App& app, int& exit_status);  // validate, run
+void AddCrosscheckCommand(CLI::App& app, int& exit_status);
 
 // Prints "locosim: <message>" on stderr and returns 2, the status for bad input.
 int ReportBadInput(const ConfigError& error);

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   locosim::cli::AddRunCommands(app, exit_status);
   locosim::cli::AddTopologyCommand(app, exit_status);
   locosim::cli::AddCollectiveCommand(app, exit_status);
+  locosim::cli::AddCrosscheckCommand(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,34 @@
+#include "sim/net/ns3/ns3_simulation.h"
+
+#include <memory>
+#include <stdexcept>
+
+#include "sim/net/ns3/ns3_event_loop.h"
+#include "sim/net/ns3/ns3_network.h"
+
+namespace locosim {
+
+std::string CheckNs3Options(const NetworkOptions::Ns3& o) {
+  if (o.tcp != "cubic" && o.tcp != "newreno" && o.tcp != "bbr") {
+    return "tcp: expected cubic, newreno or bbr, found \"" + o.tcp + "\"";
+  }
+  if (o.queue_disc != "fq_codel" && o.queue_disc != "pfifo" && o.queue_disc != "red") {
+    return "queue disc: expected fq_codel, pfifo or red, found \"" + o.queue_disc + "\"";
+  }
+  if (o.mtu_bytes < 576 || o.mtu_bytes > 65535) return "mtu: expected 576 to 65535 bytes";
+  if (o.initial_cwnd_segments < 1) return "initial cwnd: expected at least 1 segment";
+  if (!(o.min_rto_s > 0)) return "min rto: expected a positive time";
+  if (!(o.stall_timeout_s > 0)) return "stall timeout: expected a positive time";
+  return "";
+}
+
+Simulation MakeNs3Simulation(const Topology& topology, const NetworkOptions& options) {
+  if (std::string problem = CheckNs3Options(options.ns3); !problem.empty()) {
+    throw std::invalid_argument("ns-3 backend: " + problem);
+  }
+  auto loop = std::make_unique<Ns3EventLoop>();
+  auto network = std::make_unique<Ns3Network>(*loop, topology, options.ns3);
+  return Simulation{std::move(loop), std::move(network)};
+}
+
+}  // namespace locosim

@@ -1,0 +1,166 @@
+// locosim crosscheck: runs the canonical cases (scenarios/crosscheck.json) on the flow and ns3
+// backends and prints how far apart they are. The fluid model alone (no TCP corrections) is
+// shown too, so the table says how much of the agreement the corrections buy.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/collectives/collective_by_name.h"
+#include "sim/config/crosscheck_cases.h"
+#include "sim/net/network_factory.h"
+#include "sim/net/network_stalled.h"
+#include "tools/cli/command.h"
+#include "tools/cli/network_options.h"
+
+namespace locosim::cli {
+namespace {
+
+struct Options {
+  std::string cases = "scenarios/crosscheck.json";
+  bool json = false;
+  bool check = false;
+  double median_tolerance = 0.10;
+  double case_tolerance = 0.15;
+  NetworkOptionText network;
+};
+
+struct Row {
+  std::string name;
+  bool lossy = false;
+  double fluid_s = 0;
+  double flow_s = 0;
+  std::optional<double> ns3_s;  // empty if ns3 stalled
+  std::string ns3_failure;
+  double ns3_wall_s = 0;
+  double error() const { return ns3_s ? (flow_s - *ns3_s) / *ns3_s : NAN; }
+  double fluid_error() const { return ns3_s ? (fluid_s - *ns3_s) / *ns3_s : NAN; }
+};
+
+double Completion(const std::string& backend, const CrosscheckCase& c, const NetworkOptions& options) {
+  auto sim = MakeSimulation(backend, c.topology, options);
+  const std::vector<NodeIndex> nodes(c.topology.replicas.begin(), c.topology.replicas.begin() + c.replicas);
+  return RunCollective(*sim, nodes, CollectiveSpec{c.algorithm, c.bytes, c.seed, 0, 2}).completion.seconds();
+}
+
+Row RunCase(const CrosscheckCase& c, const NetworkOptions& options) {
+  Row row;
+  row.name = c.name;
+  row.lossy = c.lossy;
+  NetworkOptions fluid = options;
+  fluid.flow.tcp_startup = fluid.flow.tcp_loss = false;
+  row.fluid_s = Completion("flow", c, fluid);
+  row.flow_s = Completion("flow", c, options);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    row.ns3_s = Completion("ns3", c, options);
+  } catch (const NetworkStalled& stalled) {
+    row.ns3_failure = stalled.what();
+  }
+  row.ns3_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return row;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int Run(const Options& o) {
+  std::optional<ConfigError> option_error;
+  const NetworkOptions options = ResolveNetworkOptions(o.network, option_error);
+  if (option_error) return ReportBadInput(*option_error);
+  if (std::find(BackendNames().begin(), BackendNames().end(), "ns3") == BackendNames().end()) {
+    return ReportBadInput("crosscheck needs the ns3 backend, which this build does not have");
+  }
+  auto cases = LoadCrosscheckCases(o.cases);
+  if (!cases) return ReportBadInput(cases.error());
+
+  if (!o.json) {
+    std::printf("%-34s %10s %10s %8s %10s %9s %8s\n", "case", "flow s", "ns3 s", "error %",
+                "fluid s", "fluid %", "ns3 wall");
+  }
+  std::vector<Row> rows;
+  for (const CrosscheckCase& c : *cases) {
+    rows.push_back(RunCase(c, options));
+    const Row& r = rows.back();
+    if (o.json) continue;
+    if (r.ns3_s) {
+      std::printf("%-34s %10.4f %10.4f %+8.1f %10.4f %+9.1f %7.1fs\n", r.name.c_str(), r.flow_s,
+                  *r.ns3_s, 100 * r.error(), r.fluid_s, 100 * r.fluid_error(), r.ns3_wall_s);
+    } else {
+      std::printf("%-34s %10.4f %10s %8s %10.4f %9s %7.1fs\n", r.name.c_str(), r.flow_s, "stalled",
+                  "-", r.fluid_s, "-", r.ns3_wall_s);
+    }
+    std::fflush(stdout);
+  }
+
+  std::vector<double> all, loss_free;
+  for (const Row& r : rows) {
+    if (!r.ns3_s) continue;
+    all.push_back(std::abs(r.error()));
+    if (!r.lossy) loss_free.push_back(std::abs(r.error()));
+  }
+  const double median = Median(all);
+  const double worst = loss_free.empty() ? NAN : *std::max_element(loss_free.begin(), loss_free.end());
+  const bool stalled = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return !r.ns3_s; });
+  const bool within = !stalled && median <= o.median_tolerance && worst <= o.case_tolerance;
+
+  if (o.json) {
+    nlohmann::json doc = {{"cases", nlohmann::json::array()}};
+    for (const Row& r : rows) {
+      nlohmann::json row = {{"case", r.name}, {"lossy", r.lossy}, {"flow_s", r.flow_s},
+                            {"fluid_s", r.fluid_s}, {"ns3_wall_s", r.ns3_wall_s}};
+      if (r.ns3_s) {
+        row["ns3_s"] = *r.ns3_s;
+        row["error"] = r.error();
+      } else {
+        row["ns3_failure"] = r.ns3_failure;
+      }
+      doc["cases"].push_back(row);
+    }
+    doc["median_abs_error"] = median;
+    doc["max_abs_error_loss_free"] = worst;
+    doc["within_tolerance"] = within;
+    std::cout << doc.dump(2) << "\n";
+  } else {
+    for (const Row& r : rows) {
+      if (!r.ns3_s) std::printf("%s: %s\n", r.name.c_str(), r.ns3_failure.c_str());
+    }
+    std::printf("median |error| %.1f%% (tolerance %.0f%%); worst loss-free |error| %.1f%% (tolerance %.0f%%): %s\n",
+                100 * median, 100 * o.median_tolerance, 100 * worst, 100 * o.case_tolerance,
+                within ? "within tolerance" : "OUTSIDE tolerance");
+  }
+  return o.check && !within ? 1 : 0;
+}
+
+}  // namespace
+
+void AddCrosscheckCommand(CLI::App& app, int& status) {
+  auto o = std::make_shared<Options>();
+  o->network.options.flow.tcp_startup = true;  // the corrections are what is being checked
+  o->network.options.flow.tcp_loss = true;
+  auto* cmd = app.add_subcommand(
+      "crosscheck", "run the canonical cases on the flow and ns3 backends and compare them");
+  cmd->add_option("--cases", o->cases, "cases file (JSON)")->capture_default_str();
+  cmd->add_flag("--json", o->json, "print one JSON object instead of the table");
+  cmd->add_flag("--check", o->check,
+                "exit with status 1 when flow is outside the tolerances (default: always 0)");
+  cmd->add_option("--median-tolerance", o->median_tolerance, "tolerance on the median |error|")
+      ->capture_default_str();
+  cmd->add_option("--case-tolerance", o->case_tolerance,
+                  "tolerance on every loss-free case's |error|")
+      ->capture_default_str();
+  AddNetworkOptions(*cmd, o->network);
+  cmd->callback([o, &status] { status = Run(*o); });
+}
+
+}  // namespace locosim::cli

@@ -1,0 +1,27 @@
+// The backend options shared by every command that builds a network (collective,
+// crosscheck): --ns3-tcp, --ns3-queue, --ns3-mtu, --ns3-initial-cwnd, --ns3-min-rto,
+// --ns3-stall-timeout, --ns3-seed. Durations carry their unit, as everywhere else.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/config/config_error.h"
+#include "sim/net/network_factory.h"
+
+namespace locosim::cli {
+
+struct NetworkOptionText {
+  NetworkOptions options;
+  std::string ns3_min_rto = "200ms";
+  std::string ns3_stall_timeout = "600s";
+};
+
+void AddNetworkOptions(CLI::App& cmd, NetworkOptionText& o);
+
+// The options with their durations parsed; on failure stores the first error in `error`.
+NetworkOptions ResolveNetworkOptions(const NetworkOptionText& o, std::optional<ConfigError>& error);
+
+}  // namespace locosim::cli
