@@ -152,7 +152,7 @@ ComputeSpec ReadCompute(const JsonReader& r) {
 }
 
 NetworkSpec ReadNetwork(const JsonReader& r) {
-  r.ExpectOnlyKeys({"backend", "topology", "generator", "overrides", "ns3"});
+  r.ExpectOnlyKeys({"backend", "topology", "generator", "overrides", "flow", "ns3"});
   NetworkSpec n;
   if (auto b = r.OptionalField("backend")) {
     const std::string backend = b->String();
@@ -184,8 +184,13 @@ NetworkSpec ReadNetwork(const JsonReader& r) {
     Optional(*o, "latency", n.override_latency, [](const JsonReader& v) { return std::optional<SimTime>(v.Duration()); });
     Optional(*o, "loss_rate", n.override_loss_rate, [](const JsonReader& v) { return std::optional<double>(NumberIn(v, 0, 0.999, "a loss rate in [0, 1)")); });
   }
+  if (auto flow = r.OptionalField("flow")) {
+    flow->ExpectOnlyKeys({"tcp_startup", "tcp_loss"});
+    Optional(*flow, "tcp_startup", n.options.flow.tcp_startup, [](const JsonReader& v) { return v.Boolean(); });
+    Optional(*flow, "tcp_loss", n.options.flow.tcp_loss, [](const JsonReader& v) { return v.Boolean(); });
+  }
   if (auto ns3 = r.OptionalField("ns3")) {
-    ns3->ExpectOnlyKeys({"tcp", "queue_disc", "mtu_bytes", "initial_cwnd_segments", "min_rto", "stall_timeout"});
+    ns3->ExpectOnlyKeys({"tcp", "queue_disc", "mtu_bytes", "initial_cwnd_segments", "min_rto", "sack", "seed", "stall_timeout"});
     auto& o = n.options.ns3;
     Optional(*ns3, "tcp", o.tcp, [](const JsonReader& v) { return Choice(v, {"cubic", "newreno", "bbr"}); });
     Optional(*ns3, "queue_disc", o.queue_disc, [](const JsonReader& v) { return Choice(v, {"fq_codel", "pfifo", "red"}); });
@@ -193,6 +198,8 @@ NetworkSpec ReadNetwork(const JsonReader& r) {
     Optional(*ns3, "initial_cwnd_segments", o.initial_cwnd_segments, [](const JsonReader& v) { return IntIn(v, 1, 1000, "a segment count in [1, 1000]"); });
     Optional(*ns3, "min_rto", o.min_rto_s, [](const JsonReader& v) { return v.Duration().seconds(); });
     Optional(*ns3, "stall_timeout", o.stall_timeout_s, [](const JsonReader& v) { return v.Duration().seconds(); });
+    Optional(*ns3, "sack", o.sack, [](const JsonReader& v) { return v.Boolean(); });
+    Optional(*ns3, "seed", o.seed, [](const JsonReader& v) { return static_cast<std::uint64_t>(IntIn(v, 0, INT32_MAX, "a non-negative seed")); });
   }
   return n;
 }
@@ -483,11 +490,14 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   if (s.network.override_latency) overrides["latency"] = FormatDuration(*s.network.override_latency);
   if (s.network.override_loss_rate) overrides["loss_rate"] = *s.network.override_loss_rate;
   if (!overrides.empty()) network["overrides"] = std::move(overrides);
+  if (s.network.backend == "flow") {
+    network["flow"] = {{"tcp_startup", s.network.options.flow.tcp_startup}, {"tcp_loss", s.network.options.flow.tcp_loss}};
+  }
   if (s.network.backend == "ns3") {
     const auto& o = s.network.options.ns3;
     network["ns3"] = {{"tcp", o.tcp}, {"queue_disc", o.queue_disc}, {"mtu_bytes", o.mtu_bytes},
                       {"initial_cwnd_segments", o.initial_cwnd_segments},
-                      {"min_rto", FormatDuration(Seconds(o.min_rto_s))},
+                      {"min_rto", FormatDuration(Seconds(o.min_rto_s))}, {"sack", o.sack}, {"seed", o.seed},
                       {"stall_timeout", FormatDuration(Seconds(o.stall_timeout_s))}};
   }
   J doc = {{"name", s.name}, {"seed", s.seed}, {"replicas", s.replicas}, {"model", model}, {"data", data},

@@ -13,6 +13,7 @@
 
 #include "sim/config/scenario_json.h"
 #include "sim/engine/scenario_runner.h"
+#include "sim/net/network_stalled.h"
 #include "sim/record/results_files.h"
 #include "tools/cli/build_info.h"
 #include "tools/cli/command.h"
@@ -151,10 +152,15 @@ int Run(const Options& o) {
   const auto wall_start = std::chrono::steady_clock::now();
   const std::string started = UtcNow("%Y-%m-%dT%H:%M:%SZ");
   Progress progress(static_cast<int>(s.methods.size()));
-  ScenarioRun run = RunScenario(
-      s, prepared->topology,
-      [&] { return std::move(*MakeTorchDataPlane(s)); },
-      RunHooks{[&](const std::string& m, double f) { progress(m, f); }});
+  ScenarioRun run;
+  try {
+    run = RunScenario(s, prepared->topology, [&] { return std::move(*MakeTorchDataPlane(s)); },
+                      RunHooks{[&](const std::string& m, double f) { progress(m, f); }});
+  } catch (const NetworkStalled& e) {
+    // The packet-level backend's watchdog: say which transfers were stuck, write nothing.
+    std::cerr << "\nlocosim: " << e.what() << "\nno results were written\n";
+    return 1;
+  }
   run.host.started_at_utc = started;
   run.host.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   run.host.threads = s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency());
@@ -162,7 +168,7 @@ int Run(const Options& o) {
   if (auto error = WriteResultsFolder(run, out)) return ReportBadInput(*error);
 
   std::printf("%s", ComparisonTable(run).c_str());
-  std::printf("\nresults: %s (summary.json, curves.csv, trace.json, scenario.json)\n", out.c_str());
+  std::printf("\nresults: %s (summary.json, curves.csv, syncs.csv, trace.json, scenario.json)\n", out.c_str());
   return 0;
 }
 
