@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "sim/config/json_reader.h"
+#include "tests/sim/malformed_input.h"
 
 namespace locosim {
 namespace {
@@ -24,19 +25,10 @@ const char* kValid = R"({
   "network": {"backend": "flow", "generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"}}
 })";
 
-Result<Scenario> Parse(const std::string& text) {
-  try {
-    return ScenarioFromJson(ParseJsonText(text, "s.json"), "s.json");
-  } catch (const ConfigException& e) {
-    return e.error;
-  }
-}
+using testing::BadCase;
+using testing::Replace;
 
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  return text.replace(at, from.size(), to);
-}
+Result<Scenario> Parse(const std::string& text) { return testing::ParseAs(text, "s.json", ScenarioFromJson); }
 
 TEST(ScenarioJson, ValidScenarioResolvesDefaults) {
   auto s = Parse(kValid);
@@ -90,23 +82,11 @@ TEST(ScenarioJson, TopologyWithFewerReplicasThanTheScenarioIsAnError) {
   EXPECT_NE(topology.error().expected.find("has 16"), std::string::npos) << topology.error().message();
 }
 
-struct BadCase {
-  std::string name;
-  std::string text;
-  std::string path;
-  std::string expected;
-};
-void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
-
 class MalformedScenario : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(MalformedScenario, IsRejectedNamingFilePathAndExpectation) {
   const BadCase& c = GetParam();
-  auto s = Parse(c.text);
-  ASSERT_FALSE(s.ok()) << c.name << " was accepted";
-  EXPECT_EQ(s.error().file, "s.json");
-  EXPECT_EQ(s.error().path, c.path) << s.error().message();
-  EXPECT_NE(s.error().expected.find(c.expected), std::string::npos) << s.error().message();
+  testing::ExpectRejected(Parse(c.text), c, "s.json");
 }
 
 INSTANTIATE_TEST_SUITE_P(
