@@ -61,7 +61,7 @@ std::vector<Point> Grid(const std::vector<Axis>& axes) {
   for (std::size_t i = 0; i < points.size(); ++i) {
     Point& p = points[i];
     p.index = static_cast<int>(i);
-    char prefix[16];
+    char prefix[32];
     std::snprintf(prefix, sizeof prefix, "p%02zu", i);
     p.folder = prefix;
     for (const std::string& o : p.overrides) p.folder += "-" + Sanitize(o);
