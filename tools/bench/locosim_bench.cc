@@ -43,7 +43,8 @@ const std::vector<ScenarioCase> kScenarios = {
     {"star16_stragglers", "scenarios/bench_star16.json", {}, true},
     {"regions3_stragglers", "scenarios/bench_regions3.json", {}, true},
     {"internet64_stragglers", "scenarios/bench_internet256.json", {"replicas=64"}, true},
-    {"internet256_stragglers", "scenarios/bench_internet256.json", {}, false},
+    {"internet256_stragglers", "scenarios/bench_internet256.json", {}, true},
+    {"internet256_stragglers_20rounds", "scenarios/bench_internet256.json", {"outer_rounds=20"}, false},
 };
 
 struct CollectiveCase {
@@ -57,7 +58,8 @@ const std::vector<CollectiveCase> kCollectives = {
     {"star16", 16, Bytes(250'000'000), true},
     {"regions3", 12, Bytes(250'000'000), true},
     {"internet256", 64, Bytes(250'000'000), true},
-    {"internet256", 256, Bytes(250'000'000), false},
+    {"internet256", 256, Bytes(250'000'000), true},
+    {"internet256", 256, Bytes(1'000'000'000), false},
 };
 
 void ScenarioCost(benchmark::State& state, const Scenario& scenario, const Topology& topology) {
@@ -156,7 +158,10 @@ void RegisterAll() {
     }
   }
   benchmark::RegisterBenchmark("SpeedFast/flow_ring_allreduce_1GB", SpeedFlowRing)->Arg(64)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("Speed/flow_ring_allreduce_1GB", SpeedFlowRing)->Arg(256)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("Speed/flow_ring_allreduce_1GB", SpeedFlowRing)
+      ->Arg(256)
+      ->Arg(1024)
+      ->Unit(benchmark::kMillisecond);
 }
 
 }  // namespace
