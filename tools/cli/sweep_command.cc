@@ -2,6 +2,7 @@
 // cartesian product), each a normal results folder inside the sweep folder, then sweep.csv
 // and a sweep report (report.html, report.md). Every point is checked before the first one
 // runs, so a bad value fails in seconds rather than hours into the sweep.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -76,11 +77,13 @@ int Sweep(const Options& o) {
   const std::string md = (fs::path(out) / "report.md").string();
   if (auto error = report::WriteReport(report::BuildSweepReport(results), {html, md})) return ReportBadInput(*error);
 
-  std::printf("%-40s %-12s %12s %12s %10s %14s\n", "point", "method", "sync_p50_s", "sync_p99_s", "idle_mean",
+  int width = 5;
+  for (const sweep::Point& p : grid) width = std::max(width, static_cast<int>(p.folder.size()));
+  std::printf("%-*s %-12s %12s %12s %10s %14s\n", width, "point", "method", "sync_p50_s", "sync_p99_s", "idle_mean",
               "to_target_s");
   for (const report::SweepPoint& p : results.points) {
     for (const report::MethodResult& m : p.run.methods) {
-      std::printf("%-40s %-12s %12.4g %12.4g %10.3f %14s\n", p.point.folder.c_str(), m.name.c_str(), m.sync_p50_s,
+      std::printf("%-*s %-12s %12.4g %12.4g %10.3f %14s\n", width, p.point.folder.c_str(), m.name.c_str(), m.sync_p50_s,
                   m.sync_p99_s, m.idle_mean,
                   m.time_to_target_s ? std::to_string(*m.time_to_target_s).c_str() : "-");
     }

@@ -14,6 +14,7 @@ struct Series {
   std::vector<std::pair<double, double>> points;  // (x, y), in the order to draw them
   int color = 0;        // index into the palette; series of one run/method share a color
   bool dashed = false;
+  bool in_legend = true;  // false for a companion line (a p99 beside its p50) explained in the caption
 };
 
 // Lines with points. With `x_categories`, x values are indices into it (a sweep's values

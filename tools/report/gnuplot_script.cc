@@ -1,5 +1,6 @@
 #include "tools/report/gnuplot_script.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -27,14 +28,30 @@ std::string Num(double v) {
   return buffer;
 }
 
-std::string Header(const Figure& f, const std::string& x_label, const std::string& y_label) {
-  return "reset\nset output " + Quote(f.id + ".svg") +
+// The legend sits below the plot; the figure grows with it so that the plot keeps its size
+// however many series there are. Columns as gnuplot fits them into 800 px, roughly.
+std::string TerminalFor(const std::vector<std::string>& legend) {
+  std::size_t longest = 1;
+  for (const std::string& l : legend) longest = std::max(longest, l.size());
+  const std::size_t columns = std::clamp<std::size_t>(700 / (longest * 7 + 60), 1, 3);
+  const std::size_t rows = (legend.size() + columns - 1) / columns;
+  return "set terminal svg size 800," + std::to_string(400 + 20 * rows) +
+         " dynamic noenhanced font 'sans,12' background '#ffffff'\n";
+}
+
+std::string Header(const Figure& f, const std::string& x_label, const std::string& y_label,
+                   const std::vector<std::string>& legend) {
+  return TerminalFor(legend) + "reset\nset output " + Quote(f.id + ".svg") +
          "\nset key below horizontal maxcols 3\nset grid\nset border 3\nset tics nomirror\n"
          "set xlabel " + Quote(x_label) + "\nset ylabel " + Quote(y_label) + "\n";
 }
 
 void AddLineChart(const Figure& f, const LineChart& c, GnuplotJob& job) {
-  std::string s = Header(f, c.x_label, c.y_label);
+  std::vector<std::string> legend;
+  for (const Series& series : c.series) {
+    if (series.in_legend && !series.points.empty()) legend.push_back(series.label);
+  }
+  std::string s = Header(f, c.x_label, c.y_label, legend);
   if (c.log_x) s += "set logscale x\nset mxtics 10\n";
   if (!c.x_categories.empty()) {
     s += "set xrange [-0.3:" + Num(static_cast<double>(c.x_categories.size()) - 0.7) + "]\nset xtics (";
@@ -55,14 +72,16 @@ void AddLineChart(const Figure& f, const LineChart& c, GnuplotJob& job) {
     job.data[file] = data;
     const std::string style = c.steps ? "with steps lw 2" : "with linespoints lw 2 pt 7 ps 0.5";
     plots += std::string(plots.empty() ? "plot " : ", \\\n     ") + Quote(file) + " using 1:2 " + style +
-             " lc rgb " + Quote(PaletteColor(series.color)) + " dt " + (series.dashed ? "2" : "1") + " title " +
-             Quote(series.label);
+             " lc rgb " + Quote(PaletteColor(series.color)) + " dt " + (series.dashed ? "2" : "1") +
+             (series.in_legend ? " title " + Quote(series.label) : std::string(" notitle"));
   }
   job.script += s + (plots.empty() ? "plot NaN notitle" : plots) + "\n";
 }
 
 void AddStackedBars(const Figure& f, const StackedBars& c, GnuplotJob& job) {
-  std::string s = Header(f, "", c.y_label);
+  std::vector<std::string> legend;
+  for (const auto& part : c.parts) legend.push_back(part.first);
+  std::string s = Header(f, "", c.y_label, legend);
   s += "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.85 border -1\n"
        "set boxwidth 0.6\nset xtics rotate by -20 left\nset yrange [0:*]\nset grid noxtics\n";
   const std::string file = f.id + ".dat";
@@ -83,7 +102,7 @@ void AddStackedBars(const Figure& f, const StackedBars& c, GnuplotJob& job) {
 }
 
 void AddBars(const Figure& f, const Bars& c, GnuplotJob& job) {
-  std::string s = Header(f, "", c.y_label);
+  std::string s = Header(f, "", c.y_label, c.group_names);
   s += "set style fill solid 0.85 border -1\nset boxwidth 0.7\nset xtics rotate by -30 left font ',10'\n"
        "set yrange [0:*]\nset xrange [-0.6:" + Num(static_cast<double>(c.labels.size()) - 0.4) + "]\nset grid noxtics\n";
   const std::string file = f.id + ".dat";
@@ -112,7 +131,6 @@ std::string PaletteColor(int index) {
 
 GnuplotJob MakeGnuplotJob(const std::vector<Figure>& figures) {
   GnuplotJob job;
-  job.script = "set terminal svg size 800,440 dynamic noenhanced font 'sans,12' background '#ffffff'\n";
   for (const Figure& f : figures) {
     if (const auto* line = std::get_if<LineChart>(&f.chart)) AddLineChart(f, *line, job);
     else if (const auto* stacked = std::get_if<StackedBars>(&f.chart)) AddStackedBars(f, *stacked, job);

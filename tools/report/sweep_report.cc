@@ -74,7 +74,9 @@ Figure AgainstAxis(const SweepResults& s, std::size_t a, const std::string& id, 
   for (const std::string& method : MethodNames(s)) {
     for (const std::string& key : keys) {
       for (const Line& line : lines) {
-        Series series{method + (key.empty() ? "" : " (" + key + ")") + line.suffix, {}, color, line.dashed};
+        // A dashed companion (p99) shares its solid line's color and legend entry.
+        Series series{method + (key.empty() ? "" : " (" + key + ")") + (line.dashed ? line.suffix : ""),
+                      {}, color, line.dashed, !line.dashed};
         for (const SweepPoint* p : groups[key]) {
           const auto x = std::find(c.x_categories.begin(), c.x_categories.end(), p->point.values[a]);
           const MethodResult* m = Find(p->run, method);
@@ -125,11 +127,11 @@ Document BuildSweepReport(const SweepResults& s) {
     const std::string& path = s.axes[a].path;
     doc.blocks.push_back(Heading{2, "Against " + path});
     add_figure(AgainstAxis(s, a, AxisId(a) + "_sync_latency", "Sync latency against " + path, "sync latency (s)",
-                           "p50 over sync events (solid) and p99 (dashed).",
+                           "p50 over sync events (solid) and p99 (dashed, same color).",
                            {{" p50", [](const MethodResult& m) { return std::optional(m.sync_p50_s); }, false},
                             {" p99", [](const MethodResult& m) { return std::optional(m.sync_p99_s); }, true}}));
     add_figure(AgainstAxis(s, a, AxisId(a) + "_idle", "Idle fraction against " + path, "idle fraction",
-                           "Mean over replicas (solid) and p99 (dashed) of idle time over total time.",
+                           "Mean over replicas (solid) and p99 (dashed, same color) of idle time over total time.",
                            {{" mean", [](const MethodResult& m) { return std::optional(m.idle_mean); }, false},
                             {" p99", [](const MethodResult& m) { return std::optional(m.idle_p99); }, true}}));
     if (any_target) {
