@@ -26,8 +26,9 @@ int Report(const Options& o) {
   report::LabelRuns(runs);
   const report::Document doc = report::BuildRunReport(runs);
   if (auto error = report::WriteReport(doc, {o.html, o.markdown})) return ReportBadInput(*error);
-  std::printf("report: %s%s (%zu runs, %zu figures)\n", o.html.c_str(),
-              o.markdown.empty() ? "" : (" and " + o.markdown).c_str(), runs.size(), doc.figures.size());
+  std::printf("report: %s%s (%zu run%s, %zu figures)\n", o.html.c_str(),
+              o.markdown.empty() ? "" : (" and " + o.markdown).c_str(), runs.size(), runs.size() == 1 ? "" : "s",
+              doc.figures.size());
   return 0;
 }
 
