@@ -18,7 +18,7 @@ void WriteFakeRun(const std::string& dir, const FakeRunOptions& options) {
   Scenario s;
   s.name = "fake";
   s.seed = 3;
-  s.replicas = 8;
+  s.replicas = options.replicas;
   s.inner_steps = 20;
   s.total_steps = 200;
   s.eval.every_steps = 20;
@@ -30,7 +30,7 @@ void WriteFakeRun(const std::string& dir, const FakeRunOptions& options) {
   s.network.generator = "star";
   s.network.bandwidth = options.bandwidth;
   s.payload.bytes = Bytes(100'000'000);
-  for (const char* kind : {"diloco", "noloco", "ddp"}) {
+  for (const std::string& kind : options.methods) {
     MethodSpec m;
     m.name = m.kind = kind;
     s.methods.push_back(m);

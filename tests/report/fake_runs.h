@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/core/units.h"
 
@@ -12,9 +13,11 @@ namespace locosim::testing {
 struct FakeRunOptions {
   BitsPerSecond bandwidth = Gbps(1);  // of every link of an 8-replica star
   bool timing_only = false;           // no losses at all
+  int replicas = 8;
+  std::vector<std::string> methods = {"diloco", "noloco", "ddp"};
 };
 
-// Writes a results folder at `dir` (which must not exist) with diloco, noloco and ddp.
+// Writes a results folder at `dir` (which must not exist) with the given methods.
 // Fails the calling test if it cannot.
 void WriteFakeRun(const std::string& dir, const FakeRunOptions& options = {});
 

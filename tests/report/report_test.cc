@@ -66,6 +66,19 @@ TEST(RunReport, TimingOnlyRunHasNoLossFiguresAndSaysWhy) {
   EXPECT_NE(report::RenderMarkdown(doc, "f").find("trained nothing (timing only)"), std::string::npos);
 }
 
+TEST(RunReport, RunWithoutTransfersStillRendersAndSaysWhy) {
+  FakeRunOptions alone;
+  alone.replicas = 1;
+  alone.methods = {"diloco"};
+  auto run = report::LoadRunResults(FakeRunDir("alone", alone));
+  ASSERT_TRUE(run.ok()) << run.error().message();
+  const report::Document doc = report::BuildRunReport({*run});
+  const std::vector<std::string> ids = FigureIds(doc);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "busiest_links"), 0);
+  EXPECT_NE(report::RenderMarkdown(doc, "f").find("No link carried any bytes"), std::string::npos);
+  EXPECT_FALSE(report::WriteReport(doc, {TempDir() + "/alone.html", ""}).has_value());
+}
+
 TEST(RunReport, HtmlInlinesEverySvgWithUniqueIdsAndForbidsFetches) {
   const report::Document doc = report::BuildRunReport(TwoRuns());
   auto svgs = report::RenderFigures(doc.figures);

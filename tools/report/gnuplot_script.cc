@@ -75,7 +75,10 @@ void AddLineChart(const Figure& f, const LineChart& c, GnuplotJob& job) {
              " lc rgb " + Quote(PaletteColor(series.color)) + " dt " + (series.dashed ? "2" : "1") +
              (series.in_legend ? " title " + Quote(series.label) : std::string(" notitle"));
   }
-  job.script += s + (plots.empty() ? "plot NaN notitle" : plots) + "\n";
+  // A chart with nothing to draw still renders, saying so (gnuplot refuses an empty plot).
+  const std::string empty =
+      "set xrange [0:1]\nset yrange [0:1]\nset label 1 'no data' at graph 0.5,0.5 center\nplot NaN notitle";
+  job.script += s + (plots.empty() ? empty : plots) + "\n";
 }
 
 void AddStackedBars(const Figure& f, const StackedBars& c, GnuplotJob& job) {

@@ -233,8 +233,15 @@ Document BuildRunReport(const std::vector<RunResults>& runs) {
     doc.blocks.push_back(Paragraph{"No loss curves: these runs trained nothing (timing only).", true});
   }
   add_figure(BreakdownFigure(series));
-  add_figure(LatencyFigure(series));
-  add_figure(LinksFigure(series));
+  const bool synced = std::any_of(series.begin(), series.end(),
+                                  [](const SeriesRef& s) { return !s.method->sync_latencies_s.empty(); });
+  if (synced) add_figure(LatencyFigure(series));
+  const Figure links = LinksFigure(series);
+  if (!std::get<Bars>(links.chart).labels.empty()) {
+    add_figure(links);
+  } else {
+    doc.blocks.push_back(Paragraph{"No link carried any bytes, so there are no busiest links to show.", false});
+  }
   doc.blocks.push_back(Heading{2, "Sources"});
   Table sources;
   sources.header = {"run", "folder"};
