@@ -17,8 +17,10 @@ struct ConfigError {
   std::string message() const;
 };
 
-// Thrown inside sim/config only, by the readers, and caught at the load boundary, which
-// turns it into a Result. Never crosses a module boundary.
+// Thrown by the readers (sim/config/json_reader.h) and caught at the load boundary of the
+// module using them (scenario and topology files here; results folders and benchmark JSON in
+// tools/report and tools/regress), which turns it into a Result. Never crosses a module
+// boundary.
 struct ConfigException {
   ConfigError error;
 };

@@ -348,11 +348,23 @@ void ApplyOverride(nlohmann::json& doc, const std::string& assignment) {
   const std::string text = assignment.substr(eq + 1);
   const auto pointer = PointerOf(path);
   if (!pointer) fail("a path such as network.backend or methods[0].outer_lr");
-  if (!doc.contains(pointer->parent_pointer())) fail("a path whose parent exists in the scenario");
-  const nlohmann::json& parent = doc.at(pointer->parent_pointer());
-  if (parent.is_array()) {
+  // Missing objects on the way are created (network.overrides.bandwidth on a scenario that
+  // has no overrides yet); the strict parse that follows rejects any key that is not a field.
+  auto existing = pointer->parent_pointer();
+  while (!existing.empty() && !doc.contains(existing)) {
+    if (existing.back().find_first_not_of("0123456789") == std::string::npos) {
+      fail("a path whose arrays exist in the scenario");
+    }
+    existing = existing.parent_pointer();
+  }
+  const nlohmann::json& ancestor = doc.at(existing);
+  if (existing != pointer->parent_pointer() ? !ancestor.is_object() : !ancestor.is_structured()) {
+    fail("a path into the objects and arrays of the scenario");
+  }
+  if (ancestor.is_array()) {
     const std::string& last = pointer->back();
-    if (std::stoul(last) >= parent.size()) fail("an index below " + std::to_string(parent.size()));
+    if (last.find_first_not_of("0123456789") != std::string::npos) fail("an array index after " + existing.to_string());
+    if (std::stoul(last) >= ancestor.size()) fail("an index below " + std::to_string(ancestor.size()));
   }
   nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
   if (value.is_discarded()) value = text;  // bare words are strings: backend=ns3

@@ -36,6 +36,7 @@ ScenarioRun RunScenario(const Scenario& scenario, const Topology& topology,
     std::unique_ptr<DataPlane> data = make_data_plane();
     if (run.methods.empty()) {
       run.trained_model = data->description();
+      run.trains = data->trains();
       run.parameter_count = data->parameter_count();
       run.model_bytes = data->model_bytes();
       run.payload = PayloadBytes(scenario, *data);

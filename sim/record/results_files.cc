@@ -1,6 +1,7 @@
 #include "sim/record/results_files.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -98,6 +99,9 @@ std::string Number(double v) {
   return buffer;
 }
 
+// A loss cell: empty when absent (NaN, as in a timing-only run).
+std::string LossCell(double v) { return std::isnan(v) ? "" : Number(v); }
+
 }  // namespace
 
 MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target_loss) {
@@ -153,7 +157,7 @@ nlohmann::ordered_json SummaryJson(const ScenarioRun& run) {
       {"trained", {{"model", run.trained_model},
                    {"parameters", run.parameter_count},
                    {"model_bytes", run.model_bytes.count()},
-                   {"data", sc.data.path},
+                   {"data", run.trains ? Json(sc.data.path) : Json(nullptr)},
                    {"replicas", sc.replicas},
                    {"steps_per_replica", sc.total_steps}}},
       {"modelled", {{"payload_bytes", run.payload.count()},
@@ -176,13 +180,13 @@ std::string CurvesCsv(const ScenarioRun& run) {
   for (const MethodRun& m : run.methods) {
     for (const EvalPoint& e : m.evals) {
       csv += m.name + ",mean," + std::to_string(e.round) + "," + std::to_string(e.step) + "," +
-             Number(e.time.seconds()) + ",," + Number(e.metrics.loss) + "," +
+             Number(e.time.seconds()) + ",," + LossCell(e.metrics.loss) + "," +
              (e.metrics.perplexity ? Number(*e.metrics.perplexity) : "") + "," +
              (e.metrics.accuracy ? Number(*e.metrics.accuracy) : "") + "\n";
     }
     for (const TrainLoss& t : m.train_losses) {
       csv += m.name + ",replica_" + std::to_string(t.replica) + "," + std::to_string(t.round) + "," +
-             std::to_string(t.step) + "," + Number(t.time.seconds()) + "," + Number(t.loss) + ",,,\n";
+             std::to_string(t.step) + "," + Number(t.time.seconds()) + "," + LossCell(t.loss) + ",,,\n";
     }
   }
   return csv;

@@ -24,6 +24,7 @@ struct ScenarioRun {
   Scenario scenario;
   Topology topology;
   std::string trained_model;     // the data plane's description
+  bool trains = true;            // false: timing only, nothing trained, losses absent
   std::int64_t parameter_count = 0;
   Bytes model_bytes;
   Bytes payload;                 // bytes of one model-sized message on the wire

@@ -11,8 +11,9 @@ struct CliResult {
   std::string err;  // stderr
 };
 
-// `args` is appended to the binary's path as a shell command line.
-CliResult RunLocosim(const std::string& args);
+// `args` is appended to the binary's path as a shell command line; `env` ("NAME=value ...")
+// is set for that command only.
+CliResult RunLocosim(const std::string& args, const std::string& env = "");
 
 // A fresh temporary directory for this test process.
 std::string TempDir();

@@ -71,6 +71,24 @@ TEST(ScenarioJson, SetOverridesApplyBeforeValidation) {
   EXPECT_EQ(invalid.error().path, "$.replicas");
 }
 
+TEST(ScenarioJson, SetCreatesMissingSectionsWhichAreThenValidated) {
+  const std::string path = ::testing::TempDir() + "/scenario_sections.json";
+  std::ofstream(path) << kValid;
+  auto s = LoadScenarioFile(path, {"network.overrides.bandwidth=100Mbps"});
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(s->network.override_bandwidth, Mbps(100));
+  auto misspelt = LoadScenarioFile(path, {"network.overides.bandwidth=100Mbps"});
+  ASSERT_FALSE(misspelt.ok());
+  EXPECT_NE(misspelt.error().message().find("did you mean \"overrides\""), std::string::npos)
+      << misspelt.error().message();
+  auto into_scalar = LoadScenarioFile(path, {"replicas.count=3"});
+  ASSERT_FALSE(into_scalar.ok());
+  EXPECT_EQ(into_scalar.error().file, "--set");
+  auto missing_array = LoadScenarioFile(path, {"methods[0].extra[2].x=1"});
+  ASSERT_FALSE(missing_array.ok());
+  EXPECT_EQ(missing_array.error().file, "--set");
+}
+
 TEST(ScenarioJson, TopologyWithFewerReplicasThanTheScenarioIsAnError) {
   auto s = Parse(Replace(kValid, R"("replicas": 4)", R"("replicas": 40)"));
   ASSERT_TRUE(s.ok());

@@ -14,6 +14,9 @@ void AddTopologyCommand(CLI::App& app, int& exit_status);
 void AddCollectiveCommand(CLI::App& app, int& exit_status);
 void AddRunCommands(CLI::App& app, int& exit_status);  // validate, run
 void AddCrosscheckCommand(CLI::App& app, int& exit_status);
+void AddReportCommand(CLI::App& app, int& exit_status);
+void AddSweepCommand(CLI::App& app, int& exit_status);
+void AddRegressCommand(CLI::App& app, int& exit_status);
 
 // Prints "locosim: <message>" on stderr and returns 2, the status for bad input.
 int ReportBadInput(const ConfigError& error);

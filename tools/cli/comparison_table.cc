@@ -1,5 +1,6 @@
 #include "tools/cli/comparison_table.h"
 
+#include <cmath>
 #include <cstdio>
 
 #include "sim/record/results_files.h"
@@ -33,8 +34,8 @@ std::string ComparisonTable(const ScenarioRun& run) {
   out += line;
   for (const MethodRun& m : run.methods) {
     const MethodSummary s = SummarizeMethod(m, run.scenario.target_loss);
-    std::snprintf(line, sizeof line, "%-12s %10.4f %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n", s.name.c_str(),
-                  s.final_eval_loss, s.time_to_target_s ? Format("%.2f", *s.time_to_target_s).c_str() : "-",
+    std::snprintf(line, sizeof line, "%-12s %10s %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n", s.name.c_str(),
+                  std::isnan(s.final_eval_loss) ? "-" : Format("%.4f", s.final_eval_loss).c_str(), s.time_to_target_s ? Format("%.2f", *s.time_to_target_s).c_str() : "-",
                   s.virtual_time_s, s.idle_fraction_p50, s.idle_fraction_p99, s.sync_latency_p50_s,
                   s.sync_latency_p99_s, HumanBytes(s.bytes_sent_total).c_str());
     out += line;

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   locosim::cli::AddTopologyCommand(app, exit_status);
   locosim::cli::AddCollectiveCommand(app, exit_status);
   locosim::cli::AddCrosscheckCommand(app, exit_status);
+  locosim::cli::AddReportCommand(app, exit_status);
+  locosim::cli::AddSweepCommand(app, exit_status);
+  locosim::cli::AddRegressCommand(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

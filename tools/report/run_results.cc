@@ -1,0 +1,182 @@
+#include "tools/report/run_results.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/config/json_reader.h"
+
+namespace locosim::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<double> OptionalNumber(const JsonReader& r, const char* key) {
+  auto field = r.OptionalField(key);
+  if (!field || field->raw().is_null()) return std::nullopt;
+  return field->Number();
+}
+
+Trained ReadTrained(const JsonReader& r) {
+  Trained t;
+  t.model = r.Field("model").String();
+  t.parameters = r.Field("parameters").Integer();
+  t.model_bytes = r.Field("model_bytes").Integer();
+  if (auto d = r.OptionalField("data"); d && !d->raw().is_null()) t.data = d->String();
+  t.replicas = static_cast<int>(r.Field("replicas").Integer());
+  t.steps_per_replica = static_cast<int>(r.Field("steps_per_replica").Integer());
+  return t;
+}
+
+Modelled ReadModelled(const JsonReader& r) {
+  Modelled m;
+  m.payload_bytes = r.Field("payload_bytes").Integer();
+  m.payload_source = r.Field("payload_source").String();
+  const JsonReader c = r.Field("compute");
+  m.compute_source = c.Field("source").String();
+  m.step_time_s = c.Field("step_time_s").Number();
+  m.jitter_sigma = c.Field("jitter_sigma").Number();
+  const JsonReader s = c.Field("stragglers");
+  m.straggler_fraction = s.Field("fraction").Number();
+  m.straggler_slowdown = s.Field("slowdown").Number();
+  m.stragglers = static_cast<int>(s.Field("replicas").ArraySize());
+  m.target_parameters = OptionalNumber(c, "target_parameters");
+  m.tokens_per_step = OptionalNumber(c, "tokens_per_step");
+  const JsonReader n = r.Field("network");
+  m.backend = n.Field("backend").String();
+  m.topology = n.Field("topology").String();
+  m.topology_file = n.Field("topology_file").String();
+  m.nodes = static_cast<int>(n.Field("nodes").Integer());
+  m.links = static_cast<int>(n.Field("links").Integer());
+  return m;
+}
+
+MethodResult ReadMethod(const std::string& name, const JsonReader& r) {
+  MethodResult m;
+  m.name = name;
+  m.kind = r.Field("kind").String();
+  m.inner_steps = static_cast<int>(r.Field("inner_steps").Integer());
+  m.final_eval_loss = OptionalNumber(r, "final_eval_loss");
+  m.time_to_target_s = OptionalNumber(r, "time_to_target_s");
+  m.virtual_time_s = r.Field("virtual_time_s").Number();
+  const JsonReader idle = r.Field("idle_fraction");
+  m.idle_mean = idle.Field("mean").Number();
+  m.idle_p50 = idle.Field("p50").Number();
+  m.idle_p99 = idle.Field("p99").Number();
+  const JsonReader sync = r.Field("sync_latency_s");
+  m.sync_mean_s = sync.Field("mean").Number();
+  m.sync_p50_s = sync.Field("p50").Number();
+  m.sync_p99_s = sync.Field("p99").Number();
+  const JsonReader t = r.Field("time_breakdown_s");
+  m.compute_s = t.Field("compute").Number();
+  m.communicate_s = t.Field("communicate").Number();
+  m.idle_s = t.Field("idle").Number();
+  m.bytes_sent = r.Field("bytes_sent_total").Number();
+  const JsonReader curve = r.Field("eval_curve");
+  for (std::size_t i = 0; i < curve.ArraySize(); ++i) {
+    const JsonReader p = curve.Element(i);
+    m.eval_curve.push_back({static_cast<int>(p.Field("step").Integer()), p.Field("virtual_time_s").Number(),
+                            OptionalNumber(p, "loss")});
+  }
+  const JsonReader links = r.Field("busiest_links");
+  for (std::size_t i = 0; i < links.ArraySize(); ++i) {
+    const JsonReader l = links.Element(i);
+    m.busiest_links.push_back({l.Field("link").String(), l.Field("from").String(), l.Field("to").String(),
+                               l.Field("bytes").Number()});
+  }
+  return m;
+}
+
+std::optional<std::string> ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// syncs.csv: method,replica,round,arrived_s,started_s,done_s,idle_s,communicate_s,latency_s.
+std::optional<ConfigError> ReadSyncs(const std::string& file, const std::string& text, RunResults& run) {
+  static const std::string kHeader = "method,replica,round,arrived_s,started_s,done_s,idle_s,communicate_s,latency_s";
+  std::map<std::string, MethodResult*> by_name;
+  for (MethodResult& m : run.methods) by_name[m.name] = &m;
+  std::istringstream lines(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(lines, line)) {
+    ++number;
+    const std::string where = "line " + std::to_string(number);
+    if (number == 1) {
+      if (line != kHeader) return ConfigError{file, where, "the header \"" + kHeader + "\""};
+      continue;
+    }
+    if (line.empty()) continue;
+    std::vector<std::string> cells;
+    std::stringstream row(line);
+    std::string cell;
+    while (std::getline(row, cell, ',')) cells.push_back(cell);
+    if (cells.size() != 9) return ConfigError{file, where, "9 comma-separated cells, found " + std::to_string(cells.size())};
+    auto method = by_name.find(cells[0]);
+    if (method == by_name.end()) return ConfigError{file, where, "a method of summary.json, found \"" + cells[0] + "\""};
+    char* end = nullptr;
+    const double latency = std::strtod(cells[8].c_str(), &end);
+    if (cells[8].empty() || *end != '\0') return ConfigError{file, where, "a number in latency_s, found \"" + cells[8] + "\""};
+    method->second->sync_latencies_s.push_back(latency);
+  }
+  if (number == 0) return ConfigError{file, "", "a CSV file with a header line, found an empty file"};
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<RunResults> LoadRunResults(const std::string& dir) {
+  if (!fs::is_directory(dir)) {
+    return ConfigError{dir, "", "a results folder written by locosim run or sweep, found " +
+                                    std::string(fs::exists(dir) ? "a file" : "nothing there")};
+  }
+  const std::string summary_file = (fs::path(dir) / "summary.json").string();
+  const auto text = ReadText(summary_file);
+  if (!text) return ConfigError{summary_file, "", "a results folder's summary.json (docs/results.md), found no readable file"};
+  RunResults run;
+  run.dir = dir;
+  run.label = fs::path(dir).lexically_normal().filename().string();
+  if (run.label.empty() || run.label == ".") run.label = fs::path(dir).lexically_normal().parent_path().filename().string();
+  try {
+    const nlohmann::json doc = ParseJsonText(*text, summary_file);
+    const JsonReader root(doc, summary_file);
+    root.ExpectObject();
+    const JsonReader version = root.Field("schema_version");
+    if (version.Integer() != 1) version.Fail("schema_version 1, the one this locosim reads");
+    run.name = root.Field("name").String();
+    run.seed = static_cast<std::uint64_t>(root.Field("seed").Integer());
+    run.trained = ReadTrained(root.Field("trained"));
+    run.modelled = ReadModelled(root.Field("modelled"));
+    run.target_loss = OptionalNumber(root, "target_loss");
+    const JsonReader methods = root.Field("methods");
+    methods.ExpectObject();
+    // nlohmann::json sorts keys; the ordered parse keeps the order the methods ran in.
+    const auto ordered = nlohmann::ordered_json::parse(*text);
+    for (const auto& [name, _] : ordered["methods"].items()) run.methods.push_back(ReadMethod(name, methods.Field(name)));
+    if (run.methods.empty()) methods.Fail("at least one method");
+  } catch (const ConfigException& e) {
+    return e.error;
+  }
+  const std::string syncs_file = (fs::path(dir) / "syncs.csv").string();
+  const auto syncs = ReadText(syncs_file);
+  if (!syncs) return ConfigError{syncs_file, "", "a results folder's syncs.csv (docs/results.md), found no readable file"};
+  if (auto error = ReadSyncs(syncs_file, *syncs, run)) return *error;
+  return run;
+}
+
+void LabelRuns(std::vector<RunResults>& runs) {
+  std::map<std::string, int> count;
+  for (const RunResults& r : runs) ++count[r.label];
+  for (RunResults& r : runs) {
+    if (count[r.label] > 1) r.label = fs::path(r.dir).lexically_normal().string();
+  }
+}
+
+}  // namespace locosim::report
