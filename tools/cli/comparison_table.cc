@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "sim/record/results_files.h"
+#include "tools/report/format.h"
 
 namespace locosim::cli {
 namespace {
@@ -12,16 +13,6 @@ std::string Format(const char* format, double v) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, format, v);
   return buffer;
-}
-
-std::string HumanBytes(double b) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB"};
-  int u = 0;
-  while (b >= 1000 && u < 5) {
-    b /= 1000;
-    ++u;
-  }
-  return Format("%.3g ", b) + units[u];
 }
 
 }  // namespace
@@ -37,7 +28,7 @@ std::string ComparisonTable(const ScenarioRun& run) {
     std::snprintf(line, sizeof line, "%-12s %10s %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n", s.name.c_str(),
                   std::isnan(s.final_eval_loss) ? "-" : Format("%.4f", s.final_eval_loss).c_str(), s.time_to_target_s ? Format("%.2f", *s.time_to_target_s).c_str() : "-",
                   s.virtual_time_s, s.idle_fraction_p50, s.idle_fraction_p99, s.sync_latency_p50_s,
-                  s.sync_latency_p99_s, HumanBytes(s.bytes_sent_total).c_str());
+                  s.sync_latency_p99_s, report::FormatBytes(s.bytes_sent_total).c_str());
     out += line;
   }
   return out;
