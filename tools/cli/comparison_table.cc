@@ -7,16 +7,6 @@
 #include "tools/report/format.h"
 
 namespace locosim::cli {
-namespace {
-
-std::string Format(const char* format, double v) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, format, v);
-  return buffer;
-}
-
-}  // namespace
-
 std::string ComparisonTable(const ScenarioRun& run) {
   std::string out;
   char line[512];
@@ -26,7 +16,8 @@ std::string ComparisonTable(const ScenarioRun& run) {
   for (const MethodRun& m : run.methods) {
     const MethodSummary s = SummarizeMethod(m, run.scenario.target_loss);
     std::snprintf(line, sizeof line, "%-12s %10s %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n", s.name.c_str(),
-                  std::isnan(s.final_eval_loss) ? "-" : Format("%.4f", s.final_eval_loss).c_str(), s.time_to_target_s ? Format("%.2f", *s.time_to_target_s).c_str() : "-",
+                  report::FormatLoss(std::isnan(s.final_eval_loss) ? std::nullopt : std::optional(s.final_eval_loss)).c_str(),
+                  s.time_to_target_s ? report::FormatFixed(*s.time_to_target_s, 2).c_str() : "-",
                   s.virtual_time_s, s.idle_fraction_p50, s.idle_fraction_p99, s.sync_latency_p50_s,
                   s.sync_latency_p99_s, report::FormatBytes(s.bytes_sent_total).c_str());
     out += line;

@@ -26,6 +26,11 @@ std::string FormatBytes(double b) {
 
 std::string FormatFraction(double f) { return Printf("%.3f", f); }
 std::string FormatNumber(double v) { return Printf("%.4g", v); }
+std::string FormatFixed(double v, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
 std::string FormatLoss(std::optional<double> loss) { return loss ? Printf("%.4f", *loss) : "-"; }
 std::string FormatOptionalSeconds(std::optional<double> s, const std::string& absent) {
   return s ? FormatSeconds(*s) : absent;
