@@ -2,13 +2,53 @@
 
 #include <algorithm>
 #include <cassert>
+#include <functional>
 
 #include "sim/collectives/grouping.h"
 
 namespace locosim {
+namespace {
+
+struct Algorithm {
+  std::string name;
+  bool all_reduce;
+  std::function<void(const CollectiveSpec&, CollectiveSetup, RankDone)> start;
+};
+
+void StartGossip(const CollectiveSpec& spec, CollectiveSetup setup, RankDone on_rank_done) {
+  const int n = static_cast<int>(setup.nodes.size());
+  auto groups = RoundGroups(spec.seed, spec.round, n, spec.group_size);
+  StartGroupExchange(std::move(setup), std::move(groups), std::move(on_rank_done));
+}
+
+// The registry: one line per collective.
+const std::vector<Algorithm>& Algorithms() {
+  static const std::vector<Algorithm> algorithms = {
+      {"ring", true, [](const CollectiveSpec&, CollectiveSetup s, RankDone d) { StartRingAllReduce(std::move(s), std::move(d)); }},
+      {"halving-doubling", true, [](const CollectiveSpec&, CollectiveSetup s, RankDone d) { StartHalvingDoubling(std::move(s), std::move(d)); }},
+      {"tree", true, [](const CollectiveSpec&, CollectiveSetup s, RankDone d) { StartBinomialTree(std::move(s), std::move(d)); }},
+      {"gossip", false, StartGossip},
+  };
+  return algorithms;
+}
+
+std::vector<std::string> NamesWhere(bool all_reduce_only) {
+  std::vector<std::string> names;
+  for (const Algorithm& a : Algorithms()) {
+    if (a.all_reduce || !all_reduce_only) names.push_back(a.name);
+  }
+  return names;
+}
+
+}  // namespace
 
 const std::vector<std::string>& CollectiveAlgorithms() {
-  static const std::vector<std::string> names = {"ring", "halving-doubling", "tree", "gossip"};
+  static const std::vector<std::string> names = NamesWhere(false);
+  return names;
+}
+
+const std::vector<std::string>& AllReduceAlgorithms() {
+  static const std::vector<std::string> names = NamesWhere(true);
   return names;
 }
 
@@ -18,22 +58,10 @@ bool IsCollectiveAlgorithm(const std::string& name) {
 }
 
 void StartCollective(const CollectiveSpec& spec, CollectiveSetup setup, RankDone on_rank_done) {
-  if (spec.algorithm == "ring") {
-    StartRingAllReduce(std::move(setup), std::move(on_rank_done));
-  } else if (spec.algorithm == "halving-doubling") {
-    StartHalvingDoubling(std::move(setup), std::move(on_rank_done));
-  } else if (spec.algorithm == "tree") {
-    StartBinomialTree(std::move(setup), std::move(on_rank_done));
-  } else if (spec.algorithm == "exchange") {
-    std::vector<int> everyone(setup.nodes.size());
-    for (std::size_t r = 0; r < everyone.size(); ++r) everyone[r] = static_cast<int>(r);
-    StartGroupExchange(std::move(setup), {everyone}, std::move(on_rank_done));
-  } else {
-    assert(spec.algorithm == "gossip");
-    const int n = static_cast<int>(setup.nodes.size());
-    auto groups = RoundGroups(spec.seed, spec.round, n, spec.group_size);
-    StartGroupExchange(std::move(setup), std::move(groups), std::move(on_rank_done));
+  for (const Algorithm& a : Algorithms()) {
+    if (a.name == spec.algorithm) return a.start(spec, std::move(setup), std::move(on_rank_done));
   }
+  assert(false && "REQUIRES: IsCollectiveAlgorithm(spec.algorithm)");
 }
 
 CollectiveOutcome RunCollective(Simulation& sim, const std::vector<NodeIndex>& nodes,
@@ -46,6 +74,7 @@ CollectiveOutcome RunCollective(Simulation& sim, const std::vector<NodeIndex>& n
   sim.loop->run();
   outcome.completion = *std::max_element(outcome.rank_done.begin(), outcome.rank_done.end());
   outcome.channel_bytes = sim.network->channel_bytes();
+  if (const NetworkStall* stall = sim.network->stall()) outcome.stall = *stall;
   return outcome;
 }
 

@@ -1,4 +1,4 @@
-// Groups formed without coordination, as NoLoCo forms them (ALGORITHMS.md, NoLoCo step 1):
+// Groups formed without coordination, as NoLoCo forms them (docs/algorithms.md, NoLoCo step 1):
 // every replica draws the same permutation from a stream seeded by the scenario seed and the
 // round number, then takes strided groups G_k = {perm[k], perm[k + g], perm[k + 2g], ...}
 // with g = N / n groups.

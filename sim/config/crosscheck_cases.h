@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/config/config_error.h"
+#include "sim/core/config_error.h"
 #include "sim/net/topology.h"
 
 namespace locosim {

@@ -37,7 +37,7 @@ std::string TypeName(const nlohmann::json& v) {
 }  // namespace
 
 std::optional<std::string> ClosestMatch(std::string_view word,
-                                        std::initializer_list<std::string_view> candidates) {
+                                        std::span<const std::string_view> candidates) {
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (auto c : candidates) {
@@ -58,7 +58,7 @@ void JsonReader::ExpectObject() const {
   if (!value_->is_object()) Fail("an object, found " + TypeName(*value_));
 }
 
-void JsonReader::ExpectOnlyKeys(std::initializer_list<std::string_view> known) const {
+void JsonReader::ExpectOnlyKeys(std::span<const std::string_view> known) const {
   ExpectObject();
   for (const auto& [key, _] : value_->items()) {
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;

@@ -7,12 +7,13 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
-#include "sim/config/config_error.h"
+#include "sim/core/config_error.h"
 #include "sim/core/units.h"
 
 namespace locosim {
@@ -32,7 +33,10 @@ class JsonReader {
   // Objects.
   void ExpectObject() const;
   // Fails on the first key not in `known`, suggesting the closest known key.
-  void ExpectOnlyKeys(std::initializer_list<std::string_view> known) const;
+  void ExpectOnlyKeys(std::span<const std::string_view> known) const;
+  void ExpectOnlyKeys(std::initializer_list<std::string_view> known) const {
+    ExpectOnlyKeys(std::span(known.begin(), known.size()));
+  }
   bool Has(std::string_view key) const;
   JsonReader Field(std::string_view key) const;  // required
   std::optional<JsonReader> OptionalField(std::string_view key) const;
@@ -67,6 +71,10 @@ nlohmann::json ReadJsonFile(const std::string& file);
 
 // The candidate closest to `word` by edit distance, if any is reasonably close.
 std::optional<std::string> ClosestMatch(std::string_view word,
-                                        std::initializer_list<std::string_view> candidates);
+                                        std::span<const std::string_view> candidates);
+inline std::optional<std::string> ClosestMatch(std::string_view word,
+                                               std::initializer_list<std::string_view> candidates) {
+  return ClosestMatch(word, std::span(candidates.begin(), candidates.size()));
+}
 
 }  // namespace locosim

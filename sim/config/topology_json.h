@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/config/config_error.h"
+#include "sim/core/config_error.h"
 #include "sim/net/topology.h"
 
 namespace locosim {

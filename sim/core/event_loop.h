@@ -24,8 +24,7 @@ class EventLoop {
   virtual void at(SimTime when, Callback fn) = 0;
 
   // Processes events in time order until none is left or stop() is called. A packet-level
-  // backend's loop may instead end it by throwing NetworkStalled (sim/net/network_stalled.h)
-  // when its watchdog finds that no transfer makes progress.
+  // backend stops it when its watchdog finds that nothing moves (Network::stall() says so).
   virtual void run() = 0;
 
   // Makes run() return after the current event; pending events stay queued.

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "sim/config/scenario.h"
+#include "sim/scenario/scenario.h"
 #include "sim/core/rng.h"
 
 namespace locosim {

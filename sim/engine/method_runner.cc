@@ -3,22 +3,25 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <memory>
 
+#include "sim/backends/network_factory.h"
 #include "sim/engine/compute_model.h"
 #include "sim/methods/method.h"
 #include "sim/net/counting_network.h"
-#include "sim/net/network_factory.h"
+#include "sim/scenario/scenario_reader.h"
 
 namespace locosim {
 namespace {
 
-class MethodRunner {
+class MethodRunner final : public SyncHost {
  public:
   MethodRunner(const MethodRunInput& in, Simulation& sim)
       : in_(in),
-        method_(MakeMethod(in.method, in.scenario, in.payload)),
+        method_(in.method.settings->Make(MethodContext{in.scenario.replicas, in.scenario.seed,
+                                                       InnerStepsOf(in.scenario, in.method), in.payload})),
         loop_(*sim.loop),
         network_(*sim.network),
         n_(in.scenario.replicas),
@@ -46,25 +49,53 @@ class MethodRunner {
     loop_.run();
     run_.bytes_sent = network_.bytes_sent();
     run_.channel_bytes = network_.channel_bytes();
-    for (int r = 0; r < n_; ++r) assert(state_[r].round == rounds_);
     return std::move(run_);
+  }
+
+  // Whether every replica completed its budget (false when the network stalled).
+  bool complete() const {
+    return std::all_of(state_.begin(), state_.end(), [&](const ReplicaState& s) { return s.round == rounds_; });
+  }
+
+  // SyncHost.
+  SimTime now() const override { return loop_.now(); }
+
+  CollectiveSetup CollectiveAmong(std::span<const int> members, Bytes bytes) override {
+    std::vector<NodeIndex> nodes;
+    for (int m : members) nodes.push_back(in_.topology.replicas[m]);
+    return CollectiveSetup{network_, loop_, std::move(nodes), bytes};
+  }
+
+  void BeginSync(std::span<const int> members) override {
+    for (int m : members) state_[m].started = loop_.now();
+  }
+
+  void ApplyOuterUpdate(std::span<const int> group, int round, const OuterUpdate& update,
+                        SimTime loss_time) override {
+    FinishPendingPhases(group);
+    if (auto loss = in_.data.ApplyOuterUpdate(group, update)) {
+      for (int m : group) run_.train_losses.push_back({m, round + 1, (round + 1) * h_, loss_time, *loss});
+    }
+  }
+
+  void Resume(int replica) override {
+    ReplicaState& st = state_[replica];
+    AddSpan(Span::Kind::kIdle, replica, st.arrived, st.started);
+    AddSpan(Span::Kind::kCommunicate, replica, st.started, loop_.now());
+    run_.syncs.push_back({replica, st.round, st.arrived, st.started, loop_.now()});
+    st.round += 1;
+    RecordCompletion(replica, st.round);
+    ReportProgress();
+    StartRound(replica);
   }
 
  private:
   struct ReplicaState {
     int round = 0;  // rounds completed
-    SimTime arrived;
-  };
-  struct GroupState {
-    std::vector<int> members;
-    int arrived = 0;
-    int done = 0;
-    SimTime started;
-  };
-  struct RoundState {
-    std::vector<GroupState> groups;
-    std::vector<int> group_of;  // per replica
-    int groups_done = 0;
+    SimTime arrived;  // at the current sync point
+    SimTime started;  // the current sync began (its wait for the group ended)
+    // Index in run_.train_losses of the deferred inner phase still to finish, or -1.
+    long long pending_loss = -1;
   };
 
   bool IsEvalRound(int completed) const {
@@ -87,11 +118,21 @@ class MethodRunner {
     }
     SimTime duration;
     if (method_->trains_between_syncs()) {
+      // The loss is filled in when the phase finishes; its place in the records is now.
+      st.pending_loss = static_cast<long long>(run_.train_losses.size());
       const auto wall_start = std::chrono::steady_clock::now();
-      const double loss = in_.data.InnerSteps(replica, h_);
-      const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-      duration = compute_ ? compute_->NextSteps(replica, h_) : Seconds(wall_s);
-      run_.train_losses.push_back({replica, st.round + 1, (st.round + 1) * h_, loop_.now() + duration, loss});
+      in_.data.BeginInnerSteps(replica, h_);
+      if (compute_) {
+        duration = compute_->NextSteps(replica, h_);
+        run_.train_losses.push_back({replica, st.round + 1, (st.round + 1) * h_, loop_.now() + duration, 0.0});
+      } else {
+        // Measured compute: the phase's wall time is its virtual time, so it runs now.
+        run_.train_losses.push_back({replica, st.round + 1, (st.round + 1) * h_, SimTime(), 0.0});
+        const int self[] = {replica};
+        FinishPendingPhases(self);
+        duration = Seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
+        run_.train_losses.back().time = loop_.now() + duration;
+      }
     } else {
       duration = compute_->NextSteps(replica, h_);
     }
@@ -99,63 +140,33 @@ class MethodRunner {
     loop_.after(duration, [this, replica] { Arrive(replica); });
   }
 
-  RoundState& Round(int round) {
-    auto it = rounds_state_.find(round);
-    if (it != rounds_state_.end()) return it->second;
-    RoundState& rs = rounds_state_[round];
-    rs.group_of.assign(n_, -1);
-    for (auto& members : method_->Groups(round)) {
-      for (int m : members) rs.group_of[m] = static_cast<int>(rs.groups.size());
-      rs.groups.push_back(GroupState{std::move(members), 0, 0, SimTime()});
-    }
-    return rs;
-  }
-
   void Arrive(int replica) {
     ReplicaState& st = state_[replica];
-    st.arrived = loop_.now();
-    const int round = st.round;
-    RoundState& rs = Round(round);
-    const int g = rs.group_of[replica];
-    GroupState& group = rs.groups[g];
-    if (++group.arrived < static_cast<int>(group.members.size())) return;
-
-    // Everyone is here. The members' weights cannot change until they resume, so the
-    // outer update can be applied now; each member resumes when its collective part is done.
-    group.started = loop_.now();
-    if (auto loss = method_->Update(in_.data, group.members)) {
-      for (int m : group.members) {
-        run_.train_losses.push_back({m, round + 1, (round + 1) * h_, loop_.now(), *loss});
-      }
-    }
-    std::vector<NodeIndex> nodes;
-    for (int m : group.members) nodes.push_back(in_.topology.replicas[m]);
-    const CollectiveSpec spec = method_->Collective(round);
-    StartCollective(spec, CollectiveSetup{network_, loop_, nodes, spec.bytes},
-                    [this, round, g](int rank, SimTime at) { Done(round, g, rank, at); });
+    st.arrived = st.started = loop_.now();
+    method_->OnSyncPoint(replica, st.round, *this);
   }
 
-  void Done(int round, int g, int rank, SimTime at) {
-    RoundState& rs = rounds_state_.at(round);
-    GroupState& group = rs.groups[g];
-    const int replica = group.members[rank];
-    ReplicaState& st = state_[replica];
-    AddSpan(Span::Kind::kIdle, replica, st.arrived, group.started);
-    AddSpan(Span::Kind::kCommunicate, replica, group.started, at);
-    run_.syncs.push_back({replica, round, st.arrived, group.started, at});
-    st.round = round + 1;
-    RecordCompletion(replica, st.round);
-    if (++group.done == static_cast<int>(group.members.size()) &&
-        ++rs.groups_done == static_cast<int>(rs.groups.size())) {
-      rounds_state_.erase(round);
+  // Completes the deferred inner phases of those `replicas` that have one.
+  void FinishPendingPhases(std::span<const int> replicas) {
+    std::vector<int> pending;
+    for (int r : replicas) {
+      if (state_[r].pending_loss >= 0) pending.push_back(r);
     }
-    ReportProgress();
-    StartRound(replica);
+    if (pending.empty()) return;
+    for (const PhaseResult& done : in_.data.FinishInnerSteps(pending)) {
+      ReplicaState& st = state_[done.replica];
+      assert(st.pending_loss >= 0);
+      run_.train_losses[st.pending_loss].loss = done.loss;
+      st.pending_loss = -1;
+    }
+    for (int r : pending) assert(state_[r].pending_loss < 0);
   }
 
   // The mean model after `completed` rounds is evaluated once every replica has contributed.
   void RecordCompletion(int replica, int completed) {
     if (!IsEvalRound(completed)) return;
+    const int self[] = {replica};
+    FinishPendingPhases(self);
     in_.data.Snapshot(completed, replica);
     if (++snapshots_[completed] < n_) return;
     snapshots_.erase(completed);
@@ -181,7 +192,6 @@ class MethodRunner {
   const int rounds_;
   const int eval_every_rounds_;
   std::vector<ReplicaState> state_;
-  std::map<int, RoundState> rounds_state_;
   std::map<int, int> snapshots_;  // round -> replicas snapshotted so far
   long long completions_ = 0;
   MethodRun run_;
@@ -189,11 +199,20 @@ class MethodRunner {
 
 }  // namespace
 
-MethodRun RunMethod(const MethodRunInput& input) {
+MethodRunResult RunMethod(const MethodRunInput& input) {
   auto sim = MakeSimulation(input.scenario.network.backend, input.topology, input.scenario.network.options);
-  assert(sim);
+  if (!sim) {
+    ConfigError error = sim.error();
+    error.file = input.scenario.file;
+    return RunFailure{RunFailure::Kind::kBadNetworkOptions, error.message()};
+  }
   const auto wall_start = std::chrono::steady_clock::now();
-  MethodRun run = MethodRunner(input, *sim).Run();
+  MethodRunner runner(input, *sim);
+  MethodRun run = runner.Run();
+  if (const NetworkStall* stall = sim->network->stall()) {
+    return RunFailure{RunFailure::Kind::kNetworkStalled, stall->message};
+  }
+  assert(runner.complete());
   run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return run;
 }

@@ -1,16 +1,20 @@
 // Runs one method of a scenario to the end of its step budget on one virtual clock: each
 // replica computes its inner phase (real steps on the data plane, virtual time from the
-// compute model), reaches its sync point, waits for its group, runs the group's collective on
-// the network, applies the outer update and goes on. Every replica's time is split into
-// compute, communication and idle (waiting for others), which sum to its total.
+// compute model), reaches its sync point, and the method decides what happens there
+// (sim/methods/method.h). The runner is the method's SyncHost: it keeps every replica's
+// time split into compute, communication and idle (waiting for others), which sum to its
+// total, and it defers inner phases (sim/dataplane/data_plane.h) until a result is needed.
 #pragma once
 
 #include <functional>
+#include <string>
+#include <variant>
 
-#include "sim/config/scenario.h"
-#include "sim/engine/data_plane.h"
-#include "sim/engine/method_run.h"
+#include "sim/core/config_error.h"
+#include "sim/dataplane/data_plane.h"
 #include "sim/net/topology.h"
+#include "sim/record/method_run.h"
+#include "sim/scenario/scenario.h"
 
 namespace locosim {
 
@@ -24,8 +28,18 @@ struct MethodRunInput {
   std::function<void(double)> progress;
 };
 
-// REQUIRES: the scenario validated (method kind known, H divides the step budget) and the
-// backend named by scenario.network.backend exists. Not measured-compute with DDP.
-MethodRun RunMethod(const MethodRunInput& input);
+// What stopped a run before its end: the backend refused its options, or its watchdog found
+// the network stalled (the message names the stuck transfers).
+struct RunFailure {
+  enum class Kind { kBadNetworkOptions, kNetworkStalled };
+  Kind kind;
+  std::string message;
+};
+
+using MethodRunResult = std::variant<MethodRun, RunFailure>;
+
+// REQUIRES: the scenario validated (method kind known, H divides the step budget). Not
+// measured compute with a method that trains at the sync (DDP).
+MethodRunResult RunMethod(const MethodRunInput& input);
 
 }  // namespace locosim

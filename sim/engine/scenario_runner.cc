@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "sim/engine/compute_model.h"
-#include "sim/engine/method_runner.h"
 
 namespace locosim {
 
@@ -15,8 +14,8 @@ Bytes PayloadBytes(const Scenario& s, const DataPlane& data) {
   return data.model_bytes();
 }
 
-ScenarioRun RunScenario(const Scenario& scenario, const Topology& topology,
-                        const DataPlaneFactory& make_data_plane, const RunHooks& hooks) {
+ScenarioRunResult RunScenario(const Scenario& scenario, const Topology& topology,
+                              const DataPlaneFactory& make_data_plane, const RunHooks& hooks) {
   ScenarioRun run;
   run.scenario = scenario;
   run.topology = topology;
@@ -44,7 +43,9 @@ ScenarioRun RunScenario(const Scenario& scenario, const Topology& topology,
     }
     std::function<void(double)> progress;
     if (hooks.progress) progress = [&](double f) { hooks.progress(method.name, f); };
-    run.methods.push_back(RunMethod({scenario, topology, method, *data, run.payload, progress}));
+    MethodRunResult result = RunMethod({scenario, topology, method, *data, run.payload, progress});
+    if (auto* failure = std::get_if<RunFailure>(&result)) return std::move(*failure);
+    run.methods.push_back(std::move(std::get<MethodRun>(result)));
     if (hooks.progress) hooks.progress(method.name, 1.0);
   }
   return run;

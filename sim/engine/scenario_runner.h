@@ -6,11 +6,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include "sim/config/scenario.h"
-#include "sim/engine/data_plane.h"
+#include "sim/dataplane/data_plane.h"
+#include "sim/engine/method_runner.h"
 #include "sim/record/scenario_run.h"
+#include "sim/scenario/scenario.h"
 
 namespace locosim {
 
@@ -24,8 +26,12 @@ struct RunHooks {
 // The bytes of one model-sized message: declared, or the trained model's own size.
 Bytes PayloadBytes(const Scenario& scenario, const DataPlane& data);
 
+// The whole run, or what stopped it (the first method that failed; nothing of the run is
+// kept then).
+using ScenarioRunResult = std::variant<ScenarioRun, RunFailure>;
+
 // REQUIRES: scenario validated, topology = BuildScenarioTopology(scenario).
-ScenarioRun RunScenario(const Scenario& scenario, const Topology& topology,
-                        const DataPlaneFactory& make_data_plane, const RunHooks& hooks = {});
+ScenarioRunResult RunScenario(const Scenario& scenario, const Topology& topology,
+                              const DataPlaneFactory& make_data_plane, const RunHooks& hooks = {});
 
 }  // namespace locosim

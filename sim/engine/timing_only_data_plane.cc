@@ -11,8 +11,16 @@ std::string TimingOnlyDataPlane::description() const {
   return "nothing (timing only: no model is trained, losses are absent)";
 }
 
-double TimingOnlyDataPlane::InnerSteps(int, int) { return kAbsent; }
-double TimingOnlyDataPlane::DataParallelStep(std::span<const int>) { return kAbsent; }
+std::vector<PhaseResult> TimingOnlyDataPlane::FinishInnerSteps(std::span<const int> replicas) {
+  std::vector<PhaseResult> done;
+  for (int r : replicas) done.push_back({r, kAbsent});
+  return done;
+}
+
+std::optional<double> TimingOnlyDataPlane::ApplyOuterUpdate(std::span<const int>, const OuterUpdate& update) {
+  if (std::holds_alternative<DataParallelUpdate>(update)) return kAbsent;
+  return std::nullopt;
+}
 EvalMetrics TimingOnlyDataPlane::EvaluateSnapshot(int) { return EvalMetrics{kAbsent, std::nullopt, std::nullopt}; }
 
 std::optional<ConfigError> CheckTimingOnly(const Scenario& s) {

@@ -7,9 +7,9 @@
 
 #include <optional>
 
-#include "sim/config/config_error.h"
-#include "sim/config/scenario.h"
-#include "sim/engine/data_plane.h"
+#include "sim/core/config_error.h"
+#include "sim/dataplane/data_plane.h"
+#include "sim/scenario/scenario.h"
 
 namespace locosim {
 
@@ -23,11 +23,9 @@ class TimingOnlyDataPlane final : public DataPlane {
   std::string description() const override;
   bool trains() const override { return false; }
 
-  double InnerSteps(int replica, int steps) override;
-  double DataParallelStep(std::span<const int> group) override;
-  void DilocoOuterStep(std::span<const int>, const DilocoOuterUpdate&) override {}
-  void NolocoOuterStep(std::span<const int>, const NolocoOuterUpdate&) override {}
-  void AverageModels(std::span<const int>) override {}
+  void BeginInnerSteps(int, int) override {}
+  std::vector<PhaseResult> FinishInnerSteps(std::span<const int> replicas) override;
+  std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) override;
   void Snapshot(int, int) override {}
   EvalMetrics EvaluateSnapshot(int id) override;
 

@@ -1,63 +1,50 @@
-// Methods whose replicas all meet at a global barrier and all-reduce one model-sized buffer:
-// DiLoCo (outer gradients), DDP (gradients, every step), local SGD (parameters).
+// Methods whose replicas all meet at a global barrier and all-reduce one model-sized buffer
+// with a named algorithm: DiLoCo (outer gradients), DDP (gradients, every step), local SGD
+// (parameters). Each differs only in the update it applies.
 #pragma once
 
-#include "sim/methods/method.h"
+#include <string>
+#include <utility>
+
+#include "sim/collectives/collective_by_name.h"
+#include "sim/config/json_reader.h"
+#include "sim/methods/group_sync_method.h"
+#include "sim/methods/method_spec.h"
 
 namespace locosim {
 
-class AllReduceMethod : public Method {
+class AllReduceMethod final : public GroupSyncMethod {
  public:
-  AllReduceMethod(int replicas, int inner_steps, std::string algorithm, Bytes payload)
-      : replicas_(replicas), inner_steps_(inner_steps), algorithm_(std::move(algorithm)), payload_(payload) {}
+  AllReduceMethod(const MethodContext& context, int inner_steps, std::string algorithm, OuterUpdate update,
+                  bool trains_between_syncs = true)
+      : replicas_(context.replicas), inner_steps_(inner_steps), algorithm_(std::move(algorithm)),
+        payload_(context.payload), update_(std::move(update)), trains_between_syncs_(trains_between_syncs) {}
 
   int inner_steps() const override { return inner_steps_; }
+  bool trains_between_syncs() const override { return trains_between_syncs_; }
+
+ protected:
   std::vector<std::vector<int>> Groups(int) const override {
     std::vector<int> everyone(replicas_);
     for (int r = 0; r < replicas_; ++r) everyone[r] = r;
     return {everyone};
   }
-  CollectiveSpec Collective(int) const override { return {algorithm_, payload_, 0, 0, 2}; }
+  void StartGroupCollective(CollectiveSetup setup, RankDone on_rank_done) const override {
+    StartCollective(CollectiveSpec{algorithm_, setup.bytes}, std::move(setup), std::move(on_rank_done));
+  }
+  Bytes bytes_per_member() const override { return payload_; }
+  OuterUpdate Update() const override { return update_; }
 
  private:
   int replicas_;
   int inner_steps_;
   std::string algorithm_;
   Bytes payload_;
+  OuterUpdate update_;
+  bool trains_between_syncs_;
 };
 
-// Global barrier, all-reduce of the outer gradients φ − θ_i, Nesterov or heavy-ball step.
-class DiLoCo final : public AllReduceMethod {
- public:
-  DiLoCo(int replicas, int inner_steps, std::string algorithm, Bytes payload, DilocoOuterUpdate update)
-      : AllReduceMethod(replicas, inner_steps, std::move(algorithm), payload), update_(update) {}
-  std::optional<double> Update(DataPlane& data, std::span<const int> group) const override {
-    data.DilocoOuterStep(group, update_);
-    return std::nullopt;
-  }
-
- private:
-  DilocoOuterUpdate update_;
-};
-
-// Gradient all-reduce after every step; the inner optimizer sees the mean gradient.
-class DataParallel final : public AllReduceMethod {
- public:
-  using AllReduceMethod::AllReduceMethod;
-  bool trains_between_syncs() const override { return false; }
-  std::optional<double> Update(DataPlane& data, std::span<const int> group) const override {
-    return data.DataParallelStep(group);
-  }
-};
-
-// Local SGD / FedAvg: every H steps, φ ← mean θ_i.
-class LocalSgd final : public AllReduceMethod {
- public:
-  using AllReduceMethod::AllReduceMethod;
-  std::optional<double> Update(DataPlane& data, std::span<const int> group) const override {
-    data.AverageModels(group);
-    return std::nullopt;
-  }
-};
+// The "algorithm" field of an all-reduce method: one of AllReduceAlgorithms(), default ring.
+std::string ReadAllReduceAlgorithm(const JsonReader& method);
 
 }  // namespace locosim

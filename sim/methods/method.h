@@ -1,18 +1,42 @@
-// A training method, as the engine sees it: how many inner steps between syncs, which
-// replicas sync together in each round, what they send, and which outer update they apply
-// once all have arrived. One small class per method; ALGORITHMS.md has their equations.
+// A training method, as the engine sees it: how many inner steps each replica runs between
+// syncs, and what happens at a sync. The method handles its replicas' events (a replica
+// reaching its sync point, the delivery of a collective's data) and decides which collective
+// runs, which outer update is applied when, and when each replica resumes computing; so a
+// method may let a replica compute while its bytes are in flight. The engine (SyncHost) does
+// the bookkeeping: clocks, idle and communication time, sync events, inner phases.
+// docs/algorithms.md has every method's equations.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <span>
-#include <vector>
 
-#include "sim/collectives/collective_by_name.h"
-#include "sim/config/scenario.h"
-#include "sim/engine/data_plane.h"
+#include "sim/collectives/collective.h"
+#include "sim/core/units.h"
+#include "sim/dataplane/outer_update.h"
 
 namespace locosim {
+
+// What a method may do while it handles a sync. Implemented by the engine.
+class SyncHost {
+ public:
+  virtual ~SyncHost() = default;
+
+  virtual SimTime now() const = 0;
+  // The network, clock and nodes for a collective among `members` (rank i on members[i]'s
+  // node), `bytes` per rank. The collective's callbacks run from the event loop.
+  virtual CollectiveSetup CollectiveAmong(std::span<const int> members, Bytes bytes) = 0;
+  // `members` stop waiting for their group and start communicating now (their idle time
+  // ends). REQUIRES: each is at its sync point.
+  virtual void BeginSync(std::span<const int> members) = 0;
+  // Applies `update` to `group` with the members' weights of this virtual moment (the engine
+  // completes their pending inner phases first). A training loss that the update produced
+  // (DDP's step) is recorded for every member at `loss_time`, for round `round`.
+  virtual void ApplyOuterUpdate(std::span<const int> group, int round, const OuterUpdate& update,
+                                SimTime loss_time) = 0;
+  // `replica`'s sync is over: it resumes computing its next inner phase now.
+  // REQUIRES: the replica is at its sync point.
+  virtual void Resume(int replica) = 0;
+};
 
 class Method {
  public:
@@ -20,21 +44,12 @@ class Method {
 
   // Inner steps each replica runs between syncs (H; 1 for DDP).
   virtual int inner_steps() const = 0;
-  // False when the data plane's step happens at the sync itself (DDP).
+  // False when the data plane's step happens at the sync itself (DDP): the engine then
+  // begins no inner phase, and only the compute model's time passes.
   virtual bool trains_between_syncs() const { return true; }
-  // Whether a round's groups include every replica (a global barrier).
-  virtual bool global_barrier() const { return true; }
-  // The replicas that sync together in `round` (0-based): a partition of 0..N-1.
-  virtual std::vector<std::vector<int>> Groups(int round) const = 0;
-  // What each group runs; `bytes` is per replica.
-  virtual CollectiveSpec Collective(int round) const = 0;
-  // Applies the outer update to the group once every member has arrived. Returns the mean
-  // training loss when the update is itself a training step (DDP).
-  virtual std::optional<double> Update(DataPlane& data, std::span<const int> group) const = 0;
+  // `replica` has finished the inner phase of `round` (0-based) and is at its sync point.
+  // The method must eventually call host.Resume(replica).
+  virtual void OnSyncPoint(int replica, int round, SyncHost& host) = 0;
 };
-
-// REQUIRES: spec.kind is one of diloco, noloco, ddp, local_sgd (the scenario parser checks).
-// `payload` is the bytes of one model-sized message.
-std::unique_ptr<Method> MakeMethod(const MethodSpec& spec, const Scenario& scenario, Bytes payload);
 
 }  // namespace locosim

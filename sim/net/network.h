@@ -1,12 +1,13 @@
 // The one interface every network backend implements: move bytes from one node to another
 // and say when the last byte has arrived. Backends are chosen by name in
-// sim/net/network_factory.h; nothing here knows which ones exist.
+// sim/backends/network_factory.h; nothing here knows which ones exist.
 #pragma once
 
 #include <functional>
 #include <vector>
 
 #include "sim/core/units.h"
+#include "sim/net/network_stall.h"
 #include "sim/net/topology.h"
 
 namespace locosim {
@@ -26,6 +27,11 @@ class Network {
   virtual std::vector<double> channel_bytes() const = 0;
 
   virtual const Topology& topology() const = 0;
+
+  // Set when the backend's watchdog found that no transfer made progress and stopped the
+  // event loop: run() then returned with transfers still pending. Null otherwise (always,
+  // for the fluid backends).
+  virtual const NetworkStall* stall() const { return nullptr; }
 };
 
 }  // namespace locosim

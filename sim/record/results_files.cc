@@ -7,7 +7,8 @@
 
 #include <unistd.h>
 
-#include "sim/config/scenario_json.h"
+#include "sim/record/results_schema.h"
+#include "sim/scenario/scenario_echo.h"
 #include "sim/record/atomic_file.h"
 #include "sim/record/statistics.h"
 
@@ -151,7 +152,7 @@ nlohmann::ordered_json SummaryJson(const ScenarioRun& run) {
     compute["tokens_per_step"] = sc.compute.tokens_per_step;
   }
   return Json{
-      {"schema_version", 1},
+      {"schema_version", results::kSchemaVersion},
       {"name", sc.name},
       {"seed", sc.seed},
       {"trained", {{"model", run.trained_model},
@@ -176,7 +177,7 @@ nlohmann::ordered_json SummaryJson(const ScenarioRun& run) {
 }
 
 std::string CurvesCsv(const ScenarioRun& run) {
-  std::string csv = "method,series,round,step,virtual_time_s,train_loss,eval_loss,eval_perplexity,eval_accuracy\n";
+  std::string csv = std::string(results::kCurvesHeader) + "\n";
   for (const MethodRun& m : run.methods) {
     for (const EvalPoint& e : m.evals) {
       csv += m.name + ",mean," + std::to_string(e.round) + "," + std::to_string(e.step) + "," +
@@ -193,7 +194,7 @@ std::string CurvesCsv(const ScenarioRun& run) {
 }
 
 std::string SyncsCsv(const ScenarioRun& run) {
-  std::string csv = "method,replica,round,arrived_s,started_s,done_s,idle_s,communicate_s,latency_s\n";
+  std::string csv = std::string(results::kSyncsHeader) + "\n";
   for (const MethodRun& m : run.methods) {
     for (const SyncEvent& e : m.syncs) {
       csv += m.name + "," + std::to_string(e.replica) + "," + std::to_string(e.round) + "," +
@@ -243,15 +244,15 @@ std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std:
   const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()));
   fs::create_directories(temp, ec);
   if (ec) return "cannot create " + temp.string() + ": " + ec.message();
-  const std::pair<const char*, std::string> files[] = {
-      {"summary.json", SummaryJson(run).dump(2) + "\n"},
-      {"curves.csv", CurvesCsv(run)},
-      {"syncs.csv", SyncsCsv(run)},
-      {"trace.json", TraceJson(run)},
-      {"scenario.json", ScenarioToJson(run.scenario).dump(2) + "\n"},
+  const std::pair<std::string_view, std::string> files[] = {
+      {results::kSummaryFile, SummaryJson(run).dump(2) + "\n"},
+      {results::kCurvesFile, CurvesCsv(run)},
+      {results::kSyncsFile, SyncsCsv(run)},
+      {results::kTraceFile, TraceJson(run)},
+      {results::kScenarioFile, ScenarioToJson(run.scenario).dump(2) + "\n"},
   };
   for (const auto& [name, content] : files) {
-    if (auto error = WriteFileAtomically((temp / name).string(), content)) {
+    if (auto error = WriteFileAtomically((temp / std::string(name)).string(), content)) {
       fs::remove_all(temp, ec);
       return error;
     }

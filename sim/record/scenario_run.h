@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/config/scenario.h"
-#include "sim/engine/method_run.h"
+#include "sim/scenario/scenario.h"
+#include "sim/record/method_run.h"
 #include "sim/net/topology.h"
 
 namespace locosim {

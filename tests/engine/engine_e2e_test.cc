@@ -2,7 +2,10 @@
 // low-communication methods, the straggler effect, and bit-for-bit determinism.
 #include <gtest/gtest.h>
 
-#include "sim/config/scenario_json.h"
+#include "sim/methods/method_registry.h"
+#include "sim/scenario/scenario_echo.h"
+#include "sim/scenario/scenario_reader.h"
+#include "sim/scenario/scenario_topology.h"
 #include "sim/engine/scenario_runner.h"
 #include "sim/record/results_files.h"
 #include "tools/glue/torch_data_plane.h"
@@ -35,9 +38,7 @@ Scenario Small() {
   s.compute.straggler_slowdown = 2;
   s.network.generator = "star";
   for (const char* kind : {"diloco", "noloco"}) {
-    MethodSpec m;
-    m.name = m.kind = kind;
-    s.methods.push_back(m);
+    s.methods.push_back(DefaultMethodSpec(kind, s.replicas));
   }
   return s;
 }
@@ -45,11 +46,11 @@ Scenario Small() {
 ScenarioRun RunReal(const Scenario& s) {
   auto topology = BuildScenarioTopology(s);
   EXPECT_TRUE(topology.ok());
-  return RunScenario(s, *topology, [&] {
+  return std::get<ScenarioRun>(RunScenario(s, *topology, [&] {
     auto data = MakeTorchDataPlane(s);
     EXPECT_TRUE(data.ok()) << data.error().message();
     return std::move(*data);
-  });
+  }));
 }
 
 TEST(EngineEndToEnd, DilocoAndNolocoCutEvalLossWellBelowItsStartAndStragglersIdleDiloco) {

@@ -15,7 +15,7 @@ INSTANTIATE_TEST_SUITE_P(Collectives, OnNs3, testing::Values("ring", "gossip", "
 TEST_P(OnNs3, CompletesWithEveryRankReportedAndNoFasterThanTheFluidModel) {
   const Topology star = MakeStar({6, Gbps(1), Milliseconds(2)});
   const CollectiveSpec spec{GetParam(), Bytes(600'000), 3, 0, 2};
-  Simulation flow = *MakeSimulation("flow", star);
+  Simulation flow = std::move(*MakeSimulation("flow", star));
   const CollectiveOutcome fluid = RunCollective(flow, star.replicas, spec);
 
   Simulation sim = testing_ns3::Ns3(star);
@@ -49,7 +49,7 @@ TEST(OnNs3Routes, PacketsTakeTheLeastLatencyPathsOfTheOtherBackends) {
   ASSERT_TRUE(topology) << topology.error().message();
   const std::vector<NodeIndex> nodes(topology->replicas.begin(), topology->replicas.begin() + 64);
   const CollectiveSpec spec{"gossip", Bytes(20'000), 1, 0, 2};
-  Simulation flow = *MakeSimulation("flow", *topology);
+  Simulation flow = std::move(*MakeSimulation("flow", *topology));
   const CollectiveOutcome fluid = RunCollective(flow, nodes, spec);
   Simulation sim = testing_ns3::Ns3(*topology);
   const CollectiveOutcome packet = RunCollective(sim, nodes, spec);

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "sim/core/units.h"
-#include "sim/net/network_factory.h"
+#include "sim/backends/network_factory.h"
 #include "sim/net/topology.h"
 
 namespace locosim::testing_ns3 {
@@ -33,7 +33,7 @@ inline SimTime TimeOfOneTransfer(Simulation& sim, NodeIndex src, NodeIndex dst, 
 }
 
 inline Simulation Ns3(const Topology& t, NetworkOptions options = {}) {
-  return *MakeSimulation("ns3", t, options);
+  return std::move(*MakeSimulation("ns3", t, options));
 }
 
 }  // namespace locosim::testing_ns3

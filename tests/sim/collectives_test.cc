@@ -1,4 +1,4 @@
-// The collectives against the closed forms of ../shared/ALGORITHMS.md ("Collective costs") on
+// The collectives against the closed forms of docs/algorithms.md ("Collective costs") on
 // a star, where nothing is shared: α is the path latency (two links), B the link rate.
 #include <gtest/gtest.h>
 
@@ -84,7 +84,7 @@ TEST_P(OnEachBackend, GossipPairsFinishTogetherInOneMessageTime) {
 
 TEST_P(OnEachBackend, WorkedExampleOf256ReplicasMatchesAlgorithmsMd) {
   // n = 256, M = 1 GB, B = 1 Gbps, α = 40 ms: ring 36.3 s, halving-doubling 16.6 s,
-  // gossip 8.04 s (ALGORITHMS.md). 20 ms per star link gives α = 40 ms.
+  // gossip 8.04 s (docs/algorithms.md). 20 ms per star link gives α = 40 ms.
   const std::int64_t gb = 1'000'000'000;
   EXPECT_NEAR(RunOnStar(GetParam(), "ring", 256, gb, Milliseconds(20)).completion.seconds(), 36.3, 0.05);
   EXPECT_NEAR(RunOnStar(GetParam(), "halving-doubling", 256, gb, Milliseconds(20)).completion.seconds(),
@@ -142,7 +142,7 @@ TEST(Grouping, StridedGroupsCoverEveryRankOnce) {
 }
 
 TEST(Grouping, StridedGroupsFollowThePaperLayout) {
-  // G_k = {perm[k], perm[k + N/n], ...} (ALGORITHMS.md, NoLoCo step 1).
+  // G_k = {perm[k], perm[k + N/n], ...} (docs/algorithms.md, NoLoCo step 1).
   const std::vector<int> perm = {5, 2, 7, 0, 1, 6, 3, 4};
   const auto pairs = StridedGroups(perm, 2);
   ASSERT_EQ(pairs.size(), 4u);

@@ -2,8 +2,11 @@
 // barriers, determinism. Real training is exercised end to end in tests/engine/.
 #include <gtest/gtest.h>
 
+#include "sim/methods/method_registry.h"
 #include "sim/collectives/collective_by_name.h"
-#include "sim/config/scenario_json.h"
+#include "sim/scenario/scenario_echo.h"
+#include "sim/scenario/scenario_reader.h"
+#include "sim/scenario/scenario_topology.h"
 #include "sim/engine/scenario_runner.h"
 #include "sim/record/results_files.h"
 #include "sim/record/statistics.h"
@@ -28,23 +31,16 @@ Scenario BaseScenario() {
   s.network.bandwidth = Gbps(1);
   s.network.latency = Milliseconds(10);
   s.payload.bytes = Bytes(100'000'000);
-  MethodSpec diloco;
-  diloco.name = diloco.kind = "diloco";
-  MethodSpec noloco;
-  noloco.name = noloco.kind = "noloco";
-  MethodSpec ddp;
-  ddp.name = ddp.kind = "ddp";
-  ddp.inner_steps = 1;
-  MethodSpec local;
-  local.name = local.kind = "local_sgd";
-  s.methods = {diloco, noloco, ddp, local};
+  for (const char* kind : {"diloco", "noloco", "ddp", "local_sgd"}) {
+    s.methods.push_back(DefaultMethodSpec(kind, s.replicas));
+  }
   return s;
 }
 
 ScenarioRun RunWithFake(const Scenario& s) {
   auto topology = BuildScenarioTopology(s);
   EXPECT_TRUE(topology.ok());
-  return RunScenario(s, *topology, [&] { return std::make_unique<FakeDataPlane>(s.replicas); });
+  return std::get<ScenarioRun>(RunScenario(s, *topology, [&] { return std::make_unique<FakeDataPlane>(s.replicas); }));
 }
 
 const MethodRun& Find(const ScenarioRun& run, const std::string& name) {
@@ -91,7 +87,7 @@ TEST(Engine, DdpSyncLatencyOnAUniformStarIsTheRingAllReduceTime) {
   // The same collective, alone: `locosim collective --algorithm ring` on the same star.
   auto topology = BuildScenarioTopology(s);
   auto sim = MakeSimulation("flow", *topology);
-  const CollectiveOutcome ring = RunCollective(*sim, topology->replicas, {"ring", *s.payload.bytes, 0, 0, 2});
+  const CollectiveOutcome ring = RunCollective(*sim, topology->replicas, {"ring", *s.payload.bytes});
   const MethodRun& ddp = run.methods[0];
   ASSERT_EQ(static_cast<int>(ddp.syncs.size()), s.replicas * s.total_steps);
   for (const SyncEvent& e : ddp.syncs) {

@@ -6,9 +6,11 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <variant>
 #include <vector>
 
-#include "sim/engine/data_plane.h"
+#include "sim/dataplane/data_plane.h"
 
 namespace locosim::testing {
 
@@ -24,20 +26,27 @@ class FakeDataPlane final : public DataPlane {
   Bytes model_bytes() const override { return Bytes(4 * parameters_); }
   std::string description() const override { return "fake"; }
 
-  double InnerSteps(int replica, int steps) override {
-    const double loss = LossAt(progress_[replica]);
+  // Phases are computed when begun (the fake has nothing to batch); Finish only reports them.
+  void BeginInnerSteps(int replica, int steps) override {
+    losses_[replica] = LossAt(progress_[replica]);
     progress_[replica] += steps;
     ++inner_calls;
-    return loss;
   }
-  double DataParallelStep(std::span<const int> group) override {
-    const double loss = LossAt(progress_[group[0]]);
-    for (int r : group) progress_[r] += 1;
-    return loss;
+  std::vector<PhaseResult> FinishInnerSteps(std::span<const int> replicas) override {
+    std::vector<PhaseResult> done;
+    for (int r : replicas) done.push_back({r, losses_.at(r)});
+    return done;
   }
-  void DilocoOuterStep(std::span<const int> group, const DilocoOuterUpdate&) override { Average(group); }
-  void NolocoOuterStep(std::span<const int> group, const NolocoOuterUpdate&) override { Average(group); }
-  void AverageModels(std::span<const int> group) override { Average(group); }
+  // Every outer update averages progress; DDP's step also advances it by one step.
+  std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) override {
+    if (std::holds_alternative<DataParallelUpdate>(update)) {
+      const double loss = LossAt(progress_[group[0]]);
+      for (int r : group) progress_[r] += 1;
+      return loss;
+    }
+    Average(group);
+    return std::nullopt;
+  }
   void Snapshot(int id, int replica) override {
     auto& [sum, count] = snapshots_[id];
     sum += progress_[replica];
@@ -61,6 +70,7 @@ class FakeDataPlane final : public DataPlane {
   std::vector<double> progress_;
   std::int64_t parameters_;
   std::map<int, std::pair<double, int>> snapshots_;
+  std::map<int, double> losses_;  // replica -> loss of its last phase
 };
 
 }  // namespace locosim::testing

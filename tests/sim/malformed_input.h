@@ -7,7 +7,7 @@
 #include <ostream>
 #include <string>
 
-#include "sim/config/config_error.h"
+#include "sim/core/config_error.h"
 #include "sim/config/json_reader.h"
 
 namespace locosim::testing {

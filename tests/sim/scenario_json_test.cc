@@ -1,4 +1,7 @@
-#include "sim/config/scenario_json.h"
+#include "sim/methods/diloco/diloco.h"
+#include "sim/scenario/scenario_echo.h"
+#include "sim/scenario/scenario_reader.h"
+#include "sim/scenario/scenario_topology.h"
 
 #include <gtest/gtest.h>
 
@@ -36,8 +39,8 @@ TEST(ScenarioJson, ValidScenarioResolvesDefaults) {
   EXPECT_EQ(s->total_steps, 30);
   EXPECT_EQ(s->methods.size(), 3u);
   EXPECT_EQ(s->methods[0].name, "diloco");
-  EXPECT_EQ(s->methods[0].outer_lr, 0.7);
-  EXPECT_EQ(s->methods[0].outer_momentum, 0.9);
+  EXPECT_EQ(SettingsOf<DilocoSettings>(s->methods[0])->outer.lr, 0.7);
+  EXPECT_EQ(SettingsOf<DilocoSettings>(s->methods[0])->outer.momentum, 0.9);
   EXPECT_EQ(InnerStepsOf(*s, s->methods[2]), 1);  // ddp syncs every step
   EXPECT_EQ(s->data.path, "/usr/share/games/fortunes");
   EXPECT_EQ(*s->compute.step_time, Milliseconds(100));
@@ -61,7 +64,7 @@ TEST(ScenarioJson, SetOverridesApplyBeforeValidation) {
   auto s = LoadScenarioFile(path, {"network.backend=analytic", "methods[0].outer_lr=0.5", "replicas=8"});
   ASSERT_TRUE(s.ok()) << s.error().message();
   EXPECT_EQ(s->network.backend, "analytic");
-  EXPECT_EQ(s->methods[0].outer_lr, 0.5);
+  EXPECT_EQ(SettingsOf<DilocoSettings>(s->methods[0])->outer.lr, 0.5);
   EXPECT_EQ(s->replicas, 8);
   auto bad = LoadScenarioFile(path, {"methods[7].outer_lr=0.5"});
   ASSERT_FALSE(bad.ok());

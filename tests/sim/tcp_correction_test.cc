@@ -8,7 +8,7 @@
 #include "sim/collectives/collective_by_name.h"
 #include "sim/core/heap_event_loop.h"
 #include "sim/net/analytic_network.h"
-#include "sim/net/network_factory.h"
+#include "sim/backends/network_factory.h"
 #include "sim/topogen/generators.h"
 
 namespace locosim {

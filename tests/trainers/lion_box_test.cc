@@ -1,4 +1,4 @@
-// Lion as constrained optimisation (Chen, Liu et al. 2023; ALGORITHMS.md, "Box property"):
+// Lion as constrained optimisation (Chen, Liu et al. 2023; docs/algorithms.md, "Box property"):
 // each coordinate moves as x' = (1 - lr wd) x - lr s with |s| <= 1, so for lr wd <= 1 the box
 // |x| <= 1/wd is invariant and the excess outside it shrinks at least geometrically.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Every inner optimizer against the reference trajectories of ALGORITHMS.md ("Reference
+// Every inner optimizer against the reference trajectories of docs/algorithms.md ("Reference
 // trajectories": theta0 = [1, -2, 0.5], gradients g1..g3 set directly), computed in float64
 // with PyTorch 1.13 (SGD, AdamW) and the Adan authors' single-tensor code / the Lion
 // equations. kDouble tensors, so atol 1e-6 is a real check, not float32 noise.

@@ -1,4 +1,4 @@
-// The outer updates of ALGORITHMS.md ("Outer optimizers and methods") on hand-computed cases.
+// The outer updates of docs/algorithms.md ("Outer optimizers and methods") on hand-computed cases.
 #include <gtest/gtest.h>
 #include <torch/optim/sgd.h>
 

@@ -3,7 +3,9 @@
 // Counter ms_per_replica_step = wall time / (R × steps), data loading and evaluation included.
 #include <benchmark/benchmark.h>
 
-#include "sim/config/scenario_json.h"
+#include "sim/scenario/scenario_echo.h"
+#include "sim/scenario/scenario_reader.h"
+#include "sim/scenario/scenario_topology.h"
 #include "sim/engine/scenario_runner.h"
 #include "tools/glue/torch_data_plane.h"
 

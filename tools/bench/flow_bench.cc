@@ -4,7 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "sim/collectives/collective_by_name.h"
-#include "sim/net/network_factory.h"
+#include "sim/backends/network_factory.h"
 #include "sim/topogen/generators.h"
 
 namespace locosim {

@@ -16,7 +16,9 @@
 #include <iostream>
 
 #include "sim/collectives/collective_by_name.h"
-#include "sim/config/scenario_json.h"
+#include "sim/scenario/scenario_echo.h"
+#include "sim/scenario/scenario_reader.h"
+#include "sim/scenario/scenario_topology.h"
 #include "sim/config/topology_json.h"
 #include "sim/engine/scenario_runner.h"
 #include "sim/engine/timing_only_data_plane.h"
@@ -65,7 +67,8 @@ const std::vector<CollectiveCase> kCollectives = {
 void ScenarioCost(benchmark::State& state, const Scenario& scenario, const Topology& topology) {
   ScenarioRun run;
   for (auto _ : state) {
-    run = RunScenario(scenario, topology, [&] { return std::make_unique<TimingOnlyDataPlane>(scenario.replicas); });
+    run = std::get<ScenarioRun>(
+        RunScenario(scenario, topology, [&] { return std::make_unique<TimingOnlyDataPlane>(scenario.replicas); }));
   }
   const MethodRun& m = run.methods.front();
   const MethodSummary s = SummarizeMethod(m, std::nullopt);

@@ -37,7 +37,7 @@
 #include "ns3/uinteger.h"
 
 #include "sim/collectives/grouping.h"
-#include "sim/net/network_factory.h"
+#include "sim/backends/network_factory.h"
 #include "sim/net/ns3/ns3_network.h"
 #include "sim/topogen/generators.h"
 
@@ -63,7 +63,7 @@ std::vector<std::pair<int, int>> Pairs(int n) {
 }
 
 Run OnBackend(const Topology& star) {
-  Simulation sim = *MakeSimulation("ns3", star);
+  Simulation sim = std::move(*MakeSimulation("ns3", star));
   Run run;
   for (auto [from, to] : Pairs(star.replica_count())) {
     sim.network->transfer(star.replicas[from], star.replicas[to], Bytes(kBytes),

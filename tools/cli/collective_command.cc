@@ -10,8 +10,7 @@
 #include "sim/collectives/collective_by_name.h"
 #include "sim/config/quantity.h"
 #include "sim/config/topology_json.h"
-#include "sim/net/network_factory.h"
-#include "sim/net/network_stalled.h"
+#include "sim/backends/network_factory.h"
 #include "tools/cli/command.h"
 #include "tools/cli/network_options.h"
 
@@ -64,16 +63,14 @@ int Run(const Options& o) {
   const NetworkOptions options = ResolveNetworkOptions(o.network, option_error);
   if (option_error) return ReportBadInput(*option_error);
   auto sim = MakeSimulation(o.backend, *topology, options);
-  if (!sim) return ReportBadInput("--backend: unknown backend \"" + o.backend + "\"");
+  if (!sim) return ReportBadInput(sim.error().message());
 
   const std::vector<NodeIndex> nodes(topology->replicas.begin(), topology->replicas.begin() + n);
   CollectiveSpec spec{o.algorithm, *bytes, o.seed, 0, o.group_size};
   const auto wall_start = std::chrono::steady_clock::now();
-  CollectiveOutcome outcome;
-  try {
-    outcome = RunCollective(*sim, nodes, spec);
-  } catch (const NetworkStalled& stalled) {
-    std::cerr << "locosim: " << stalled.what() << "\n";
+  const CollectiveOutcome outcome = RunCollective(*sim, nodes, spec);
+  if (outcome.stall) {
+    std::cerr << "locosim: " << outcome.stall->message << "\n";
     return 1;
   }
   const double wall_s =

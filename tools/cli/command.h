@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "sim/config/config_error.h"
+#include "sim/core/config_error.h"
 
 namespace locosim::cli {
 

@@ -9,13 +9,14 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
 #include "sim/collectives/collective_by_name.h"
 #include "sim/config/crosscheck_cases.h"
-#include "sim/net/network_factory.h"
-#include "sim/net/network_stalled.h"
+#include "sim/backends/network_factory.h"
 #include "tools/cli/command.h"
 #include "tools/cli/network_options.h"
 
@@ -43,10 +44,21 @@ struct Row {
   double fluid_error() const { return ns3_s ? (fluid_s - *ns3_s) / *ns3_s : NAN; }
 };
 
-double Completion(const std::string& backend, const CrosscheckCase& c, const NetworkOptions& options) {
+// The case's completion time in seconds, or why there is none (the backend refused the
+// options, or its watchdog found the network stalled).
+std::variant<double, std::string> Completion(const std::string& backend, const CrosscheckCase& c,
+                                             const NetworkOptions& options) {
   auto sim = MakeSimulation(backend, c.topology, options);
+  if (!sim) return sim.error().message();
   const std::vector<NodeIndex> nodes(c.topology.replicas.begin(), c.topology.replicas.begin() + c.replicas);
-  return RunCollective(*sim, nodes, CollectiveSpec{c.algorithm, c.bytes, c.seed, 0, 2}).completion.seconds();
+  const CollectiveOutcome outcome = RunCollective(*sim, nodes, CollectiveSpec{c.algorithm, c.bytes, c.seed});
+  if (outcome.stall) return outcome.stall->message;
+  return outcome.completion.seconds();
+}
+
+// Flow and analytic neither refuse options nor stall.
+double FluidCompletion(const CrosscheckCase& c, const NetworkOptions& options) {
+  return std::get<double>(Completion("flow", c, options));
 }
 
 Row RunCase(const CrosscheckCase& c, const NetworkOptions& options) {
@@ -55,13 +67,14 @@ Row RunCase(const CrosscheckCase& c, const NetworkOptions& options) {
   row.lossy = c.lossy;
   NetworkOptions fluid = options;
   fluid.flow.tcp_startup = fluid.flow.tcp_loss = false;
-  row.fluid_s = Completion("flow", c, fluid);
-  row.flow_s = Completion("flow", c, options);
+  row.fluid_s = FluidCompletion(c, fluid);
+  row.flow_s = FluidCompletion(c, options);
   const auto start = std::chrono::steady_clock::now();
-  try {
-    row.ns3_s = Completion("ns3", c, options);
-  } catch (const NetworkStalled& stalled) {
-    row.ns3_failure = stalled.what();
+  auto ns3 = Completion("ns3", c, options);
+  if (auto* seconds = std::get_if<double>(&ns3)) {
+    row.ns3_s = *seconds;
+  } else {
+    row.ns3_failure = std::get<std::string>(ns3);
   }
   row.ns3_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return row;

@@ -36,14 +36,13 @@ NetworkOptions ResolveNetworkOptions(const NetworkOptionText& o, std::optional<C
   NetworkOptions resolved = o.options;
   resolved.flow.segment_bytes = resolved.ns3.mtu_bytes - 52;
   resolved.flow.initial_cwnd_segments = resolved.ns3.initial_cwnd_segments;
-  resolved.ns3.min_rto_s = DurationOption("--ns3-min-rto", o.ns3_min_rto, error).seconds();
-  resolved.ns3.stall_timeout_s =
-      DurationOption("--ns3-stall-timeout", o.ns3_stall_timeout, error).seconds();
-  resolved.flow.min_rto_s = resolved.ns3.min_rto_s;
-  if (!error && resolved.ns3.min_rto_s <= 0) {
+  resolved.ns3.min_rto = DurationOption("--ns3-min-rto", o.ns3_min_rto, error);
+  resolved.ns3.stall_timeout = DurationOption("--ns3-stall-timeout", o.ns3_stall_timeout, error);
+  resolved.flow.min_rto = resolved.ns3.min_rto;
+  if (!error && resolved.ns3.min_rto <= SimTime()) {
     error = ConfigError{"--ns3-min-rto", "", "a positive duration, found \"" + o.ns3_min_rto + "\""};
   }
-  if (!error && resolved.ns3.stall_timeout_s <= 0) {
+  if (!error && resolved.ns3.stall_timeout <= SimTime()) {
     error = ConfigError{"--ns3-stall-timeout", "", "a positive duration, found \"" + o.ns3_stall_timeout + "\""};
   }
   return resolved;

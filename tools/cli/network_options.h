@@ -8,8 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "sim/config/config_error.h"
-#include "sim/net/network_factory.h"
+#include "sim/core/config_error.h"
+#include "sim/backends/network_factory.h"
 
 namespace locosim::cli {
 

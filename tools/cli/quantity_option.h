@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "sim/config/config_error.h"
+#include "sim/core/config_error.h"
 #include "sim/config/quantity.h"
 
 namespace locosim::cli {

@@ -10,10 +10,10 @@
 #include <sstream>
 #include <thread>
 
-#include "sim/config/scenario_json.h"
+#include "sim/scenario/scenario_reader.h"
+#include "sim/scenario/scenario_topology.h"
 #include "sim/engine/scenario_runner.h"
 #include "sim/engine/timing_only_data_plane.h"
-#include "sim/net/network_stalled.h"
 #include "sim/record/results_files.h"
 #include "tools/cli/build_info.h"
 #include "tools/cli/command.h"
@@ -58,10 +58,10 @@ Result<PreparedRun> PrepareRun(const RunRequest& request) {
   if (!scenario) return scenario.error();
   if (auto error = FilterMethods(*scenario, request.methods)) return *error;
   for (const MethodSpec& m : scenario->methods) {
-    if (scenario->compute.measured && m.kind == "ddp") {
+    if (scenario->compute.measured && !m.settings->trains_between_syncs()) {
       return ConfigError{request.scenario, "$.compute.measured",
-                         "a declared or derived step time with a ddp method (its step runs at the sync, so it "
-                         "cannot be timed per replica)"};
+                         "a declared or derived step time with a " + m.kind + " method (its step runs at the "
+                         "sync, so it cannot be timed per replica)"};
     }
   }
   if (request.timing_only) {
@@ -83,15 +83,15 @@ int ExecuteRun(const PreparedRun& prepared, const std::string& out, const Progre
   if (std::filesystem::exists(out)) return ReportBadInput("--out: " + out + " already exists; choose another folder");
   const auto wall_start = std::chrono::steady_clock::now();
   const std::string started = UtcNow("%Y-%m-%dT%H:%M:%SZ");
-  ScenarioRun run;
-  try {
-    run = RunScenario(s, prepared.topology, [&] { return MakeDataPlane(s, prepared.timing_only); },
-                      RunHooks{progress});
-  } catch (const NetworkStalled& e) {
+  ScenarioRunResult outcome =
+      RunScenario(s, prepared.topology, [&] { return MakeDataPlane(s, prepared.timing_only); }, RunHooks{progress});
+  if (auto* failure = std::get_if<RunFailure>(&outcome)) {
+    if (failure->kind == RunFailure::Kind::kBadNetworkOptions) return ReportBadInput(failure->message);
     // The packet-level backend's watchdog: say which transfers were stuck, write nothing.
-    std::cerr << "\nlocosim: " << e.what() << "\nno results were written\n";
+    std::cerr << "\nlocosim: " << failure->message << "\nno results were written\n";
     return 1;
   }
+  ScenarioRun run = std::move(std::get<ScenarioRun>(outcome));
   run.host.started_at_utc = started;
   run.host.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   run.host.threads = s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency());

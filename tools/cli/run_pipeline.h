@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/config/config_error.h"
-#include "sim/config/scenario.h"
+#include "sim/core/config_error.h"
+#include "sim/scenario/scenario.h"
 #include "sim/net/topology.h"
 #include "sim/record/scenario_run.h"
 

@@ -1,6 +1,9 @@
 #include "tools/glue/torch_data_plane.h"
 
+#include <cassert>
 #include <map>
+#include <type_traits>
+#include <variant>
 #include <thread>
 
 #include <torch/torch.h>
@@ -19,21 +22,8 @@ trainers::TrainerConfig ToTrainerConfig(const Scenario& s) {
   c.model.mlp_hidden = {s.model.hidden};
   c.model.cnn_channels = s.model.channels;
   c.context = s.model.context;
-  c.data.kind = s.data.kind;
-  c.data.path = s.data.path;
-  c.data.vocab = s.data.vocab;
-  c.data.validation_fraction = s.data.validation_fraction;
-  c.data.iid = s.data.iid;
-  const OptimizerSpec& o = s.inner_optimizer;
-  c.optimizer.kind = o.kind;
-  c.optimizer.lr = o.lr;
-  c.optimizer.betas = o.betas;
-  c.optimizer.weight_decay = o.weight_decay;
-  c.optimizer.eps = o.eps;
-  c.optimizer.adan_no_prox = o.adan_no_prox;
-  c.optimizer.max_grad_norm = o.max_grad_norm;
-  c.optimizer.warmup_steps = o.warmup_steps;
-  c.optimizer.cosine_steps = o.cosine_steps;
+  c.data = s.data;
+  c.optimizer = s.inner_optimizer;
   c.batch_size = s.batch_size;
   c.seed = s.seed;
   c.device = s.device;
@@ -66,18 +56,43 @@ class TorchDataPlane final : public DataPlane {
   Bytes model_bytes() const override { return Bytes(set_.parameter_bytes()); }
   std::string description() const override { return description_; }
 
-  double InnerSteps(int replica, int steps) override { return set_.InnerSteps(replica, steps); }
-  double DataParallelStep(std::span<const int> group) override { return set_.DdpStep(group); }
-  void DilocoOuterStep(std::span<const int> group, const DilocoOuterUpdate& u) override {
-    set_.DilocoOuterStep(group, {u.nesterov ? trainers::OuterMomentum::kNesterov : trainers::OuterMomentum::kHeavyBall,
-                                 u.lr, u.momentum});
+  void BeginInnerSteps(int replica, int steps) override { pending_[replica] = steps; }
+
+  // One replica after another, in ascending order; a stacked set could step every pending
+  // replica in one batched kernel here.
+  std::vector<PhaseResult> FinishInnerSteps(std::span<const int> replicas) override {
+    std::vector<PhaseResult> done;
+    for (int r : replicas) {
+      auto it = pending_.find(r);
+      assert(it != pending_.end());
+      done.push_back({r, set_.InnerSteps(r, it->second)});
+      pending_.erase(it);
+    }
+    return done;
   }
-  void NolocoOuterStep(std::span<const int> group, const NolocoOuterUpdate& u) override {
-    set_.NolocoOuterStep(group, {u.alpha, u.beta, u.gamma});
+
+  std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) override {
+    for ([[maybe_unused]] int m : group) assert(!pending_.count(m));
+    return std::visit(
+        [&](const auto& u) -> std::optional<double> {
+          using U = std::decay_t<decltype(u)>;
+          if constexpr (std::is_same_v<U, DilocoOuterUpdate>) {
+            set_.DilocoOuterStep(group, u);
+          } else if constexpr (std::is_same_v<U, NolocoOuterUpdate>) {
+            set_.NolocoOuterStep(group, u);
+          } else if constexpr (std::is_same_v<U, AveragingUpdate>) {
+            set_.AverageModels(group);
+          } else {
+            static_assert(std::is_same_v<U, DataParallelUpdate>);
+            return set_.DdpStep(group);
+          }
+          return std::nullopt;
+        },
+        update);
   }
-  void AverageModels(std::span<const int> group) override { set_.AverageModels(group); }
 
   void Snapshot(int id, int replica) override {
+    assert(!pending_.count(replica));
     torch::NoGradGuard no_grad;
     const std::vector<at::Tensor> weights = set_.fast_weights(replica);
     auto [it, fresh] = snapshots_.try_emplace(id);
@@ -104,7 +119,7 @@ class TorchDataPlane final : public DataPlane {
     }
     const trainers::EvalResult result = set_.Evaluate(0);
     for (std::size_t k = 0; k < live.size(); ++k) live[k].copy_(saved[k]);
-    return EvalMetrics{result.loss, result.perplexity, result.accuracy};
+    return result;
   }
 
  private:
@@ -115,6 +130,7 @@ class TorchDataPlane final : public DataPlane {
   trainers::ReplicaSet set_;
   std::string description_;
   std::map<int, Sum> snapshots_;
+  std::map<int, int> pending_;  // replica -> inner steps begun, not yet computed
 };
 
 }  // namespace

@@ -5,9 +5,9 @@
 #include <memory>
 #include <string>
 
-#include "sim/config/config_error.h"
-#include "sim/config/scenario.h"
-#include "sim/engine/data_plane.h"
+#include "sim/core/config_error.h"
+#include "sim/scenario/scenario.h"
+#include "sim/dataplane/data_plane.h"
 
 namespace locosim {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/config/config_error.h"
+#include "sim/core/config_error.h"
 
 namespace locosim::regress {
 

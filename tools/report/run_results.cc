@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/config/json_reader.h"
+#include "sim/record/results_schema.h"
 
 namespace locosim::report {
 namespace {
@@ -98,9 +99,9 @@ std::optional<std::string> ReadText(const fs::path& path) {
   return s.str();
 }
 
-// syncs.csv: method,replica,round,arrived_s,started_s,done_s,idle_s,communicate_s,latency_s.
+// syncs.csv (sim/record/results_schema.h): only latency_s is read.
 std::optional<ConfigError> ReadSyncs(const std::string& file, const std::string& text, RunResults& run) {
-  static const std::string kHeader = "method,replica,round,arrived_s,started_s,done_s,idle_s,communicate_s,latency_s";
+  const std::string kHeader(results::kSyncsHeader);
   std::map<std::string, MethodResult*> by_name;
   for (MethodResult& m : run.methods) by_name[m.name] = &m;
   std::istringstream lines(text);
@@ -118,12 +119,16 @@ std::optional<ConfigError> ReadSyncs(const std::string& file, const std::string&
     std::stringstream row(line);
     std::string cell;
     while (std::getline(row, cell, ',')) cells.push_back(cell);
-    if (cells.size() != 9) return ConfigError{file, where, "9 comma-separated cells, found " + std::to_string(cells.size())};
+    if (cells.size() != results::kSyncsColumns) {
+      return ConfigError{file, where, std::to_string(results::kSyncsColumns) + " comma-separated cells, found " +
+                                          std::to_string(cells.size())};
+    }
     auto method = by_name.find(cells[0]);
     if (method == by_name.end()) return ConfigError{file, where, "a method of summary.json, found \"" + cells[0] + "\""};
     char* end = nullptr;
-    const double latency = std::strtod(cells[8].c_str(), &end);
-    if (cells[8].empty() || *end != '\0') return ConfigError{file, where, "a number in latency_s, found \"" + cells[8] + "\""};
+    const std::string& latency_cell = cells[results::kSyncsLatencyColumn];
+    const double latency = std::strtod(latency_cell.c_str(), &end);
+    if (latency_cell.empty() || *end != '\0') return ConfigError{file, where, "a number in latency_s, found \"" + latency_cell + "\""};
     method->second->sync_latencies_s.push_back(latency);
   }
   if (number == 0) return ConfigError{file, "", "a CSV file with a header line, found an empty file"};
@@ -137,7 +142,7 @@ Result<RunResults> LoadRunResults(const std::string& dir) {
     return ConfigError{dir, "", "a results folder written by locosim run or sweep, found " +
                                     std::string(fs::exists(dir) ? "a file" : "nothing there")};
   }
-  const std::string summary_file = (fs::path(dir) / "summary.json").string();
+  const std::string summary_file = (fs::path(dir) / results::kSummaryFile).string();
   const auto text = ReadText(summary_file);
   if (!text) return ConfigError{summary_file, "", "a results folder's summary.json (docs/results.md), found no readable file"};
   RunResults run;
@@ -149,7 +154,9 @@ Result<RunResults> LoadRunResults(const std::string& dir) {
     const JsonReader root(doc, summary_file);
     root.ExpectObject();
     const JsonReader version = root.Field("schema_version");
-    if (version.Integer() != 1) version.Fail("schema_version 1, the one this locosim reads");
+    if (version.Integer() != results::kSchemaVersion) {
+      version.Fail("schema_version " + std::to_string(results::kSchemaVersion) + ", the one this locosim reads");
+    }
     run.name = root.Field("name").String();
     run.seed = static_cast<std::uint64_t>(root.Field("seed").Integer());
     run.trained = ReadTrained(root.Field("trained"));
@@ -157,14 +164,20 @@ Result<RunResults> LoadRunResults(const std::string& dir) {
     run.target_loss = OptionalNumber(root, "target_loss");
     const JsonReader methods = root.Field("methods");
     methods.ExpectObject();
-    // nlohmann::json sorts keys; the ordered parse keeps the order the methods ran in.
-    const auto ordered = nlohmann::ordered_json::parse(*text);
-    for (const auto& [name, _] : ordered["methods"].items()) run.methods.push_back(ReadMethod(name, methods.Field(name)));
+    // nlohmann::json sorts keys; the resolved scenario's method list keeps the order they ran in.
+    const JsonReader order = root.Field("scenario").Field("methods");
+    for (std::size_t i = 0; i < order.ArraySize(); ++i) {
+      const std::string name = order.Element(i).Field("name").String();
+      run.methods.push_back(ReadMethod(name, methods.Field(name)));
+    }
+    if (run.methods.size() != methods.raw().size()) {
+      methods.Fail("exactly the methods listed in $.scenario.methods");
+    }
     if (run.methods.empty()) methods.Fail("at least one method");
   } catch (const ConfigException& e) {
     return e.error;
   }
-  const std::string syncs_file = (fs::path(dir) / "syncs.csv").string();
+  const std::string syncs_file = (fs::path(dir) / results::kSyncsFile).string();
   const auto syncs = ReadText(syncs_file);
   if (!syncs) return ConfigError{syncs_file, "", "a results folder's syncs.csv (docs/results.md), found no readable file"};
   if (auto error = ReadSyncs(syncs_file, *syncs, run)) return *error;

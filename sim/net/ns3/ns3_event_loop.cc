@@ -43,17 +43,8 @@ void Ns3EventLoop::at(SimTime when, Callback fn) {
                            [fn = std::move(fn)] { fn(); });
 }
 
-void Ns3EventLoop::run() {
-  abort_ = nullptr;
-  ns3::Simulator::Run();
-  if (abort_) std::rethrow_exception(std::exchange(abort_, nullptr));
-}
+void Ns3EventLoop::run() { ns3::Simulator::Run(); }
 
 void Ns3EventLoop::stop() { ns3::Simulator::Stop(); }
-
-void Ns3EventLoop::Abort(std::exception_ptr error) {
-  abort_ = std::move(error);
-  ns3::Simulator::Stop();
-}
 
 }  // namespace locosim

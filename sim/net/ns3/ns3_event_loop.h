@@ -8,8 +8,6 @@
 // several in sequence. No ns-3 header is included here.
 #pragma once
 
-#include <exception>
-
 #include "sim/core/event_loop.h"
 
 namespace locosim {
@@ -27,16 +25,9 @@ class Ns3EventLoop final : public EventLoop {
   SimTime now() const override;
   // FIFO at equal times, as ns-3's scheduler orders events by (time, insertion number).
   void at(SimTime when, Callback fn) override;
-  // Runs ns3::Simulator until no event is left, stop() is called, or Abort() is called; in
-  // the last case rethrows the exception given to Abort() (e.g. NetworkStalled).
+  // Runs ns3::Simulator until no event is left or stop() is called.
   void run() override;
   void stop() override;
-
-  // Ends the current run() after the current event and makes it throw `error`.
-  void Abort(std::exception_ptr error);
-
- private:
-  std::exception_ptr abort_;
 };
 
 }  // namespace locosim

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -13,7 +14,7 @@
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 
-#include "sim/net/network_stalled.h"
+#include "sim/net/network_stall.h"
 #include "sim/net/ns3/ns3_connection.h"
 #include "sim/net/ns3/ns3_world.h"
 #include "sim/net/routing.h"
@@ -93,7 +94,7 @@ struct Ns3Network::Impl {
     s.send_buffer_bytes = static_cast<uint32_t>(
         std::clamp(2 * bdp, double{kMinBufferBytes}, double{kMaxSendBufferBytes}));
     s.receive_buffer_bytes = 2 * s.send_buffer_bytes + 4 * s.segment_bytes;
-    s.min_rto_ns = SimTime::FromSeconds(options.min_rto_s).nanoseconds();
+    s.min_rto_ns = options.min_rto.nanoseconds();
     s.pacing = options.tcp == "bbr";
     s.sack = options.sack;
     return s;
@@ -128,7 +129,7 @@ struct Ns3Network::Impl {
   void AddPending() {
     if (pending++ > 0) return;
     last_progress = loop.now();
-    ScheduleWatchdog(loop.now() + SimTime::FromSeconds(options.stall_timeout_s));
+    ScheduleWatchdog(loop.now() + options.stall_timeout);
   }
 
   void RemovePending() {
@@ -136,7 +137,7 @@ struct Ns3Network::Impl {
   }
 
   void Watchdog() {
-    const SimTime bound = SimTime::FromSeconds(options.stall_timeout_s);
+    const SimTime bound = options.stall_timeout;
     if (loop.now() - last_progress < bound) {
       ScheduleWatchdog(last_progress + bound);
       return;
@@ -149,7 +150,8 @@ struct Ns3Network::Impl {
       failures.resize(stuck.size(), before == stuck.size() ? "" : connection->failure());
     }
     const std::string message = DescribeStall(topology, last_progress, loop.now(), stuck, failures);
-    loop.Abort(std::make_exception_ptr(NetworkStalled(message, std::move(stuck))));
+    stall = NetworkStall{message, std::move(stuck)};
+    loop.stop();
     // Should run() be called again, the same transfers get another full bound.
     last_progress = loop.now();
     ScheduleWatchdog(loop.now() + bound);
@@ -173,6 +175,7 @@ struct Ns3Network::Impl {
   std::shared_ptr<Counters> counters;
   std::int64_t pending = 0;  // transfers queued, not yet delivered
   SimTime last_progress;
+  std::optional<NetworkStall> stall;  // the watchdog's last finding
   ns3::EventId watchdog;
 };
 
@@ -196,5 +199,6 @@ std::vector<double> Ns3Network::channel_bytes() const { return impl_->counters->
 std::vector<double> Ns3Network::channel_wire_bytes() const { return impl_->counters->wire; }
 std::uint64_t Ns3Network::packets() const { return impl_->counters->packets; }
 int Ns3Network::connections() const { return static_cast<int>(impl_->connections.size()); }
+const NetworkStall* Ns3Network::stall() const { return impl_->stall ? &*impl_->stall : nullptr; }
 
 }  // namespace locosim

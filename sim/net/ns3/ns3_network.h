@@ -7,8 +7,8 @@
 // TCP headers, ACKs, retransmissions).
 //
 // The watchdog: while any transfer is pending, if no byte reaches the application of any
-// connection for options.stall_timeout_s of simulated time, the loop's run() throws
-// NetworkStalled listing the pending transfers, instead of running forever.
+// connection for options.stall_timeout of simulated time, the watchdog stops the loop and
+// stall() lists the pending transfers, instead of running forever.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "sim/net/network.h"
-#include "sim/net/network_factory.h"
+#include "sim/net/network_options.h"
 #include "sim/net/ns3/ns3_event_loop.h"
 
 namespace locosim {
@@ -32,6 +32,7 @@ class Ns3Network final : public Network {
   void transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone on_done) override;
   std::vector<double> channel_bytes() const override;
   const Topology& topology() const override { return topology_; }
+  const NetworkStall* stall() const override;
 
   std::vector<double> channel_wire_bytes() const;
   // Frames put on any channel so far (data, ACKs, handshakes, retransmissions).

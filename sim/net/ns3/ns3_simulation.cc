@@ -1,7 +1,6 @@
 #include "sim/net/ns3/ns3_simulation.h"
 
 #include <memory>
-#include <stdexcept>
 
 #include "sim/net/ns3/ns3_event_loop.h"
 #include "sim/net/ns3/ns3_network.h"
@@ -17,14 +16,14 @@ std::string CheckNs3Options(const NetworkOptions::Ns3& o) {
   }
   if (o.mtu_bytes < 576 || o.mtu_bytes > 65535) return "mtu: expected 576 to 65535 bytes";
   if (o.initial_cwnd_segments < 1) return "initial cwnd: expected at least 1 segment";
-  if (!(o.min_rto_s > 0)) return "min rto: expected a positive time";
-  if (!(o.stall_timeout_s > 0)) return "stall timeout: expected a positive time";
+  if (o.min_rto <= SimTime()) return "min rto: expected a positive time";
+  if (o.stall_timeout <= SimTime()) return "stall timeout: expected a positive time";
   return "";
 }
 
-Simulation MakeNs3Simulation(const Topology& topology, const NetworkOptions& options) {
+Result<Simulation> MakeNs3Simulation(const Topology& topology, const NetworkOptions& options) {
   if (std::string problem = CheckNs3Options(options.ns3); !problem.empty()) {
-    throw std::invalid_argument("ns-3 backend: " + problem);
+    return ConfigError{"", "$.network.ns3", "options the ns-3 backend can honour; " + problem};
   }
   auto loop = std::make_unique<Ns3EventLoop>();
   auto network = std::make_unique<Ns3Network>(*loop, topology, options.ns3);

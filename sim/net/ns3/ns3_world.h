@@ -13,7 +13,7 @@
 #include "ns3/point-to-point-net-device.h"
 #include "ns3/ptr.h"
 
-#include "sim/net/network_factory.h"
+#include "sim/net/network_options.h"
 #include "sim/net/topology.h"
 
 namespace locosim {

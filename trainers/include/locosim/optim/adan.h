@@ -1,5 +1,5 @@
 // Adan: adaptive Nesterov momentum (Xie et al. 2022), as a torch::optim::Optimizer that
-// matches the authors' single-tensor implementation step for step (ALGORITHMS.md, "Adan").
+// matches the authors' single-tensor implementation step for step (docs/algorithms.md, "Adan").
 // The betas are the code's, i.e. 1 - the paper's. Per-parameter state (step, m, d, n,
 // previous gradient) is saved and loaded by torch::save / torch::load like LibTorch's Adam.
 //

@@ -1,4 +1,4 @@
-// Lion: evolved sign momentum (Chen et al. 2023; ALGORITHMS.md, "Lion") as a
+// Lion: evolved sign momentum (Chen et al. 2023; docs/algorithms.md, "Lion") as a
 // torch::optim::Optimizer. Every coordinate moves by exactly lr (or 0) plus decoupled decay,
 // which keeps weights inside the box |x| <= 1/wd when lr * wd <= 1. Use an lr 3-10x smaller
 // than AdamW's. Per-parameter state (the momentum) saves and loads with torch::save.

@@ -1,4 +1,4 @@
-// DiLoCo's outer step (Douillard et al. 2023; ALGORITHMS.md, "DiLoCo"): the group's mean
+// DiLoCo's outer step (Douillard et al. 2023; docs/algorithms.md, "DiLoCo"): the group's mean
 // outer gradient g = mean_j(phi_j - theta_j), one outer-optimizer step on phi, and every
 // member restarts its inner phase from the new phi. Inner optimizer state is not touched.
 #pragma once

@@ -1,4 +1,4 @@
-// NoLoCo's outer step (Kolehmainen et al. 2025; ALGORITHMS.md, "NoLoCo", step 3), for one
+// NoLoCo's outer step (Kolehmainen et al. 2025; docs/algorithms.md, "NoLoCo", step 3), for one
 // group that exchanged phi_j and theta_j - phi_j:
 //   delta_i <- alpha delta_i + beta mean_j(theta_j - phi_j) - gamma (phi_i - mean_j phi_j)
 //   phi_i   <- phi_i + delta_i;  theta_i <- phi_i

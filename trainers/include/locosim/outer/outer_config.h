@@ -1,4 +1,4 @@
-// Hyper-parameters of the outer updates (ALGORITHMS.md, "Outer optimizers and methods").
+// Hyper-parameters of the outer updates (docs/algorithms.md, "Outer optimizers and methods").
 // Torch-free, so the engine can name them without including torch.
 #pragma once
 

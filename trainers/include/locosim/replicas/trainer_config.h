@@ -1,5 +1,7 @@
 // What the data plane trains, as plain data: model, data, inner optimizer, batch, seed,
-// device. The engine fills it from the scenario (trainers/ never sees JSON); Validate
+// device. The data and optimizer structs are also the scenario's sections
+// (sim/scenario/scenario.h), so their defaults here are the ones users read in
+// docs/scenario.md. The engine fills it from the scenario (trainers/ never sees JSON); Validate
 // rejects it with a TrainerError naming the field. Torch-free, so it can be included anywhere.
 #pragma once
 
@@ -31,7 +33,7 @@ struct DataConfig {
   // (package `dataset-fashion-mnist`).
   std::string path;
   std::string vocab = "byte";        // text: "byte" (256 ids) or "char" (the corpus's code points)
-  double validation_fraction = 0.1;  // text: the tail of every file is held out; in [0.001, 0.5].
+  double validation_fraction = 0.05;  // text: the tail of every file is held out; in [0.001, 0.5].
                                      // fashion_mnist validates on its t10k files instead.
   // true: every replica samples the whole training set. false (non-iid): replica r of R samples
   // only the r-th of R contiguous slices (text: in file order; images: ordered by label, so
@@ -42,14 +44,14 @@ struct DataConfig {
 // The inner optimizer every replica runs between outer steps.
 struct InnerOptimizerConfig {
   std::string kind = "adamw";  // "adamw" (LibTorch's) | "adan" | "lion"
-  double lr = 1e-3;            // peak learning rate; use 3-10x less for lion
+  double lr = 3e-3;            // peak learning rate; use 3-10x less for lion
   // Empty: the optimizer's own defaults: adamw (0.9, 0.999), adan (0.98, 0.92, 0.99),
   // lion (0.9, 0.99). Otherwise 2 values (adamw, lion) or 3 (adan), each in [0, 1).
   std::vector<double> betas;
   double weight_decay = 0.01;  // decoupled, on every parameter (adan: proximal unless no_prox)
   double eps = 1e-8;           // adamw, adan
   bool adan_no_prox = false;   // adan: decay before the step instead of the proximal division
-  double max_grad_norm = 0;    // clip the global gradient norm to this before each step; 0 = off
+  double max_grad_norm = 1.0;  // clip the global gradient norm to this before each step; 0 = off
   int warmup_steps = 0;        // linear warm-up over this many steps, per replica
   int cosine_steps = 0;        // 0: constant after warm-up; else cosine decay to
                                // min_lr_ratio * lr at this step, constant after

@@ -1,6 +1,6 @@
 // A scenario as plain data: what is trained, what is modelled on the wire and on the
 // accelerator, on which network, with which methods. Parsed and validated once by
-// sim/config/scenario_json.h; every field is documented with its unit and default in
+// sim/scenario/scenario_reader.h; every field is documented with its unit and default in
 // docs/scenario.md. Nothing downstream sees JSON.
 #pragma once
 
@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "sim/core/units.h"
-#include "sim/net/network_factory.h"
+#include "locosim/replicas/trainer_config.h"
+#include "sim/methods/method_spec.h"
+#include "sim/net/network_options.h"
 #include "sim/net/topology.h"
 
 namespace locosim {
@@ -26,25 +28,14 @@ struct ModelSpec {
   int channels = 8;      // cnn: channels of the first 3x3 convolution (the second has 2x)
 };
 
-struct DataSpec {
-  std::string kind = "text";  // text | fashion_mnist
-  std::string path;           // file or folder; empty = the Debian default for the kind
-  std::string vocab = "byte"; // text: byte | char
-  double validation_fraction = 0.05;
-  bool iid = true;            // false: each replica trains on its own contiguous slice
-};
+// What is read and how (trainers/include/locosim/replicas/trainer_config.h): the data plane's
+// own torch-free struct, so its defaults are written once. The reader resolves an empty path
+// to the Debian default for the kind.
+using DataSpec = trainers::DataConfig;
 
-struct OptimizerSpec {
-  std::string kind = "adamw";  // adamw | adan | lion
-  double lr = 3e-3;
-  std::vector<double> betas;   // empty = the optimizer's defaults
-  double weight_decay = 0.01;
-  double eps = 1e-8;
-  double max_grad_norm = 1.0;  // 0 = no clipping
-  int warmup_steps = 0;        // linear warm-up, per replica
-  int cosine_steps = 0;        // 0: constant after warm-up; else cosine decay to lr/10 here
-  bool adan_no_prox = false;   // adan: decoupled decay instead of the proximal step
-};
+// The inner optimizer every replica runs (the same header). One default depends on the kind:
+// lion's learning rate is 3e-4 unless set (docs/scenario.md).
+using OptimizerSpec = trainers::InnerOptimizerConfig;
 
 // Bytes put on the wire per synchronisation, per replica.
 struct PayloadSpec {
@@ -88,22 +79,6 @@ struct NetworkSpec {
   std::optional<SimTime> override_latency;
   std::optional<double> override_loss_rate;
   NetworkOptions options;
-};
-
-struct MethodSpec {
-  std::string name;   // label in results; default = kind
-  std::string kind;   // diloco | noloco | ddp | local_sgd
-  std::optional<int> inner_steps;  // H for this method (default: the scenario's)
-  std::string algorithm = "ring";  // all-reduce: ring | halving-doubling | tree
-  // DiLoCo outer optimizer.
-  std::string outer_optimizer = "nesterov";  // nesterov | heavy_ball
-  double outer_lr = 0.7;
-  double outer_momentum = 0.9;
-  // NoLoCo.
-  int group_size = 2;
-  double alpha = 0.5;
-  double beta = 0.7;
-  double gamma = 0.7;
 };
 
 struct EvalSpec {

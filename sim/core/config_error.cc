@@ -1,4 +1,4 @@
-#include "sim/config/config_error.h"
+#include "sim/core/config_error.h"
 
 namespace locosim {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "sim/core/units.h"
-#include "sim/engine/data_plane.h"
+#include "sim/dataplane/data_plane.h"
 
 namespace locosim {
 

@@ -1,4 +1,4 @@
-#include "sim/net/network_factory.h"
+#include "sim/backends/network_factory.h"
 
 #include <functional>
 #include <utility>
@@ -14,17 +14,17 @@
 namespace locosim {
 namespace {
 
-using Factory = std::function<Simulation(const Topology&, const NetworkOptions&)>;
+using Factory = std::function<Result<Simulation>(const Topology&, const NetworkOptions&)>;
 
 template <typename NetworkType>
-Simulation OnHeapLoop(const Topology& topology, const NetworkOptions&) {
+Result<Simulation> OnHeapLoop(const Topology& topology, const NetworkOptions&) {
   auto loop = std::make_unique<HeapEventLoop>();
   auto network = std::make_unique<NetworkType>(*loop, topology);
   return Simulation{std::move(loop), std::move(network)};
 }
 
-Simulation Flow(const Topology& topology, const NetworkOptions& options) {
-  Simulation sim = OnHeapLoop<FlowNetwork>(topology, options);
+Result<Simulation> Flow(const Topology& topology, const NetworkOptions& options) {
+  Simulation sim = std::move(*OnHeapLoop<FlowNetwork>(topology, options));
   const NetworkOptions::Flow& f = options.flow;
   if (f.tcp_startup || f.tcp_loss) {
     TcpCorrection tcp;
@@ -32,12 +32,13 @@ Simulation Flow(const Topology& topology, const NetworkOptions& options) {
     tcp.loss = f.tcp_loss;
     tcp.segment = Bytes(f.segment_bytes);
     tcp.initial_cwnd_segments = f.initial_cwnd_segments;
-    tcp.min_rto = SimTime::FromSeconds(f.min_rto_s);
+    tcp.min_rto = f.min_rto;
     sim.network = std::make_unique<TcpCorrectedNetwork>(*sim.loop, std::move(sim.network), tcp);
   }
   return sim;
 }
 
+// The registry: one line per backend.
 const std::vector<std::pair<std::string, Factory>>& Backends() {
   static const std::vector<std::pair<std::string, Factory>> backends = {
       {"analytic", OnHeapLoop<AnalyticNetwork>},
@@ -57,12 +58,14 @@ std::vector<std::string> BackendNames() {
   return names;
 }
 
-std::optional<Simulation> MakeSimulation(const std::string& backend, const Topology& topology,
-                                         const NetworkOptions& options) {
+Result<Simulation> MakeSimulation(const std::string& backend, const Topology& topology,
+                                  const NetworkOptions& options) {
   for (const auto& [name, make] : Backends()) {
     if (name == backend) return make(topology, options);
   }
-  return std::nullopt;
+  std::string expected = "a backend this build has:";
+  for (const auto& [name, _] : Backends()) expected += " \"" + name + "\"";
+  return ConfigError{"", "$.network.backend", expected + ", found \"" + backend + "\""};
 }
 
 }  // namespace locosim

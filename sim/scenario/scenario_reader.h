@@ -1,6 +1,6 @@
 // Scenario files: strict parsing into a Scenario (unknown keys are errors with a "did you
-// mean", wrong types and out-of-range values name their JSON path), command-line overrides
-// (--set path=value), and the resolved scenario written back with every default filled in.
+// mean", wrong types and out-of-range values name their JSON path). Overrides are in
+// scenario_overrides.h, the topology in scenario_topology.h, the echo in scenario_echo.h.
 #pragma once
 
 #include <string>
@@ -8,9 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/config/config_error.h"
-#include "sim/config/scenario.h"
-#include "sim/net/topology.h"
+#include "sim/core/config_error.h"
+#include "sim/scenario/scenario.h"
 
 namespace locosim {
 
@@ -20,13 +19,6 @@ namespace locosim {
 Result<Scenario> LoadScenarioFile(const std::string& path,
                                   const std::vector<std::string>& overrides = {});
 Result<Scenario> ScenarioFromJson(const nlohmann::json& doc, const std::string& file);
-
-// The network the scenario names: the topology file or the generator, overrides applied,
-// with at least scenario.replicas replicas (the first ones are used).
-Result<Topology> BuildScenarioTopology(const Scenario& scenario);
-
-// Every field, defaults included: what was actually run.
-nlohmann::ordered_json ScenarioToJson(const Scenario& scenario);
 
 // Inner steps per replica between syncs for `method` (its own, or the scenario's).
 int InnerStepsOf(const Scenario& scenario, const MethodSpec& method);

@@ -1,0 +1,51 @@
+// A method as the scenario declares it: the fields every method has (name, kind, H) and its
+// kind's own settings, read by the kind's own parser (sim/methods/<kind>/). Plain data: the
+// settings are immutable once read, so specs copy cheaply.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/core/units.h"
+#include "sim/methods/method.h"
+
+namespace locosim {
+
+// What a method needs from the scenario to run.
+struct MethodContext {
+  int replicas = 0;
+  std::uint64_t seed = 0;  // the scenario's: NoLoCo's groups are drawn from it
+  int inner_steps = 0;     // H, resolved
+  Bytes payload;           // bytes of one model-sized message
+};
+
+// One method kind's settings.
+class MethodSettings {
+ public:
+  virtual ~MethodSettings() = default;
+  // Appends the settings, defaults included, to the method's resolved JSON.
+  virtual void Echo(nlohmann::ordered_json& method) const = 0;
+  // False when the data plane's step happens at the sync (DDP): such a method cannot have
+  // its compute measured per replica.
+  virtual bool trains_between_syncs() const { return true; }
+  virtual std::unique_ptr<Method> Make(const MethodContext& context) const = 0;
+};
+
+struct MethodSpec {
+  std::string name;                 // label in results; default = kind
+  std::string kind;                 // one of MethodKindNames() (sim/methods/method_registry.h)
+  std::optional<int> inner_steps;   // H for this method (default: the scenario's)
+  std::shared_ptr<const MethodSettings> settings;  // never null once read
+};
+
+// The kind's settings as their own type, or null if `spec` is of another kind.
+template <typename Settings>
+const Settings* SettingsOf(const MethodSpec& spec) {
+  return dynamic_cast<const Settings*>(spec.settings.get());
+}
+
+}  // namespace locosim

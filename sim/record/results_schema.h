@@ -1,0 +1,27 @@
+// The results folder's layout, shared by the writer (results_files.cc) and every reader
+// (tools/report/run_results.cc): file names, the schema version of summary.json and the CSV
+// headers. docs/results.md documents each column.
+#pragma once
+
+#include <string_view>
+
+namespace locosim::results {
+
+inline constexpr int kSchemaVersion = 1;  // summary.json "schema_version"
+
+inline constexpr std::string_view kSummaryFile = "summary.json";
+inline constexpr std::string_view kCurvesFile = "curves.csv";
+inline constexpr std::string_view kSyncsFile = "syncs.csv";
+inline constexpr std::string_view kTraceFile = "trace.json";
+inline constexpr std::string_view kScenarioFile = "scenario.json";
+
+inline constexpr std::string_view kCurvesHeader =
+    "method,series,round,step,virtual_time_s,train_loss,eval_loss,eval_perplexity,eval_accuracy";
+inline constexpr int kCurvesColumns = 9;
+
+inline constexpr std::string_view kSyncsHeader =
+    "method,replica,round,arrived_s,started_s,done_s,idle_s,communicate_s,latency_s";
+inline constexpr int kSyncsColumns = 9;
+inline constexpr int kSyncsLatencyColumn = 8;  // latency_s = done_s - arrived_s
+
+}  // namespace locosim::results
