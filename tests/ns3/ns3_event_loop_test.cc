@@ -37,15 +37,6 @@ TEST(Ns3EventLoop, StopEndsRunAfterTheCurrentEventAndRunResumes) {
   EXPECT_EQ(seen, (std::vector<int>{1, 2}));
 }
 
-TEST(Ns3EventLoop, AbortMakesRunThrowTheGivenError) {
-  Ns3EventLoop loop;
-  bool later = false;
-  loop.at(Milliseconds(1), [&] { loop.Abort(std::make_exception_ptr(std::runtime_error("boom"))); });
-  loop.at(Milliseconds(2), [&] { later = true; });
-  EXPECT_THROW(loop.run(), std::runtime_error);
-  EXPECT_FALSE(later);
-}
-
 TEST(Ns3EventLoop, OnlyOneSimulationMayExistAtATime) {
   Ns3EventLoop first;
   EXPECT_THROW(Ns3EventLoop second, std::logic_error);

@@ -9,7 +9,7 @@
 
 #include <cmath>
 
-#include "sim/net/network_stalled.h"
+#include "sim/net/network_stall.h"
 #include "sim/net/tcp_correction.h"
 #include "tests/ns3/ns3_test_util.h"
 

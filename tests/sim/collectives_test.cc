@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
 #include "sim/collectives/grouping.h"
 #include "sim/topogen/generators.h"

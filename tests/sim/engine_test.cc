@@ -2,6 +2,7 @@
 // barriers, determinism. Real training is exercised end to end in tests/engine/.
 #include <gtest/gtest.h>
 
+#include "sim/backends/network_factory.h"
 #include "sim/methods/method_registry.h"
 #include "sim/collectives/collective_by_name.h"
 #include "sim/scenario/scenario_echo.h"

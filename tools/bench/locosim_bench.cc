@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
 #include "sim/scenario/scenario_echo.h"
 #include "sim/scenario/scenario_reader.h"

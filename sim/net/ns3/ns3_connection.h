@@ -18,7 +18,7 @@
 #include "ns3/socket.h"
 
 #include "sim/net/network.h"
-#include "sim/net/network_stalled.h"
+#include "sim/net/network_stall.h"
 
 namespace locosim {
 
