@@ -2,6 +2,10 @@
 // low-communication methods, the straggler effect, and bit-for-bit determinism.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <memory>
+#include <variant>
+
 #include "sim/methods/method_registry.h"
 #include "sim/scenario/scenario_echo.h"
 #include "sim/scenario/scenario_reader.h"
@@ -83,6 +87,56 @@ TEST(EngineEndToEnd, TwoRunsGiveByteIdenticalResultsOutsideHost) {
   EXPECT_EQ(summary_a.dump(), summary_b.dump());
   EXPECT_EQ(CurvesCsv(a), CurvesCsv(b));
   EXPECT_EQ(TraceJson(a), TraceJson(b));
+}
+
+// Today's synchronous path, for comparison: every inner phase is computed the moment it
+// begins, one replica at a time, as the engine did before it deferred phases.
+class ImmediateDataPlane final : public DataPlane {
+ public:
+  explicit ImmediateDataPlane(std::unique_ptr<DataPlane> inner) : inner_(std::move(inner)) {}
+  int replicas() const override { return inner_->replicas(); }
+  std::int64_t parameter_count() const override { return inner_->parameter_count(); }
+  Bytes model_bytes() const override { return inner_->model_bytes(); }
+  std::string description() const override { return inner_->description(); }
+  void BeginInnerSteps(int replica, int steps) override {
+    inner_->BeginInnerSteps(replica, steps);
+    const int self[] = {replica};
+    for (const PhaseResult& r : inner_->FinishInnerSteps(self)) done_[r.replica] = r.loss;
+  }
+  std::vector<PhaseResult> FinishInnerSteps(std::span<const int> replicas) override {
+    std::vector<PhaseResult> out;
+    for (int r : replicas) out.push_back({r, done_.at(r)});
+    return out;
+  }
+  std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) override {
+    return inner_->ApplyOuterUpdate(group, update);
+  }
+  void Snapshot(int id, int replica) override { inner_->Snapshot(id, replica); }
+  EvalMetrics EvaluateSnapshot(int id) override { return inner_->EvaluateSnapshot(id); }
+
+ private:
+  std::unique_ptr<DataPlane> inner_;
+  std::map<int, double> done_;
+};
+
+TEST(EngineEndToEnd, DeferredInnerPhasesGiveTheSynchronousPathsResultsExactly) {
+  Scenario s = Small();
+  s.total_steps = 40;
+  s.eval.every_steps = 20;
+  s.methods.push_back(DefaultMethodSpec("local_sgd", s.replicas));
+  s.methods.push_back(DefaultMethodSpec("ddp", s.replicas));
+  auto topology = BuildScenarioTopology(s);
+  ASSERT_TRUE(topology.ok());
+  const ScenarioRun deferred = RunReal(s);
+  const ScenarioRun immediate = std::get<ScenarioRun>(RunScenario(s, *topology, [&] {
+    return std::make_unique<ImmediateDataPlane>(std::move(*MakeTorchDataPlane(s)));
+  }));
+  auto a = SummaryJson(deferred), b = SummaryJson(immediate);
+  a.erase("host");
+  b.erase("host");
+  EXPECT_EQ(a.dump(), b.dump());
+  EXPECT_EQ(CurvesCsv(deferred), CurvesCsv(immediate));
+  EXPECT_EQ(SyncsCsv(deferred), SyncsCsv(immediate));
 }
 
 }  // namespace
