@@ -52,7 +52,7 @@ class DataPlane {
   virtual std::vector<PhaseResult> FinishInnerSteps(std::span<const int> replicas) = 0;
 
   // Applies `update` to `group` (members in rank order). Returns the members' mean training
-  // loss when the update is itself a training step (DataParallelUpdate), else nullopt.
+  // loss when the update is itself a training step (DdpUpdate), else nullopt.
   // REQUIRES: no member has a pending inner phase.
   virtual std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) = 0;
 

@@ -19,12 +19,12 @@ using DilocoOuterUpdate = trainers::DilocoOuterConfig;
 using NolocoOuterUpdate = trainers::NolocoOuterConfig;
 
 // Local SGD / FedAvg: φ_i ← mean_j θ_j; θ_i ← φ_i.
-struct AveragingUpdate {};
+struct LocalSgdUpdate {};
 
 // One DDP step: every member's gradient on its own batch, averaged; every member's inner
 // optimizer steps with the mean. The only update that is itself a training step.
-struct DataParallelUpdate {};
+struct DdpUpdate {};
 
-using OuterUpdate = std::variant<DilocoOuterUpdate, NolocoOuterUpdate, AveragingUpdate, DataParallelUpdate>;
+using OuterUpdate = std::variant<DilocoOuterUpdate, NolocoOuterUpdate, LocalSgdUpdate, DdpUpdate>;
 
 }  // namespace locosim

@@ -18,7 +18,7 @@ std::vector<PhaseResult> TimingOnlyDataPlane::FinishInnerSteps(std::span<const i
 }
 
 std::optional<double> TimingOnlyDataPlane::ApplyOuterUpdate(std::span<const int>, const OuterUpdate& update) {
-  if (std::holds_alternative<DataParallelUpdate>(update)) return kAbsent;
+  if (std::holds_alternative<DdpUpdate>(update)) return kAbsent;
   return std::nullopt;
 }
 EvalMetrics TimingOnlyDataPlane::EvaluateSnapshot(int) { return EvalMetrics{kAbsent, std::nullopt, std::nullopt}; }

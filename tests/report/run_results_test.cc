@@ -78,6 +78,29 @@ TEST(RunResults, BrokenSyncsCsvNamesTheLine) {
   EXPECT_NE(run.error().message().find("syncs.csv: at line 2"), std::string::npos) << run.error().message();
 }
 
+TEST(RunResults, EvalCurvesComeFromCurvesCsvAndMatchTheSummary) {
+  const std::string dir = FreshRun("complete");
+  auto run = LoadRunResults(dir);
+  ASSERT_TRUE(run.ok()) << run.error().message();
+  for (const auto& m : run->methods) {
+    ASSERT_FALSE(m.eval_curve.empty()) << m.name;
+    EXPECT_EQ(m.eval_curve.front().step, 0) << m.name;
+    EXPECT_EQ(m.eval_curve.back().step, 200) << m.name;
+    ASSERT_TRUE(m.eval_curve.back().loss.has_value());
+    EXPECT_NEAR(*m.eval_curve.back().loss, *m.final_eval_loss, 1e-8) << m.name;
+  }
+}
+
+TEST(RunResults, BrokenCurvesCsvNamesTheLine) {
+  const std::string dir = FreshRun("broken-curves");
+  WriteText(dir + "/curves.csv", "method,series,round,step,virtual_time_s,train_loss,eval_loss,eval_perplexity,eval_accuracy\n"
+                                 "diloco,mean,0,0,0,,low,,\n");
+  auto run = LoadRunResults(dir);
+  ASSERT_FALSE(run.ok());
+  EXPECT_NE(run.error().message().find("curves.csv: at line 2: expected a number in eval_loss"), std::string::npos)
+      << run.error().message();
+}
+
 TEST(RunResults, RunsWithTheSameFolderNameAreLabelledByPath) {
   std::vector<report::RunResults> runs(2);
   runs[0].dir = "a/run";

@@ -39,7 +39,7 @@ class FakeDataPlane final : public DataPlane {
   }
   // Every outer update averages progress; DDP's step also advances it by one step.
   std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) override {
-    if (std::holds_alternative<DataParallelUpdate>(update)) {
+    if (std::holds_alternative<DdpUpdate>(update)) {
       const double loss = LossAt(progress_[group[0]]);
       for (int r : group) progress_[r] += 1;
       return loss;

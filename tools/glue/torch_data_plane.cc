@@ -80,10 +80,10 @@ class TorchDataPlane final : public DataPlane {
             set_.DilocoOuterStep(group, u);
           } else if constexpr (std::is_same_v<U, NolocoOuterUpdate>) {
             set_.NolocoOuterStep(group, u);
-          } else if constexpr (std::is_same_v<U, AveragingUpdate>) {
+          } else if constexpr (std::is_same_v<U, LocalSgdUpdate>) {
             set_.AverageModels(group);
           } else {
-            static_assert(std::is_same_v<U, DataParallelUpdate>);
+            static_assert(std::is_same_v<U, DdpUpdate>);
             return set_.DdpStep(group);
           }
           return std::nullopt;

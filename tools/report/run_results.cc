@@ -76,12 +76,6 @@ MethodResult ReadMethod(const std::string& name, const JsonReader& r) {
   m.communicate_s = t.Field("communicate").Number();
   m.idle_s = t.Field("idle").Number();
   m.bytes_sent = r.Field("bytes_sent_total").Number();
-  const JsonReader curve = r.Field("eval_curve");
-  for (std::size_t i = 0; i < curve.ArraySize(); ++i) {
-    const JsonReader p = curve.Element(i);
-    m.eval_curve.push_back({static_cast<int>(p.Field("step").Integer()), p.Field("virtual_time_s").Number(),
-                            OptionalNumber(p, "loss")});
-  }
   const JsonReader links = r.Field("busiest_links");
   for (std::size_t i = 0; i < links.ArraySize(); ++i) {
     const JsonReader l = links.Element(i);
@@ -99,11 +93,11 @@ std::optional<std::string> ReadText(const fs::path& path) {
   return s.str();
 }
 
-// syncs.csv (sim/record/results_schema.h): only latency_s is read.
-std::optional<ConfigError> ReadSyncs(const std::string& file, const std::string& text, RunResults& run) {
-  const std::string kHeader(results::kSyncsHeader);
-  std::map<std::string, MethodResult*> by_name;
-  for (MethodResult& m : run.methods) by_name[m.name] = &m;
+// The rows of a CSV file under the header `header`, each split into exactly `columns` cells;
+// or an error naming the line.
+Result<std::vector<std::vector<std::string>>> CsvRows(const std::string& file, const std::string& text,
+                                                     std::string_view header, int columns) {
+  std::vector<std::vector<std::string>> rows;
   std::istringstream lines(text);
   std::string line;
   int number = 0;
@@ -111,7 +105,7 @@ std::optional<ConfigError> ReadSyncs(const std::string& file, const std::string&
     ++number;
     const std::string where = "line " + std::to_string(number);
     if (number == 1) {
-      if (line != kHeader) return ConfigError{file, where, "the header \"" + kHeader + "\""};
+      if (line != header) return ConfigError{file, where, "the header \"" + std::string(header) + "\""};
       continue;
     }
     if (line.empty()) continue;
@@ -119,24 +113,73 @@ std::optional<ConfigError> ReadSyncs(const std::string& file, const std::string&
     std::stringstream row(line);
     std::string cell;
     while (std::getline(row, cell, ',')) cells.push_back(cell);
-    if (cells.size() != results::kSyncsColumns) {
-      return ConfigError{file, where, std::to_string(results::kSyncsColumns) + " comma-separated cells, found " +
-                                          std::to_string(cells.size())};
+    if (!line.empty() && line.back() == ',') cells.push_back("");  // getline drops a last empty cell
+    if (static_cast<int>(cells.size()) != columns) {
+      return ConfigError{file, where, std::to_string(columns) + " comma-separated cells, found " + std::to_string(cells.size())};
     }
-    auto method = by_name.find(cells[0]);
-    if (method == by_name.end()) return ConfigError{file, where, "a method of summary.json, found \"" + cells[0] + "\""};
-    char* end = nullptr;
-    const std::string& latency_cell = cells[results::kSyncsLatencyColumn];
-    const double latency = std::strtod(latency_cell.c_str(), &end);
-    if (latency_cell.empty() || *end != '\0') return ConfigError{file, where, "a number in latency_s, found \"" + latency_cell + "\""};
-    method->second->sync_latencies_s.push_back(latency);
+    rows.push_back(std::move(cells));
   }
   if (number == 0) return ConfigError{file, "", "a CSV file with a header line, found an empty file"};
+  return rows;
+}
+
+// A number cell, or an error naming the line and column; empty cells are absent values.
+std::optional<ConfigError> ParseCell(const std::string& file, std::size_t row, const char* column,
+                                     const std::string& cell, std::optional<double>& value) {
+  if (cell.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(cell.c_str(), &end);
+  if (*end != '\0') {
+    return ConfigError{file, "line " + std::to_string(row + 2), "a number in " + std::string(column) + ", found \"" + cell + "\""};
+  }
+  value = v;
+  return std::nullopt;
+}
+
+MethodResult* MethodNamed(RunResults& run, const std::string& name) {
+  for (MethodResult& m : run.methods) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+// curves.csv: the mean model's evaluations become each method's eval curve; the replicas'
+// training losses are not drawn.
+std::optional<ConfigError> ReadCurves(const std::string& file, const std::string& text, RunResults& run) {
+  auto rows = CsvRows(file, text, results::kCurvesHeader, results::kCurvesColumns);
+  if (!rows) return rows.error();
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    const std::vector<std::string>& cells = (*rows)[i];
+    if (cells[1] != "mean") continue;
+    MethodResult* method = MethodNamed(run, cells[0]);
+    if (!method) return ConfigError{file, "line " + std::to_string(i + 2), "a method of summary.json, found \"" + cells[0] + "\""};
+    std::optional<double> step, time, loss;
+    if (auto e = ParseCell(file, i, "step", cells[3], step)) return e;
+    if (auto e = ParseCell(file, i, "virtual_time_s", cells[4], time)) return e;
+    if (auto e = ParseCell(file, i, "eval_loss", cells[6], loss)) return e;
+    if (!step || !time) return ConfigError{file, "line " + std::to_string(i + 2), "a step and a virtual_time_s"};
+    method->eval_curve.push_back({static_cast<int>(*step), *time, loss});
+  }
+  return std::nullopt;
+}
+
+// syncs.csv: only latency_s is read.
+std::optional<ConfigError> ReadSyncs(const std::string& file, const std::string& text, RunResults& run) {
+  auto rows = CsvRows(file, text, results::kSyncsHeader, results::kSyncsColumns);
+  if (!rows) return rows.error();
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    const std::vector<std::string>& cells = (*rows)[i];
+    MethodResult* method = MethodNamed(run, cells[0]);
+    if (!method) return ConfigError{file, "line " + std::to_string(i + 2), "a method of summary.json, found \"" + cells[0] + "\""};
+    std::optional<double> latency;
+    if (auto e = ParseCell(file, i, "latency_s", cells[results::kSyncsLatencyColumn], latency)) return e;
+    if (!latency) return ConfigError{file, "line " + std::to_string(i + 2), "a number in latency_s, found \"\""};
+    method->sync_latencies_s.push_back(*latency);
+  }
   return std::nullopt;
 }
 
 }  // namespace
-
 Result<RunResults> LoadRunResults(const std::string& dir) {
   if (!fs::is_directory(dir)) {
     return ConfigError{dir, "", "a results folder written by locosim run or sweep, found " +
@@ -181,6 +224,10 @@ Result<RunResults> LoadRunResults(const std::string& dir) {
   const auto syncs = ReadText(syncs_file);
   if (!syncs) return ConfigError{syncs_file, "", "a results folder's syncs.csv (docs/results.md), found no readable file"};
   if (auto error = ReadSyncs(syncs_file, *syncs, run)) return *error;
+  const std::string curves_file = (fs::path(dir) / results::kCurvesFile).string();
+  const auto curves = ReadText(curves_file);
+  if (!curves) return ConfigError{curves_file, "", "a results folder's curves.csv (docs/results.md), found no readable file"};
+  if (auto error = ReadCurves(curves_file, *curves, run)) return *error;
   return run;
 }
 

@@ -20,7 +20,7 @@ std::shared_ptr<const MethodSettings> ReadDdp(const JsonReader& r, MethodSpec& s
 void DdpSettings::Echo(nlohmann::ordered_json& method) const { method["algorithm"] = algorithm; }
 
 std::unique_ptr<Method> DdpSettings::Make(const MethodContext& context) const {
-  return std::make_unique<AllReduceMethod>(context, 1, algorithm, DataParallelUpdate{},
+  return std::make_unique<AllReduceMethod>(context, 1, algorithm, DdpUpdate{},
                                            /*trains_between_syncs=*/false);
 }
 

@@ -16,7 +16,7 @@ std::shared_ptr<const MethodSettings> ReadLocalSgd(const JsonReader& r, MethodSp
 void LocalSgdSettings::Echo(nlohmann::ordered_json& method) const { method["algorithm"] = algorithm; }
 
 std::unique_ptr<Method> LocalSgdSettings::Make(const MethodContext& context) const {
-  return std::make_unique<AllReduceMethod>(context, context.inner_steps, algorithm, AveragingUpdate{});
+  return std::make_unique<AllReduceMethod>(context, context.inner_steps, algorithm, LocalSgdUpdate{});
 }
 
 MethodKind LocalSgdKind() { return {"local_sgd", {"algorithm"}, ReadLocalSgd}; }

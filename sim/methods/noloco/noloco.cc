@@ -7,9 +7,9 @@
 namespace locosim {
 namespace {
 
-class NoLoCo final : public GroupSyncMethod {
+class NolocoMethod final : public GroupSyncMethod {
  public:
-  NoLoCo(const MethodContext& context, const NolocoSettings& settings)
+  NolocoMethod(const MethodContext& context, const NolocoSettings& settings)
       : context_(context), group_size_(settings.group_size), update_(settings.outer) {}
 
   int inner_steps() const override { return context_.inner_steps; }
@@ -55,7 +55,7 @@ void NolocoSettings::Echo(nlohmann::ordered_json& method) const {
 }
 
 std::unique_ptr<Method> NolocoSettings::Make(const MethodContext& context) const {
-  return std::make_unique<NoLoCo>(context, *this);
+  return std::make_unique<NolocoMethod>(context, *this);
 }
 
 MethodKind NolocoKind() { return {"noloco", {"group_size", "alpha", "beta", "gamma"}, ReadNoloco}; }
