@@ -4,7 +4,8 @@
 // moment it starts; its last byte arrives one path latency after the sender has pushed it,
 // so a flow alone on its path takes exactly latency + 8·bytes/bottleneck, like `analytic`.
 //
-// Modelling error, stated: TCP's slow start and loss are not modelled, and a flow's rate
+// Modelling error, stated: a fluid knows no TCP (the optional corrections in
+// tcp_correction.h add start-up and the loss-limited rate as a delay), and a flow's rate
 // changes instantly along the whole path (no queues). ns-3 (sim/net/ns3/) is the check.
 #pragma once
 

@@ -27,7 +27,8 @@ struct AdanOptions : public torch::optim::OptimizerCloneableOptions<AdanOptions>
   TORCH_ARG(double, weight_decay) = 0;
   // false: proximal decay, theta /= 1 + lr*wd after the step; true: theta *= 1 - lr*wd before.
   TORCH_ARG(bool, no_prox) = false;
-  // > 0: scale all gradients by min(1, max_grad_norm / (global norm + eps)) first, in place.
+  // > 0: use gradients scaled by min(1, max_grad_norm / (global norm + eps)); .grad itself is
+  // left as it is.
   TORCH_ARG(double, max_grad_norm) = 0;
 
  public:
