@@ -21,12 +21,18 @@ void StartGossip(const CollectiveSpec& spec, CollectiveSetup setup, RankDone on_
   StartGroupExchange(std::move(setup), std::move(groups), std::move(on_rank_done));
 }
 
+// The algorithms that need nothing of the spec but the setup.
+template <void (*Start)(CollectiveSetup, RankDone)>
+void SetupOnly(const CollectiveSpec&, CollectiveSetup setup, RankDone on_rank_done) {
+  Start(std::move(setup), std::move(on_rank_done));
+}
+
 // The registry: one line per collective.
 const std::vector<Algorithm>& Algorithms() {
   static const std::vector<Algorithm> algorithms = {
-      {"ring", true, [](const CollectiveSpec&, CollectiveSetup s, RankDone d) { StartRingAllReduce(std::move(s), std::move(d)); }},
-      {"halving-doubling", true, [](const CollectiveSpec&, CollectiveSetup s, RankDone d) { StartHalvingDoubling(std::move(s), std::move(d)); }},
-      {"tree", true, [](const CollectiveSpec&, CollectiveSetup s, RankDone d) { StartBinomialTree(std::move(s), std::move(d)); }},
+      {"ring", true, SetupOnly<StartRingAllReduce>},
+      {"halving-doubling", true, SetupOnly<StartHalvingDoubling>},
+      {"tree", true, SetupOnly<StartBinomialTree>},
       {"gossip", false, StartGossip},
   };
   return algorithms;
@@ -69,8 +75,9 @@ CollectiveOutcome RunCollective(Simulation& sim, const std::vector<NodeIndex>& n
   CollectiveOutcome outcome;
   outcome.rank_done.assign(nodes.size(), SimTime());
   const SimTime start = sim.loop->now();
-  StartCollective(spec, CollectiveSetup{*sim.network, *sim.loop, nodes, spec.bytes},
-                  [&outcome, start](int rank, SimTime at) { outcome.rank_done[rank] = at - start; });
+  StartCollective(
+      spec, CollectiveSetup{*sim.network, *sim.loop, nodes, spec.bytes},
+      [&outcome, start](int rank, SimTime at) { outcome.rank_done[rank] = at - start; });
   sim.loop->run();
   outcome.completion = *std::max_element(outcome.rank_done.begin(), outcome.rank_done.end());
   outcome.channel_bytes = sim.network->channel_bytes();

@@ -7,8 +7,7 @@ namespace {
 
 class GroupExchange : public std::enable_shared_from_this<GroupExchange> {
  public:
-  GroupExchange(CollectiveSetup setup, std::vector<std::vector<int>> groups,
-                RankDone on_rank_done)
+  GroupExchange(CollectiveSetup setup, std::vector<std::vector<int>> groups, RankDone on_rank_done)
       : setup_(std::move(setup)),
         groups_(std::move(groups)),
         on_rank_done_(std::move(on_rank_done)),

@@ -12,7 +12,8 @@ std::vector<std::vector<int>> StridedGroups(const std::vector<int>& perm, int gr
   for (int k = 0; k < count; ++k) {
     for (int j = 0; j < group_size; ++j) groups[k].push_back(perm[k + j * count]);
   }
-  for (int i = count * group_size; i < n; ++i) groups[(i - count * group_size) % count].push_back(perm[i]);
+  for (int i = count * group_size; i < n; ++i)
+    groups[(i - count * group_size) % count].push_back(perm[i]);
   return groups;
 }
 

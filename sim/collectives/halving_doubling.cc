@@ -92,10 +92,10 @@ class HalvingDoubling : public std::enable_shared_from_this<HalvingDoubling> {
   int p_ = 1;
   int log_p_ = 0;
   int steps_ = 0;
-  std::vector<int> next_step_;           // per rank < p
-  std::vector<int> sent_;                // own step sends delivered
-  std::vector<std::vector<bool>> got_;   // got_[rank][step]: partner's step message arrived
-  std::vector<bool> folded_in_;          // the extra rank's buffer has arrived
+  std::vector<int> next_step_;          // per rank < p
+  std::vector<int> sent_;               // own step sends delivered
+  std::vector<std::vector<bool>> got_;  // got_[rank][step]: partner's step message arrived
+  std::vector<bool> folded_in_;         // the extra rank's buffer has arrived
 };
 
 }  // namespace

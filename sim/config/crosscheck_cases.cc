@@ -55,17 +55,21 @@ void ApplyLoss(const JsonReader& loss, Topology& t) {
   for (std::size_t i = 0; i < links->ArraySize(); ++i) {
     const JsonReader id = links->Element(i);
     const std::string name = id.String();
-    auto it = std::find_if(t.links.begin(), t.links.end(), [&](const Link& l) { return l.id == name; });
-    if (it == t.links.end()) id.Fail("the id of a link of the case's topology, found \"" + name + "\"");
+    auto it =
+        std::find_if(t.links.begin(), t.links.end(), [&](const Link& l) { return l.id == name; });
+    if (it == t.links.end())
+      id.Fail("the id of a link of the case's topology, found \"" + name + "\"");
     it->loss_rate = rate;
   }
 }
 
 CrosscheckCase ReadCase(const JsonReader& c, const std::filesystem::path& dir) {
-  c.ExpectOnlyKeys({"name", "topology", "generator", "algorithm", "bytes", "replicas", "seed", "loss"});
+  c.ExpectOnlyKeys(
+      {"name", "topology", "generator", "algorithm", "bytes", "replicas", "seed", "loss"});
   CrosscheckCase out;
   out.name = c.Field("name").String();
-  if (c.Has("topology") == c.Has("generator")) c.Fail("exactly one of \"topology\" and \"generator\"");
+  if (c.Has("topology") == c.Has("generator"))
+    c.Fail("exactly one of \"topology\" and \"generator\"");
   if (auto file = c.OptionalField("topology")) {
     const std::string path = (dir / file->String()).lexically_normal().string();
     auto loaded = LoadTopologyFile(path);
@@ -76,13 +80,15 @@ CrosscheckCase ReadCase(const JsonReader& c, const std::filesystem::path& dir) {
   }
   if (auto loss = c.OptionalField("loss")) ApplyLoss(*loss, out.topology);
   out.algorithm = c.Field("algorithm").String();
-  if (!IsCollectiveAlgorithm(out.algorithm)) c.Field("algorithm").Fail("one of ring, halving-doubling, tree, gossip");
+  if (!IsCollectiveAlgorithm(out.algorithm))
+    c.Field("algorithm").Fail("one of ring, halving-doubling, tree, gossip");
   out.bytes = c.Field("bytes").ByteCount();
   out.replicas = out.topology.replica_count();
   if (auto r = c.OptionalField("replicas")) {
     out.replicas = static_cast<int>(r->PositiveInteger());
     if (out.replicas > out.topology.replica_count()) {
-      r->Fail("at most the topology's " + std::to_string(out.topology.replica_count()) + " replicas");
+      r->Fail("at most the topology's " + std::to_string(out.topology.replica_count()) +
+              " replicas");
     }
   }
   if (auto s = c.OptionalField("seed")) out.seed = static_cast<std::uint64_t>(s->Integer());
@@ -103,7 +109,8 @@ Result<std::vector<CrosscheckCase>> LoadCrosscheckCases(const std::string& path)
     if (cases.ArraySize() == 0) cases.Fail("a non-empty array of cases");
     const std::filesystem::path dir = std::filesystem::path(path).parent_path();
     std::vector<CrosscheckCase> out;
-    for (std::size_t i = 0; i < cases.ArraySize(); ++i) out.push_back(ReadCase(cases.Element(i), dir));
+    for (std::size_t i = 0; i < cases.ArraySize(); ++i)
+      out.push_back(ReadCase(cases.Element(i), dir));
     return out;
   } catch (const ConfigException& e) {
     return e.error;

@@ -23,10 +23,10 @@ namespace locosim {
 
 struct CrosscheckCase {
   std::string name;
-  Topology topology;   // loss already applied
+  Topology topology;  // loss already applied
   std::string algorithm;
   Bytes bytes;
-  int replicas = 0;    // the first `replicas` of topology.replicas
+  int replicas = 0;  // the first `replicas` of topology.replicas
   std::uint64_t seed = 0;
   bool lossy = false;  // some link on the topology has loss_rate > 0
 };

@@ -139,7 +139,8 @@ bool JsonReader::Boolean() const {
 
 BitsPerSecond JsonReader::Rate() const {
   const std::string expected =
-      "a positive rate with a unit, such as \"10Gbps\" or \"100Mbps\" (bps, Kbps, Mbps, Gbps, Tbps)";
+      "a positive rate with a unit, such as \"10Gbps\" or \"100Mbps\" (bps, Kbps, Mbps, Gbps, "
+      "Tbps)";
   if (!value_->is_string()) Fail(expected + ", found " + TypeName(*value_));
   const auto rate = ParseRate(value_->get<std::string>());
   if (!rate) Fail(expected + ", found \"" + value_->get<std::string>() + "\"");

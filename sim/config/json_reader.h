@@ -53,9 +53,9 @@ class JsonReader {
   std::int64_t Integer() const;
   std::int64_t PositiveInteger() const;  // > 0
   bool Boolean() const;
-  BitsPerSecond Rate() const;   // "10Gbps"
-  SimTime Duration() const;     // "20ms"
-  Bytes ByteCount() const;      // "64MiB", or a plain non-negative integer of bytes
+  BitsPerSecond Rate() const;  // "10Gbps"
+  SimTime Duration() const;    // "20ms"
+  Bytes ByteCount() const;     // "64MiB", or a plain non-negative integer of bytes
 
  private:
   const nlohmann::json* value_;

@@ -14,8 +14,7 @@ struct UnitScale {
 };
 
 // Splits "12.5ms" into 12.5 and "ms" and looks the unit up; nullopt on any malformation.
-std::optional<double> ParseWithUnit(std::string_view text,
-                                    std::initializer_list<UnitScale> units) {
+std::optional<double> ParseWithUnit(std::string_view text, std::initializer_list<UnitScale> units) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
   double number = 0;
@@ -39,19 +38,16 @@ std::string Trimmed(double v) {
 }  // namespace
 
 std::optional<BitsPerSecond> ParseRate(std::string_view text) {
-  const auto v = ParseWithUnit(text, {{"bps", 1},
-                                      {"Kbps", 1e3},
-                                      {"kbps", 1e3},
-                                      {"Mbps", 1e6},
-                                      {"Gbps", 1e9},
-                                      {"Tbps", 1e12}});
+  const auto v = ParseWithUnit(
+      text,
+      {{"bps", 1}, {"Kbps", 1e3}, {"kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}, {"Tbps", 1e12}});
   if (!v || *v <= 0) return std::nullopt;
   return BitsPerSecond(*v);
 }
 
 std::optional<SimTime> ParseDuration(std::string_view text) {
-  const auto v = ParseWithUnit(
-      text, {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"min", 60}});
+  const auto v =
+      ParseWithUnit(text, {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"min", 60}});
   if (!v || *v < 0 || *v > 9e9) return std::nullopt;
   return Seconds(*v);
 }

@@ -73,10 +73,10 @@ Topology ReadTopology(const JsonReader& root) {
     link.a = node_ref(ends.Element(0));
     link.b = node_ref(ends.Element(1));
     if (link.a == link.b) ends.Fail("two different nodes (a link cannot loop)");
-    link.id = l.Has("id") ? l.Field("id").String()
-                          : t.nodes[link.a].id + "-" + t.nodes[link.b].id;
+    link.id = l.Has("id") ? l.Field("id").String() : t.nodes[link.a].id + "-" + t.nodes[link.b].id;
     if (!link_ids.insert(link.id).second) {
-      (l.Has("id") ? l.Field("id") : l).Fail("a unique link id; \"" + link.id + "\" is already used");
+      (l.Has("id") ? l.Field("id") : l)
+          .Fail("a unique link id; \"" + link.id + "\" is already used");
     }
     link.bandwidth = l.Field("bandwidth").Rate();
     link.latency = l.Field("latency").Duration();
@@ -162,9 +162,9 @@ nlohmann::ordered_json TopologyToJson(const Topology& t) {
   doc["links"] = nlohmann::ordered_json::array();
   for (const Link& l : t.links) {
     nlohmann::ordered_json link{{"id", l.id},
-                        {"endpoints", {t.nodes[l.a].id, t.nodes[l.b].id}},
-                        {"bandwidth", FormatRate(l.bandwidth)},
-                        {"latency", FormatDuration(l.latency)}};
+                                {"endpoints", {t.nodes[l.a].id, t.nodes[l.b].id}},
+                                {"bandwidth", FormatRate(l.bandwidth)},
+                                {"latency", FormatDuration(l.latency)}};
     if (l.loss_rate > 0) link["loss_rate"] = l.loss_rate;
     if (l.queue.packets > 0) link["queue"] = std::to_string(l.queue.packets) + "p";
     if (l.queue.bytes.count() > 0) link["queue"] = FormatBytes(l.queue.bytes);

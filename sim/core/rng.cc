@@ -25,7 +25,8 @@ std::uint64_t Rng::below(std::uint64_t n) {
   // Reject the top partial bucket so every residue is equally likely.
   const std::uint64_t limit = UINT64_MAX - (UINT64_MAX % n);
   std::uint64_t x;
-  do x = engine_(); while (x >= limit);
+  do x = engine_();
+  while (x >= limit);
   return x % n;
 }
 

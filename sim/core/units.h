@@ -25,8 +25,14 @@ class SimTime {
 
   constexpr SimTime operator+(SimTime o) const { return SimTime(ns_ + o.ns_); }
   constexpr SimTime operator-(SimTime o) const { return SimTime(ns_ - o.ns_); }
-  constexpr SimTime& operator+=(SimTime o) { ns_ += o.ns_; return *this; }
-  constexpr SimTime& operator-=(SimTime o) { ns_ -= o.ns_; return *this; }
+  constexpr SimTime& operator+=(SimTime o) {
+    ns_ += o.ns_;
+    return *this;
+  }
+  constexpr SimTime& operator-=(SimTime o) {
+    ns_ -= o.ns_;
+    return *this;
+  }
   constexpr auto operator<=>(const SimTime&) const = default;
 
  private:
@@ -49,7 +55,10 @@ class Bytes {
 
   constexpr Bytes operator+(Bytes o) const { return Bytes(count_ + o.count_); }
   constexpr Bytes operator-(Bytes o) const { return Bytes(count_ - o.count_); }
-  constexpr Bytes& operator+=(Bytes o) { count_ += o.count_; return *this; }
+  constexpr Bytes& operator+=(Bytes o) {
+    count_ += o.count_;
+    return *this;
+  }
   constexpr Bytes operator*(std::int64_t k) const { return Bytes(count_ * k); }
   constexpr auto operator<=>(const Bytes&) const = default;
 

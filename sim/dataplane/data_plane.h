@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/units.h"
 #include "locosim/eval/eval_result.h"
+#include "sim/core/units.h"
 #include "sim/dataplane/outer_update.h"
 
 namespace locosim {
@@ -54,7 +54,8 @@ class DataPlane {
   // Applies `update` to `group` (members in rank order). Returns the members' mean training
   // loss when the update is itself a training step (DdpUpdate), else nullopt.
   // REQUIRES: no member has a pending inner phase.
-  virtual std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) = 0;
+  virtual std::optional<double> ApplyOuterUpdate(std::span<const int> group,
+                                                 const OuterUpdate& update) = 0;
 
   // Adds the replica's current weights to snapshot `id`'s running mean (creating it).
   // REQUIRES: no pending inner phase of `replica`.

@@ -31,7 +31,8 @@ SimTime ComputeModel::NextSteps(int replica, int steps) {
   double seconds = 0;
   for (int k = 0; k < steps; ++k) {
     // Mean-one lognormal: exp(σZ − σ²/2).
-    const double jitter = sigma_ > 0 ? std::exp(sigma_ * jitter_[replica].normal() - sigma_ * sigma_ / 2) : 1.0;
+    const double jitter =
+        sigma_ > 0 ? std::exp(sigma_ * jitter_[replica].normal() - sigma_ * sigma_ / 2) : 1.0;
     seconds += base_.seconds() * factor * jitter;
   }
   return Seconds(seconds);

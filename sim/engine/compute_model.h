@@ -6,8 +6,8 @@
 
 #include <vector>
 
-#include "sim/scenario/scenario.h"
 #include "sim/core/rng.h"
+#include "sim/scenario/scenario.h"
 
 namespace locosim {
 

@@ -21,14 +21,16 @@ class MethodRunner final : public SyncHost {
   MethodRunner(const MethodRunInput& in, Simulation& sim)
       : in_(in),
         method_(in.method.settings->Make(MethodContext{in.scenario.replicas, in.scenario.seed,
-                                                       InnerStepsOf(in.scenario, in.method), in.payload})),
+                                                       InnerStepsOf(in.scenario, in.method),
+                                                       in.payload})),
         loop_(*sim.loop),
         network_(*sim.network),
         n_(in.scenario.replicas),
         h_(method_->inner_steps()),
         rounds_(in.scenario.total_steps / h_),
-        eval_every_rounds_(std::max(1, static_cast<int>(std::lround(
-                                           static_cast<double>(in.scenario.eval.every_steps) / h_)))),
+        eval_every_rounds_(std::max(
+            1,
+            static_cast<int>(std::lround(static_cast<double>(in.scenario.eval.every_steps) / h_)))),
         state_(n_) {
     if (!in.scenario.compute.measured) {
       compute_ = std::make_unique<ComputeModel>(in.scenario.compute, in.scenario.seed, n_);
@@ -54,7 +56,8 @@ class MethodRunner final : public SyncHost {
 
   // Whether every replica completed its budget (false when the network stalled).
   bool complete() const {
-    return std::all_of(state_.begin(), state_.end(), [&](const ReplicaState& s) { return s.round == rounds_; });
+    return std::all_of(state_.begin(), state_.end(),
+                       [&](const ReplicaState& s) { return s.round == rounds_; });
   }
 
   // SyncHost.
@@ -74,7 +77,8 @@ class MethodRunner final : public SyncHost {
                         SimTime loss_time) override {
     FinishPendingPhases(group);
     if (auto loss = in_.data.ApplyOuterUpdate(group, update)) {
-      for (int m : group) run_.train_losses.push_back({m, round + 1, (round + 1) * h_, loss_time, *loss});
+      for (int m : group)
+        run_.train_losses.push_back({m, round + 1, (round + 1) * h_, loss_time, *loss});
     }
   }
 
@@ -91,7 +95,7 @@ class MethodRunner final : public SyncHost {
 
  private:
   struct ReplicaState {
-    int round = 0;  // rounds completed
+    int round = 0;    // rounds completed
     SimTime arrived;  // at the current sync point
     SimTime started;  // the current sync began (its wait for the group ended)
     // Index in run_.train_losses of the deferred inner phase still to finish, or -1.
@@ -104,7 +108,7 @@ class MethodRunner final : public SyncHost {
 
   void AddSpan(Span::Kind kind, int replica, SimTime start, SimTime end) {
     ReplicaTotals& totals = run_.replicas[replica];
-    (kind == Span::Kind::kCompute ? totals.compute
+    (kind == Span::Kind::kCompute       ? totals.compute
      : kind == Span::Kind::kCommunicate ? totals.communicate
                                         : totals.idle) += end - start;
     if (end > start) run_.spans.push_back({kind, replica, state_[replica].round, start, end});
@@ -124,13 +128,15 @@ class MethodRunner final : public SyncHost {
       in_.data.BeginInnerSteps(replica, h_);
       if (compute_) {
         duration = compute_->NextSteps(replica, h_);
-        run_.train_losses.push_back({replica, st.round + 1, (st.round + 1) * h_, loop_.now() + duration, 0.0});
+        run_.train_losses.push_back(
+            {replica, st.round + 1, (st.round + 1) * h_, loop_.now() + duration, 0.0});
       } else {
         // Measured compute: the phase's wall time is its virtual time, so it runs now.
         run_.train_losses.push_back({replica, st.round + 1, (st.round + 1) * h_, SimTime(), 0.0});
         const int self[] = {replica};
         FinishPendingPhases(self);
-        duration = Seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
+        duration = Seconds(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
         run_.train_losses.back().time = loop_.now() + duration;
       }
     } else {
@@ -170,7 +176,8 @@ class MethodRunner final : public SyncHost {
     in_.data.Snapshot(completed, replica);
     if (++snapshots_[completed] < n_) return;
     snapshots_.erase(completed);
-    run_.evals.push_back({completed, completed * h_, loop_.now(), in_.data.EvaluateSnapshot(completed)});
+    run_.evals.push_back(
+        {completed, completed * h_, loop_.now(), in_.data.EvaluateSnapshot(completed)});
   }
 
   void ReportProgress() {
@@ -200,7 +207,8 @@ class MethodRunner final : public SyncHost {
 }  // namespace
 
 MethodRunResult RunMethod(const MethodRunInput& input) {
-  auto sim = MakeSimulation(input.scenario.network.backend, input.topology, input.scenario.network.options);
+  auto sim = MakeSimulation(input.scenario.network.backend, input.topology,
+                            input.scenario.network.options);
   if (!sim) {
     ConfigError error = sim.error();
     error.file = input.scenario.file;
@@ -213,7 +221,8 @@ MethodRunResult RunMethod(const MethodRunInput& input) {
     return RunFailure{RunFailure::Kind::kNetworkStalled, stall->message};
   }
   assert(runner.complete());
-  run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  run.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return run;
 }
 

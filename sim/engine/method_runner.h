@@ -22,8 +22,8 @@ struct MethodRunInput {
   const Scenario& scenario;
   const Topology& topology;  // with at least scenario.replicas replicas
   const MethodSpec& method;
-  DataPlane& data;           // fresh: every replica at the same initial weights
-  Bytes payload;             // bytes of one model-sized message
+  DataPlane& data;  // fresh: every replica at the same initial weights
+  Bytes payload;    // bytes of one model-sized message
   // Called now and then with the fraction of the step budget done, in [0, 1].
   std::function<void(double)> progress;
 };

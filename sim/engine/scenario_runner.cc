@@ -21,8 +21,9 @@ ScenarioRunResult RunScenario(const Scenario& scenario, const Topology& topology
   run.topology = topology;
   const ComputeSpec& compute = scenario.compute;
   run.compute_source = compute.measured ? "measured on this host"
-                       : compute.target_parameters ? "derived: 6 x target_parameters x tokens_per_step FLOPs"
-                                                   : "declared";
+                       : compute.target_parameters
+                           ? "derived: 6 x target_parameters x tokens_per_step FLOPs"
+                           : "declared";
   if (!compute.measured) {
     const ComputeModel model(compute, scenario.seed, scenario.replicas);
     run.base_step_time = model.base_step_time();
@@ -39,7 +40,8 @@ ScenarioRunResult RunScenario(const Scenario& scenario, const Topology& topology
       run.parameter_count = data->parameter_count();
       run.model_bytes = data->model_bytes();
       run.payload = PayloadBytes(scenario, *data);
-      run.payload_source = scenario.payload.bytes || scenario.payload.parameters ? "declared" : "trained model";
+      run.payload_source =
+          scenario.payload.bytes || scenario.payload.parameters ? "declared" : "trained model";
     }
     std::function<void(double)> progress;
     if (hooks.progress) progress = [&](double f) { hooks.progress(method.name, f); };

@@ -17,21 +17,26 @@ std::vector<PhaseResult> TimingOnlyDataPlane::FinishInnerSteps(std::span<const i
   return done;
 }
 
-std::optional<double> TimingOnlyDataPlane::ApplyOuterUpdate(std::span<const int>, const OuterUpdate& update) {
+std::optional<double> TimingOnlyDataPlane::ApplyOuterUpdate(std::span<const int>,
+                                                            const OuterUpdate& update) {
   if (std::holds_alternative<DdpUpdate>(update)) return kAbsent;
   return std::nullopt;
 }
-EvalMetrics TimingOnlyDataPlane::EvaluateSnapshot(int) { return EvalMetrics{kAbsent, std::nullopt, std::nullopt}; }
+EvalMetrics TimingOnlyDataPlane::EvaluateSnapshot(int) {
+  return EvalMetrics{kAbsent, std::nullopt, std::nullopt};
+}
 
 std::optional<ConfigError> CheckTimingOnly(const Scenario& s) {
   if (!s.payload.bytes && !s.payload.parameters) {
-    return ConfigError{s.file, "$.payload",
-                       "a declared payload (\"bytes\" or \"parameters\") for a timing-only run, which trains no "
-                       "model whose size could be sent; found \"auto\""};
+    return ConfigError{
+        s.file, "$.payload",
+        "a declared payload (\"bytes\" or \"parameters\") for a timing-only run, which trains no "
+        "model whose size could be sent; found \"auto\""};
   }
   if (s.compute.measured) {
-    return ConfigError{s.file, "$.compute.measured",
-                       "a declared or derived step time for a timing-only run, which has no steps to measure"};
+    return ConfigError{
+        s.file, "$.compute.measured",
+        "a declared or derived step time for a timing-only run, which has no steps to measure"};
   }
   return std::nullopt;
 }

@@ -25,7 +25,8 @@ class TimingOnlyDataPlane final : public DataPlane {
 
   void BeginInnerSteps(int, int) override {}
   std::vector<PhaseResult> FinishInnerSteps(std::span<const int> replicas) override;
-  std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) override;
+  std::optional<double> ApplyOuterUpdate(std::span<const int> group,
+                                         const OuterUpdate& update) override;
   void Snapshot(int, int) override {}
   EvalMetrics EvaluateSnapshot(int id) override;
 

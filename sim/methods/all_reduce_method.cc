@@ -6,7 +6,8 @@ namespace locosim {
 
 std::string ReadAllReduceAlgorithm(const JsonReader& method) {
   std::string algorithm = "ring";
-  Optional(method, "algorithm", algorithm, [](const JsonReader& v) { return Choice(v, AllReduceAlgorithms()); });
+  Optional(method, "algorithm", algorithm,
+           [](const JsonReader& v) { return Choice(v, AllReduceAlgorithms()); });
   return algorithm;
 }
 

@@ -15,10 +15,14 @@ namespace locosim {
 
 class AllReduceMethod final : public GroupSyncMethod {
  public:
-  AllReduceMethod(const MethodContext& context, int inner_steps, std::string algorithm, OuterUpdate update,
-                  bool trains_between_syncs = true)
-      : replicas_(context.replicas), inner_steps_(inner_steps), algorithm_(std::move(algorithm)),
-        payload_(context.payload), update_(std::move(update)), trains_between_syncs_(trains_between_syncs) {}
+  AllReduceMethod(const MethodContext& context, int inner_steps, std::string algorithm,
+                  OuterUpdate update, bool trains_between_syncs = true)
+      : replicas_(context.replicas),
+        inner_steps_(inner_steps),
+        algorithm_(std::move(algorithm)),
+        payload_(context.payload),
+        update_(std::move(update)),
+        trains_between_syncs_(trains_between_syncs) {}
 
   int inner_steps() const override { return inner_steps_; }
   bool trains_between_syncs() const override { return trains_between_syncs_; }
@@ -30,7 +34,8 @@ class AllReduceMethod final : public GroupSyncMethod {
     return {everyone};
   }
   void StartGroupCollective(CollectiveSetup setup, RankDone on_rank_done) const override {
-    StartCollective(CollectiveSpec{algorithm_, setup.bytes}, std::move(setup), std::move(on_rank_done));
+    StartCollective(CollectiveSpec{algorithm_, setup.bytes}, std::move(setup),
+                    std::move(on_rank_done));
   }
   Bytes bytes_per_member() const override { return payload_; }
   OuterUpdate Update() const override { return update_; }

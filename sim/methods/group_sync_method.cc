@@ -23,8 +23,9 @@ void GroupSyncMethod::OnSyncPoint(int replica, int round, SyncHost& host) {
   if (++group.arrived < static_cast<int>(group.members.size())) return;
   group.started = host.now();
   host.BeginSync(group.members);
-  StartGroupCollective(host.CollectiveAmong(group.members, bytes_per_member()),
-                       [this, round, g, &host](int rank, SimTime) { MemberDone(round, g, rank, host); });
+  StartGroupCollective(
+      host.CollectiveAmong(group.members, bytes_per_member()),
+      [this, round, g, &host](int rank, SimTime) { MemberDone(round, g, rank, host); });
 }
 
 void GroupSyncMethod::MemberDone(int round, int g, int rank, SyncHost& host) {

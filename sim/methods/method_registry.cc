@@ -28,7 +28,8 @@ std::vector<std::string_view> AllKeys() {
 
 const MethodKind& KindNamed(const std::string& name) {
   const auto& kinds = MethodKinds();
-  auto it = std::find_if(kinds.begin(), kinds.end(), [&](const MethodKind& k) { return k.name == name; });
+  auto it =
+      std::find_if(kinds.begin(), kinds.end(), [&](const MethodKind& k) { return k.name == name; });
   assert(it != kinds.end());
   return *it;
 }
@@ -63,20 +64,23 @@ MethodSpec ReadMethodSpec(const JsonReader& r, int replicas) {
   }
   const MethodKind& kind = KindNamed(spec.kind);
   for (std::string_view key : all_keys) {
-    const bool own = std::find(std::begin(kCommonKeys), std::end(kCommonKeys), key) != std::end(kCommonKeys) ||
-                     std::find(kind.keys.begin(), kind.keys.end(), key) != kind.keys.end();
+    const bool own =
+        std::find(std::begin(kCommonKeys), std::end(kCommonKeys), key) != std::end(kCommonKeys) ||
+        std::find(kind.keys.begin(), kind.keys.end(), key) != kind.keys.end();
     if (!own && r.Has(key)) {
       r.Field(key).Fail("no \"" + std::string(key) + "\" for method kind \"" + spec.kind + "\"");
     }
   }
-  Optional(r, "inner_steps", spec.inner_steps,
-           [](const JsonReader& v) { return std::optional<int>(IntIn(v, 1, 1 << 30, "a positive step count")); });
+  Optional(r, "inner_steps", spec.inner_steps, [](const JsonReader& v) {
+    return std::optional<int>(IntIn(v, 1, 1 << 30, "a positive step count"));
+  });
   spec.settings = kind.read(r, spec, replicas);
   return spec;
 }
 
 nlohmann::ordered_json EchoMethodSpec(const MethodSpec& spec, int inner_steps) {
-  nlohmann::ordered_json method = {{"name", spec.name}, {"kind", spec.kind}, {"inner_steps", inner_steps}};
+  nlohmann::ordered_json method = {
+      {"name", spec.name}, {"kind", spec.kind}, {"inner_steps", inner_steps}};
   spec.settings->Echo(method);
   return method;
 }

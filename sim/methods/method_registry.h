@@ -20,7 +20,9 @@ struct MethodKind {
   std::vector<std::string_view> keys;  // its own fields, besides name, kind and inner_steps
   // Reads the kind's fields from a method object whose keys are known to be its own. May
   // settle `spec.inner_steps` (DDP syncs every step). Fails through the reader.
-  std::function<std::shared_ptr<const MethodSettings>(const JsonReader& r, MethodSpec& spec, int replicas)> read;
+  std::function<std::shared_ptr<const MethodSettings>(const JsonReader& r, MethodSpec& spec,
+                                                      int replicas)>
+      read;
 };
 
 const std::vector<MethodKind>& MethodKinds();

@@ -36,9 +36,9 @@ class MethodSettings {
 };
 
 struct MethodSpec {
-  std::string name;                 // label in results; default = kind
-  std::string kind;                 // one of MethodKindNames() (sim/methods/method_registry.h)
-  std::optional<int> inner_steps;   // H for this method (default: the scenario's)
+  std::string name;                // label in results; default = kind
+  std::string kind;                // one of MethodKindNames() (sim/methods/method_registry.h)
+  std::optional<int> inner_steps;  // H for this method (default: the scenario's)
   std::shared_ptr<const MethodSettings> settings;  // never null once read
 };
 

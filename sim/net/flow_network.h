@@ -67,11 +67,11 @@ class FlowNetwork final : public Network {
   const Topology& topology_;
   Routing routing_;
   MaxMinSolver solver_;
-  std::vector<Flow> flows_;                     // slots, reused through free_slots_
+  std::vector<Flow> flows_;  // slots, reused through free_slots_
   std::vector<int> free_slots_;
   std::vector<std::vector<int>> channel_flows_;  // active flow slots on each channel
-  std::vector<double> carried_bytes_;           // settled bytes per channel
-  std::vector<double> demand_bps_;              // sum of path bottlenecks of flows on it
+  std::vector<double> carried_bytes_;            // settled bytes per channel
+  std::vector<double> demand_bps_;               // sum of path bottlenecks of flows on it
   std::vector<Channel> dirty_channels_;
   std::vector<int> new_flows_;
   std::vector<std::uint64_t> channel_visit_;

@@ -25,14 +25,14 @@ struct NetworkOptions {
 
   // ns-3 backend (sim/net/ns3/); see docs/ns3.md.
   struct Ns3 {
-    std::string tcp = "cubic";              // cubic | newreno | bbr
-    std::string queue_disc = "fq_codel";    // fq_codel | pfifo | red
-    int mtu_bytes = 9000;                   // IP MTU of every link; TCP segment = MTU - 52
-    int initial_cwnd_segments = 2;          // 2 x 8948 B at MTU 9000 ~ 10 x 1448 B at 1500
-    SimTime min_rto = Milliseconds(200);    // ns-3's own default (1 s) is far from Linux's
-    bool sack = true;                       // RFC 6675 recovery; see docs/ns3.md for its cost
-    SimTime stall_timeout = Seconds(600);   // watchdog: simulated time without progress
-    std::uint64_t seed = 1;                 // random loss (RateErrorModel) and RED
+    std::string tcp = "cubic";             // cubic | newreno | bbr
+    std::string queue_disc = "fq_codel";   // fq_codel | pfifo | red
+    int mtu_bytes = 9000;                  // IP MTU of every link; TCP segment = MTU - 52
+    int initial_cwnd_segments = 2;         // 2 x 8948 B at MTU 9000 ~ 10 x 1448 B at 1500
+    SimTime min_rto = Milliseconds(200);   // ns-3's own default (1 s) is far from Linux's
+    bool sack = true;                      // RFC 6675 recovery; see docs/ns3.md for its cost
+    SimTime stall_timeout = Seconds(600);  // watchdog: simulated time without progress
+    std::uint64_t seed = 1;                // random loss (RateErrorModel) and RED
   } ns3;
 };
 

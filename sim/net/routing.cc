@@ -8,9 +8,7 @@
 namespace locosim {
 
 Routing::Routing(const Topology& topology)
-    : topology_(topology),
-      out_channels_(topology.nodes.size()),
-      trees_(topology.nodes.size()) {
+    : topology_(topology), out_channels_(topology.nodes.size()), trees_(topology.nodes.size()) {
   for (Channel c = 0; c < topology.channel_count(); ++c) {
     out_channels_[topology.channel_source(c)].push_back(c);
   }

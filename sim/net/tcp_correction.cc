@@ -32,8 +32,9 @@ BitsPerSecond LossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto)
   const double b = 2;  // segments acknowledged per ACK
   const double r = rtt.seconds();
   const double t0 = std::max(rto.seconds(), 2 * r);
-  const double denominator = r * std::sqrt(2 * b * p / 3) +
-                             t0 * std::min(1.0, 3 * std::sqrt(3 * b * p / 8)) * p * (1 + 32 * p * p);
+  const double denominator =
+      r * std::sqrt(2 * b * p / 3) +
+      t0 * std::min(1.0, 3 * std::sqrt(3 * b * p / 8)) * p * (1 + 32 * p * p);
   return BitsPerSecond(segment.bits() / denominator);
 }
 

@@ -35,7 +35,7 @@ namespace locosim {
 struct TcpCorrection {
   bool startup = true;
   bool loss = true;
-  Bytes segment = Bytes(8948);             // MSS: MTU 9000 - 52
+  Bytes segment = Bytes(8948);  // MSS: MTU 9000 - 52
   int initial_cwnd_segments = 2;
   SimTime delayed_ack = Milliseconds(40);  // the receiver's delayed-ACK timeout
   SimTime min_rto = Milliseconds(200);     // T0 is max(min_rto, 2·RTT)

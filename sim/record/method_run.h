@@ -29,8 +29,8 @@ struct SyncEvent {
 };
 
 struct EvalPoint {
-  int round;  // rounds completed by every replica (0 = before training)
-  int step;   // inner steps per replica
+  int round;     // rounds completed by every replica (0 = before training)
+  int step;      // inner steps per replica
   SimTime time;  // when the last replica completed that round
   EvalMetrics metrics;
 };
@@ -53,7 +53,7 @@ struct MethodRun {
   std::string kind;
   int inner_steps = 0;  // H
   int rounds = 0;
-  Bytes payload;        // per model-sized message
+  Bytes payload;  // per model-sized message
   std::vector<ReplicaTotals> replicas;
   std::vector<SyncEvent> syncs;
   std::vector<Span> spans;

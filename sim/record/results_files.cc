@@ -7,10 +7,10 @@
 
 #include <unistd.h>
 
-#include "sim/record/results_schema.h"
-#include "sim/scenario/scenario_echo.h"
 #include "sim/record/atomic_file.h"
+#include "sim/record/results_schema.h"
 #include "sim/record/statistics.h"
+#include "sim/scenario/scenario_echo.h"
 
 namespace locosim {
 namespace {
@@ -86,7 +86,8 @@ Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
       {"time_to_target_s", s.time_to_target_s ? Json(*s.time_to_target_s) : Json(nullptr)},
       {"idle_fraction", DistributionJson(Summarize(IdleFractions(run)))},
       {"sync_latency_s", DistributionJson(Summarize(SyncLatencies(run)))},
-      {"time_breakdown_s", {{"compute", compute / n}, {"communicate", communicate / n}, {"idle", idle / n}}},
+      {"time_breakdown_s",
+       {{"compute", compute / n}, {"communicate", communicate / n}, {"idle", idle / n}}},
       {"bytes_sent_total", s.bytes_sent_total},
       {"payload_bytes", run.payload.count()},
       {"eval_curve", std::move(curve)},
@@ -117,7 +118,8 @@ MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target
       }
     }
   }
-  for (const ReplicaTotals& r : run.replicas) s.virtual_time_s = std::max(s.virtual_time_s, r.end.seconds());
+  for (const ReplicaTotals& r : run.replicas)
+    s.virtual_time_s = std::max(s.virtual_time_s, r.end.seconds());
   const Distribution idle = Summarize(IdleFractions(run));
   s.idle_fraction_mean = idle.mean;
   s.idle_fraction_p50 = idle.p50;
@@ -144,9 +146,10 @@ nlohmann::ordered_json SummaryJson(const ScenarioRun& run) {
   Json compute = {{"source", run.compute_source},
                   {"step_time_s", run.base_step_time.seconds()},
                   {"jitter_sigma", sc.compute.jitter_sigma},
-                  {"stragglers", {{"fraction", sc.compute.straggler_fraction},
-                                  {"slowdown", sc.compute.straggler_slowdown},
-                                  {"replicas", run.stragglers}}}};
+                  {"stragglers",
+                   {{"fraction", sc.compute.straggler_fraction},
+                    {"slowdown", sc.compute.straggler_slowdown},
+                    {"replicas", run.stragglers}}}};
   if (sc.compute.target_parameters) {
     compute["target_parameters"] = *sc.compute.target_parameters;
     compute["tokens_per_step"] = sc.compute.tokens_per_step;
@@ -155,20 +158,23 @@ nlohmann::ordered_json SummaryJson(const ScenarioRun& run) {
       {"schema_version", results::kSchemaVersion},
       {"name", sc.name},
       {"seed", sc.seed},
-      {"trained", {{"model", run.trained_model},
-                   {"parameters", run.parameter_count},
-                   {"model_bytes", run.model_bytes.count()},
-                   {"data", run.trains ? Json(sc.data.path) : Json(nullptr)},
-                   {"replicas", sc.replicas},
-                   {"steps_per_replica", sc.total_steps}}},
-      {"modelled", {{"payload_bytes", run.payload.count()},
-                    {"payload_source", run.payload_source},
-                    {"compute", std::move(compute)},
-                    {"network", {{"backend", sc.network.backend},
-                                 {"topology", run.topology.name},
-                                 {"topology_file", sc.network.topology_file},
-                                 {"nodes", run.topology.node_count()},
-                                 {"links", run.topology.links.size()}}}}},
+      {"trained",
+       {{"model", run.trained_model},
+        {"parameters", run.parameter_count},
+        {"model_bytes", run.model_bytes.count()},
+        {"data", run.trains ? Json(sc.data.path) : Json(nullptr)},
+        {"replicas", sc.replicas},
+        {"steps_per_replica", sc.total_steps}}},
+      {"modelled",
+       {{"payload_bytes", run.payload.count()},
+        {"payload_source", run.payload_source},
+        {"compute", std::move(compute)},
+        {"network",
+         {{"backend", sc.network.backend},
+          {"topology", run.topology.name},
+          {"topology_file", sc.network.topology_file},
+          {"nodes", run.topology.node_count()},
+          {"links", run.topology.links.size()}}}}},
       {"target_loss", sc.target_loss ? Json(*sc.target_loss) : Json(nullptr)},
       {"methods", std::move(methods)},
       {"scenario", ScenarioToJson(sc)},
@@ -186,8 +192,9 @@ std::string CurvesCsv(const ScenarioRun& run) {
              (e.metrics.accuracy ? Number(*e.metrics.accuracy) : "") + "\n";
     }
     for (const TrainLoss& t : m.train_losses) {
-      csv += m.name + ",replica_" + std::to_string(t.replica) + "," + std::to_string(t.round) + "," +
-             std::to_string(t.step) + "," + Number(t.time.seconds()) + "," + LossCell(t.loss) + ",,,\n";
+      csv += m.name + ",replica_" + std::to_string(t.replica) + "," + std::to_string(t.round) +
+             "," + std::to_string(t.step) + "," + Number(t.time.seconds()) + "," +
+             LossCell(t.loss) + ",,,\n";
     }
   }
   return csv;
@@ -198,9 +205,10 @@ std::string SyncsCsv(const ScenarioRun& run) {
   for (const MethodRun& m : run.methods) {
     for (const SyncEvent& e : m.syncs) {
       csv += m.name + "," + std::to_string(e.replica) + "," + std::to_string(e.round) + "," +
-             Number(e.arrived.seconds()) + "," + Number(e.started.seconds()) + "," + Number(e.done.seconds()) + "," +
-             Number((e.started - e.arrived).seconds()) + "," + Number((e.done - e.started).seconds()) + "," +
-             Number((e.done - e.arrived).seconds()) + "\n";
+             Number(e.arrived.seconds()) + "," + Number(e.started.seconds()) + "," +
+             Number(e.done.seconds()) + "," + Number((e.started - e.arrived).seconds()) + "," +
+             Number((e.done - e.started).seconds()) + "," + Number((e.done - e.arrived).seconds()) +
+             "\n";
     }
   }
   return csv;
@@ -220,13 +228,21 @@ std::string TraceJson(const ScenarioRun& run) {
     const int pid = static_cast<int>(p) + 1;
     emit(Json{{"name", "process_name"}, {"ph", "M"}, {"pid", pid}, {"args", {{"name", m.name}}}});
     for (std::size_t r = 0; r < m.replicas.size(); ++r) {
-      emit(Json{{"name", "thread_name"}, {"ph", "M"}, {"pid", pid}, {"tid", r},
+      emit(Json{{"name", "thread_name"},
+                {"ph", "M"},
+                {"pid", pid},
+                {"tid", r},
                 {"args", {{"name", "replica " + std::to_string(r)}}}});
     }
     for (const Span& s : m.spans) {
-      const char* name = s.kind == Span::Kind::kCompute ? "compute"
-                         : s.kind == Span::Kind::kCommunicate ? "communicate" : "idle";
-      emit(Json{{"name", name}, {"cat", name}, {"ph", "X"}, {"pid", pid}, {"tid", s.replica},
+      const char* name = s.kind == Span::Kind::kCompute       ? "compute"
+                         : s.kind == Span::Kind::kCommunicate ? "communicate"
+                                                              : "idle";
+      emit(Json{{"name", name},
+                {"cat", name},
+                {"ph", "X"},
+                {"pid", pid},
+                {"tid", s.replica},
                 {"ts", static_cast<double>(s.start.nanoseconds()) / 1e3},
                 {"dur", static_cast<double>((s.end - s.start).nanoseconds()) / 1e3},
                 {"args", {{"round", s.round}}}});
@@ -241,7 +257,8 @@ std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std:
   std::error_code ec;
   if (fs::exists(dir, ec)) return dir + " already exists; choose another --out";
   const fs::path target(dir);
-  const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()));
+  const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".partial-" +
+                                                std::to_string(::getpid()));
   fs::create_directories(temp, ec);
   if (ec) return "cannot create " + temp.string() + ": " + ec.message();
   const std::pair<std::string_view, std::string> files[] = {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario/scenario.h"
-#include "sim/record/method_run.h"
 #include "sim/net/topology.h"
+#include "sim/record/method_run.h"
+#include "sim/scenario/scenario.h"
 
 namespace locosim {
 
@@ -23,15 +23,15 @@ struct HostInfo {
 struct ScenarioRun {
   Scenario scenario;
   Topology topology;
-  std::string trained_model;     // the data plane's description
-  bool trains = true;            // false: timing only, nothing trained, losses absent
+  std::string trained_model;  // the data plane's description
+  bool trains = true;         // false: timing only, nothing trained, losses absent
   std::int64_t parameter_count = 0;
   Bytes model_bytes;
-  Bytes payload;                 // bytes of one model-sized message on the wire
-  std::string payload_source;    // "trained model" or "declared"
-  std::string compute_source;    // "declared", "derived from a target model", "measured"
-  SimTime base_step_time;        // zero when measured
-  std::vector<int> stragglers;   // replica indices
+  Bytes payload;                // bytes of one model-sized message on the wire
+  std::string payload_source;   // "trained model" or "declared"
+  std::string compute_source;   // "declared", "derived from a target model", "measured"
+  SimTime base_step_time;       // zero when measured
+  std::vector<int> stragglers;  // replica indices
   std::vector<MethodRun> methods;
   HostInfo host;
 };

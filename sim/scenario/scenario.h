@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/units.h"
 #include "locosim/replicas/trainer_config.h"
+#include "sim/core/units.h"
 #include "sim/methods/method_spec.h"
 #include "sim/net/network_options.h"
 #include "sim/net/topology.h"
@@ -20,12 +20,12 @@ namespace locosim {
 // What is trained: a small real model on real data (the proxy).
 struct ModelSpec {
   std::string kind = "char_transformer";  // char_transformer | mlp | cnn
-  int layers = 2;        // char_transformer
-  int d_model = 64;      // char_transformer
-  int heads = 4;         // char_transformer
-  int context = 64;      // char_transformer: tokens per sequence
-  int hidden = 128;      // mlp: width of the hidden layer
-  int channels = 8;      // cnn: channels of the first 3x3 convolution (the second has 2x)
+  int layers = 2;                         // char_transformer
+  int d_model = 64;                       // char_transformer
+  int heads = 4;                          // char_transformer
+  int context = 64;                       // char_transformer: tokens per sequence
+  int hidden = 128;                       // mlp: width of the hidden layer
+  int channels = 8;  // cnn: channels of the first 3x3 convolution (the second has 2x)
 };
 
 // What is read and how (trainers/include/locosim/replicas/trainer_config.h): the data plane's
@@ -48,7 +48,7 @@ struct PayloadSpec {
 
 // Virtual time per inner step.
 struct ComputeSpec {
-  std::optional<SimTime> step_time;          // declared
+  std::optional<SimTime> step_time;  // declared
   // Derived: 6 · target_parameters · tokens_per_step FLOPs at accelerator_tflops · mfu on
   // accelerators_per_replica accelerators.
   std::optional<double> target_parameters;
@@ -67,13 +67,13 @@ struct NetworkSpec {
   // Exactly one of a topology file (resolved against the scenario file's folder) or a
   // generator with its parameters, as on the `locosim topology` command line.
   std::string topology_file;
-  std::string generator;  // star | ring | regions | internet
-  BitsPerSecond bandwidth = Gbps(1);          // star, ring: every link; regions: intra-region
-  SimTime latency = Milliseconds(10);         // star, ring: every link; regions: intra-region
-  int regions = 3;                            // regions, internet
-  BitsPerSecond wan_bandwidth = Gbps(1);      // regions
-  SimTime wan_latency = Milliseconds(40);     // regions
-  std::uint64_t generator_seed = 1;           // internet
+  std::string generator;                   // star | ring | regions | internet
+  BitsPerSecond bandwidth = Gbps(1);       // star, ring: every link; regions: intra-region
+  SimTime latency = Milliseconds(10);      // star, ring: every link; regions: intra-region
+  int regions = 3;                         // regions, internet
+  BitsPerSecond wan_bandwidth = Gbps(1);   // regions
+  SimTime wan_latency = Milliseconds(40);  // regions
+  std::uint64_t generator_seed = 1;        // internet
   // Overrides applied to every link after loading or generating.
   std::optional<BitsPerSecond> override_bandwidth;
   std::optional<SimTime> override_latency;
@@ -95,8 +95,8 @@ struct Scenario {
   DataSpec data;
   int batch_size = 16;
   OptimizerSpec inner_optimizer;
-  int inner_steps = 50;        // H
-  int total_steps = 500;       // inner steps per replica, for every method
+  int inner_steps = 50;   // H
+  int total_steps = 500;  // inner steps per replica, for every method
   EvalSpec eval;
   std::optional<double> target_loss;
   std::vector<MethodSpec> methods;

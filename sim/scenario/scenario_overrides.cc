@@ -64,8 +64,10 @@ void ApplyOverride(nlohmann::json& doc, const std::string& assignment) {
   }
   if (ancestor.is_array()) {
     const std::string& last = pointer->back();
-    if (last.find_first_not_of("0123456789") != std::string::npos) fail("an array index after " + existing.to_string());
-    if (std::stoul(last) >= ancestor.size()) fail("an index below " + std::to_string(ancestor.size()));
+    if (last.find_first_not_of("0123456789") != std::string::npos)
+      fail("an array index after " + existing.to_string());
+    if (std::stoul(last) >= ancestor.size())
+      fail("an index below " + std::to_string(ancestor.size()));
   }
   nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
   if (value.is_discarded()) value = text;  // bare words are strings: backend=ns3

@@ -15,13 +15,22 @@ namespace {
 ModelSpec ReadModel(const JsonReader& r) {
   r.ExpectOnlyKeys({"kind", "layers", "d_model", "heads", "context", "hidden", "channels"});
   ModelSpec m;
-  Optional(r, "kind", m.kind, [](const JsonReader& v) { return Choice(v, {"char_transformer", "mlp", "cnn"}); });
-  Optional(r, "layers", m.layers, [](const JsonReader& v) { return IntIn(v, 1, 64, "a layer count in [1, 64]"); });
-  Optional(r, "d_model", m.d_model, [](const JsonReader& v) { return IntIn(v, 1, 16384, "a width in [1, 16384]"); });
-  Optional(r, "heads", m.heads, [](const JsonReader& v) { return IntIn(v, 1, 256, "a head count in [1, 256]"); });
-  Optional(r, "context", m.context, [](const JsonReader& v) { return IntIn(v, 2, 65536, "a context length in [2, 65536]"); });
-  Optional(r, "hidden", m.hidden, [](const JsonReader& v) { return IntIn(v, 1, 65536, "a width in [1, 65536]"); });
-  Optional(r, "channels", m.channels, [](const JsonReader& v) { return IntIn(v, 1, 4096, "a channel count in [1, 4096]"); });
+  Optional(r, "kind", m.kind, [](const JsonReader& v) {
+    return Choice(v, {"char_transformer", "mlp", "cnn"});
+  });
+  Optional(r, "layers", m.layers,
+           [](const JsonReader& v) { return IntIn(v, 1, 64, "a layer count in [1, 64]"); });
+  Optional(r, "d_model", m.d_model,
+           [](const JsonReader& v) { return IntIn(v, 1, 16384, "a width in [1, 16384]"); });
+  Optional(r, "heads", m.heads,
+           [](const JsonReader& v) { return IntIn(v, 1, 256, "a head count in [1, 256]"); });
+  Optional(r, "context", m.context, [](const JsonReader& v) {
+    return IntIn(v, 2, 65536, "a context length in [2, 65536]");
+  });
+  Optional(r, "hidden", m.hidden,
+           [](const JsonReader& v) { return IntIn(v, 1, 65536, "a width in [1, 65536]"); });
+  Optional(r, "channels", m.channels,
+           [](const JsonReader& v) { return IntIn(v, 1, 4096, "a channel count in [1, 4096]"); });
   if (m.kind == "char_transformer" && m.d_model % m.heads != 0) {
     r.Field("heads").Fail("a head count dividing d_model (" + std::to_string(m.d_model) + ")");
   }
@@ -32,16 +41,19 @@ DataSpec ReadData(const JsonReader& r, const std::string& model_kind) {
   r.ExpectOnlyKeys({"kind", "path", "vocab", "validation_fraction", "iid"});
   DataSpec d;
   d.kind = model_kind == "char_transformer" ? "text" : "fashion_mnist";
-  Optional(r, "kind", d.kind, [](const JsonReader& v) { return Choice(v, {"text", "fashion_mnist"}); });
+  Optional(r, "kind", d.kind, [](const JsonReader& v) {
+    return Choice(v, {"text", "fashion_mnist"});
+  });
   Optional(r, "path", d.path, [](const JsonReader& v) { return v.String(); });
   Optional(r, "vocab", d.vocab, [](const JsonReader& v) { return Choice(v, {"byte", "char"}); });
-  Optional(r, "validation_fraction", d.validation_fraction,
-           [](const JsonReader& v) { return NumberIn(v, 0.001, 0.5, "a fraction in [0.001, 0.5]"); });
+  Optional(r, "validation_fraction", d.validation_fraction, [](const JsonReader& v) {
+    return NumberIn(v, 0.001, 0.5, "a fraction in [0.001, 0.5]");
+  });
   Optional(r, "iid", d.iid, [](const JsonReader& v) { return v.Boolean(); });
   const bool text_model = model_kind == "char_transformer";
   if (text_model != (d.kind == "text")) {
-    r.Field("kind").Fail(std::string(text_model ? "\"text\"" : "\"fashion_mnist\"") +
-                         " for a " + model_kind + " model");
+    r.Field("kind").Fail(std::string(text_model ? "\"text\"" : "\"fashion_mnist\"") + " for a " +
+                         model_kind + " model");
   }
   const bool is_default = d.path.empty();
   if (is_default) {
@@ -52,8 +64,10 @@ DataSpec ReadData(const JsonReader& r, const std::string& model_kind) {
   std::error_code ec;
   if (!std::filesystem::exists(d.path, ec)) {
     const std::string package = d.kind == "text" ? "fortunes" : "dataset-fashion-mnist";
-    const std::string hint = is_default ? " (install the Debian package " + package + ", or run tools/setup)" : "";
-    (is_default ? r : r.Field("path")).Fail("a readable data path; " + d.path + " does not exist" + hint);
+    const std::string hint =
+        is_default ? " (install the Debian package " + package + ", or run tools/setup)" : "";
+    (is_default ? r : r.Field("path"))
+        .Fail("a readable data path; " + d.path + " does not exist" + hint);
   }
   return d;
 }
@@ -62,9 +76,13 @@ OptimizerSpec ReadOptimizer(const JsonReader& r) {
   r.ExpectOnlyKeys({"kind", "lr", "betas", "weight_decay", "eps", "max_grad_norm", "warmup_steps",
                     "cosine_steps", "adan_no_prox"});
   OptimizerSpec o;
-  Optional(r, "kind", o.kind, [](const JsonReader& v) { return Choice(v, {"adamw", "adan", "lion"}); });
+  Optional(r, "kind", o.kind, [](const JsonReader& v) {
+    return Choice(v, {"adamw", "adan", "lion"});
+  });
   if (o.kind == "lion") o.lr = 3e-4;
-  Optional(r, "lr", o.lr, [](const JsonReader& v) { return NumberIn(v, 1e-12, 10, "a learning rate in (0, 10]"); });
+  Optional(r, "lr", o.lr, [](const JsonReader& v) {
+    return NumberIn(v, 1e-12, 10, "a learning rate in (0, 10]");
+  });
   if (auto betas = r.OptionalField("betas")) {
     const std::size_t want = o.kind == "adan" ? 3 : 2;
     if (betas->ArraySize() != want) betas->Fail(std::to_string(want) + " betas for " + o.kind);
@@ -72,13 +90,20 @@ OptimizerSpec ReadOptimizer(const JsonReader& r) {
       o.betas.push_back(NumberIn(betas->Element(i), 0, 0.999999, "a beta in [0, 1)"));
     }
   }
-  Optional(r, "weight_decay", o.weight_decay, [](const JsonReader& v) { return NumberIn(v, 0, 10, "a weight decay in [0, 10]"); });
-  Optional(r, "eps", o.eps, [](const JsonReader& v) { return NumberIn(v, 0, 1, "an epsilon in [0, 1]"); });
-  Optional(r, "max_grad_norm", o.max_grad_norm, [](const JsonReader& v) { return NumberIn(v, 0, 1e9, "a non-negative norm (0 = no clipping)"); });
-  Optional(r, "warmup_steps", o.warmup_steps, [](const JsonReader& v) { return IntIn(v, 0, 1 << 30, "a non-negative step count"); });
-  Optional(r, "cosine_steps", o.cosine_steps, [](const JsonReader& v) { return IntIn(v, 0, 1 << 30, "a non-negative step count"); });
+  Optional(r, "weight_decay", o.weight_decay,
+           [](const JsonReader& v) { return NumberIn(v, 0, 10, "a weight decay in [0, 10]"); });
+  Optional(r, "eps", o.eps,
+           [](const JsonReader& v) { return NumberIn(v, 0, 1, "an epsilon in [0, 1]"); });
+  Optional(r, "max_grad_norm", o.max_grad_norm, [](const JsonReader& v) {
+    return NumberIn(v, 0, 1e9, "a non-negative norm (0 = no clipping)");
+  });
+  Optional(r, "warmup_steps", o.warmup_steps,
+           [](const JsonReader& v) { return IntIn(v, 0, 1 << 30, "a non-negative step count"); });
+  Optional(r, "cosine_steps", o.cosine_steps,
+           [](const JsonReader& v) { return IntIn(v, 0, 1 << 30, "a non-negative step count"); });
   Optional(r, "adan_no_prox", o.adan_no_prox, [](const JsonReader& v) { return v.Boolean(); });
-  if (o.adan_no_prox && o.kind != "adan") r.Field("adan_no_prox").Fail("no \"adan_no_prox\" unless kind is \"adan\"");
+  if (o.adan_no_prox && o.kind != "adan")
+    r.Field("adan_no_prox").Fail("no \"adan_no_prox\" unless kind is \"adan\"");
   return o;
 }
 
@@ -88,31 +113,48 @@ PayloadSpec ReadPayload(const JsonReader& r) {
   if (auto b = r.OptionalField("bytes")) {
     if (!(b->raw().is_string() && b->raw() == "auto")) p.bytes = b->ByteCount();
   }
-  Optional(r, "parameters", p.parameters, [](const JsonReader& v) { return std::optional<double>(NumberIn(v, 1, 1e15, "a parameter count in [1, 1e15]")); });
-  Optional(r, "bytes_per_parameter", p.bytes_per_parameter, [](const JsonReader& v) { return NumberIn(v, 0.125, 16, "bytes per parameter in [0.125, 16]"); });
+  Optional(r, "parameters", p.parameters, [](const JsonReader& v) {
+    return std::optional<double>(NumberIn(v, 1, 1e15, "a parameter count in [1, 1e15]"));
+  });
+  Optional(r, "bytes_per_parameter", p.bytes_per_parameter, [](const JsonReader& v) {
+    return NumberIn(v, 0.125, 16, "bytes per parameter in [0.125, 16]");
+  });
   if (p.bytes && p.parameters) r.Fail("either \"bytes\" or \"parameters\", not both");
   return p;
 }
 
 ComputeSpec ReadCompute(const JsonReader& r) {
-  r.ExpectOnlyKeys({"step_time", "target_parameters", "tokens_per_step", "accelerator_tflops", "mfu",
-                    "accelerators_per_replica", "jitter_sigma", "stragglers", "measured"});
+  r.ExpectOnlyKeys({"step_time", "target_parameters", "tokens_per_step", "accelerator_tflops",
+                    "mfu", "accelerators_per_replica", "jitter_sigma", "stragglers", "measured"});
   ComputeSpec c;
-  Optional(r, "step_time", c.step_time, [](const JsonReader& v) { return std::optional<SimTime>(v.Duration()); });
-  Optional(r, "target_parameters", c.target_parameters, [](const JsonReader& v) { return std::optional<double>(NumberIn(v, 1, 1e15, "a parameter count in [1, 1e15]")); });
-  Optional(r, "tokens_per_step", c.tokens_per_step, [](const JsonReader& v) { return NumberIn(v, 1, 1e12, "a token count in [1, 1e12]"); });
-  Optional(r, "accelerator_tflops", c.accelerator_tflops, [](const JsonReader& v) { return NumberIn(v, 1e-6, 1e6, "a throughput in TFLOP/s in (0, 1e6]"); });
-  Optional(r, "mfu", c.mfu, [](const JsonReader& v) { return NumberIn(v, 1e-4, 1, "a utilisation in (0, 1]"); });
-  Optional(r, "accelerators_per_replica", c.accelerators_per_replica, [](const JsonReader& v) { return IntIn(v, 1, 1 << 20, "a positive count"); });
-  Optional(r, "jitter_sigma", c.jitter_sigma, [](const JsonReader& v) { return NumberIn(v, 0, 3, "a lognormal sigma in [0, 3]"); });
+  Optional(r, "step_time", c.step_time,
+           [](const JsonReader& v) { return std::optional<SimTime>(v.Duration()); });
+  Optional(r, "target_parameters", c.target_parameters, [](const JsonReader& v) {
+    return std::optional<double>(NumberIn(v, 1, 1e15, "a parameter count in [1, 1e15]"));
+  });
+  Optional(r, "tokens_per_step", c.tokens_per_step,
+           [](const JsonReader& v) { return NumberIn(v, 1, 1e12, "a token count in [1, 1e12]"); });
+  Optional(r, "accelerator_tflops", c.accelerator_tflops, [](const JsonReader& v) {
+    return NumberIn(v, 1e-6, 1e6, "a throughput in TFLOP/s in (0, 1e6]");
+  });
+  Optional(r, "mfu", c.mfu,
+           [](const JsonReader& v) { return NumberIn(v, 1e-4, 1, "a utilisation in (0, 1]"); });
+  Optional(r, "accelerators_per_replica", c.accelerators_per_replica,
+           [](const JsonReader& v) { return IntIn(v, 1, 1 << 20, "a positive count"); });
+  Optional(r, "jitter_sigma", c.jitter_sigma,
+           [](const JsonReader& v) { return NumberIn(v, 0, 3, "a lognormal sigma in [0, 3]"); });
   Optional(r, "measured", c.measured, [](const JsonReader& v) { return v.Boolean(); });
   if (auto s = r.OptionalField("stragglers")) {
     s->ExpectOnlyKeys({"fraction", "slowdown"});
     c.straggler_fraction = NumberIn(s->Field("fraction"), 0, 1, "a fraction of replicas in [0, 1]");
-    c.straggler_slowdown = NumberIn(s->Field("slowdown"), 1, 1000, "a slowdown factor in [1, 1000]");
+    c.straggler_slowdown =
+        NumberIn(s->Field("slowdown"), 1, 1000, "a slowdown factor in [1, 1000]");
   }
   const int ways = (c.step_time ? 1 : 0) + (c.target_parameters ? 1 : 0) + (c.measured ? 1 : 0);
-  if (ways > 1) r.Fail("one of \"step_time\", \"target_parameters\" (with tokens_per_step and accelerator_tflops) or \"measured\": true");
+  if (ways > 1)
+    r.Fail(
+        "one of \"step_time\", \"target_parameters\" (with tokens_per_step and accelerator_tflops) "
+        "or \"measured\": true");
   if (c.target_parameters && (c.tokens_per_step <= 0 || c.accelerator_tflops <= 0)) {
     r.Fail("\"tokens_per_step\" and \"accelerator_tflops\" with \"target_parameters\"");
   }
@@ -138,37 +180,58 @@ NetworkSpec ReadNetwork(const JsonReader& r) {
   if (has_file) n.topology_file = r.Field("topology").String();
   if (has_generator) {
     const JsonReader g = r.Field("generator");
-    g.ExpectOnlyKeys({"kind", "bandwidth", "latency", "regions", "wan_bandwidth", "wan_latency", "seed"});
+    g.ExpectOnlyKeys(
+        {"kind", "bandwidth", "latency", "regions", "wan_bandwidth", "wan_latency", "seed"});
     n.generator = Choice(g.Field("kind"), {"star", "ring", "regions", "internet"});
     Optional(g, "bandwidth", n.bandwidth, [](const JsonReader& v) { return v.Rate(); });
     Optional(g, "latency", n.latency, [](const JsonReader& v) { return v.Duration(); });
-    Optional(g, "regions", n.regions, [](const JsonReader& v) { return IntIn(v, 1, 1000, "a region count in [1, 1000]"); });
+    Optional(g, "regions", n.regions,
+             [](const JsonReader& v) { return IntIn(v, 1, 1000, "a region count in [1, 1000]"); });
     Optional(g, "wan_bandwidth", n.wan_bandwidth, [](const JsonReader& v) { return v.Rate(); });
     Optional(g, "wan_latency", n.wan_latency, [](const JsonReader& v) { return v.Duration(); });
-    Optional(g, "seed", n.generator_seed, [](const JsonReader& v) { return static_cast<std::uint64_t>(IntIn(v, 0, INT32_MAX, "a non-negative seed")); });
+    Optional(g, "seed", n.generator_seed, [](const JsonReader& v) {
+      return static_cast<std::uint64_t>(IntIn(v, 0, INT32_MAX, "a non-negative seed"));
+    });
   }
   if (auto o = r.OptionalField("overrides")) {
     o->ExpectOnlyKeys({"bandwidth", "latency", "loss_rate"});
-    Optional(*o, "bandwidth", n.override_bandwidth, [](const JsonReader& v) { return std::optional<BitsPerSecond>(v.Rate()); });
-    Optional(*o, "latency", n.override_latency, [](const JsonReader& v) { return std::optional<SimTime>(v.Duration()); });
-    Optional(*o, "loss_rate", n.override_loss_rate, [](const JsonReader& v) { return std::optional<double>(NumberIn(v, 0, 0.999, "a loss rate in [0, 1)")); });
+    Optional(*o, "bandwidth", n.override_bandwidth,
+             [](const JsonReader& v) { return std::optional<BitsPerSecond>(v.Rate()); });
+    Optional(*o, "latency", n.override_latency,
+             [](const JsonReader& v) { return std::optional<SimTime>(v.Duration()); });
+    Optional(*o, "loss_rate", n.override_loss_rate, [](const JsonReader& v) {
+      return std::optional<double>(NumberIn(v, 0, 0.999, "a loss rate in [0, 1)"));
+    });
   }
   if (auto flow = r.OptionalField("flow")) {
     flow->ExpectOnlyKeys({"tcp_startup", "tcp_loss"});
-    Optional(*flow, "tcp_startup", n.options.flow.tcp_startup, [](const JsonReader& v) { return v.Boolean(); });
-    Optional(*flow, "tcp_loss", n.options.flow.tcp_loss, [](const JsonReader& v) { return v.Boolean(); });
+    Optional(*flow, "tcp_startup", n.options.flow.tcp_startup,
+             [](const JsonReader& v) { return v.Boolean(); });
+    Optional(*flow, "tcp_loss", n.options.flow.tcp_loss,
+             [](const JsonReader& v) { return v.Boolean(); });
   }
   if (auto ns3 = r.OptionalField("ns3")) {
-    ns3->ExpectOnlyKeys({"tcp", "queue_disc", "mtu_bytes", "initial_cwnd_segments", "min_rto", "sack", "seed", "stall_timeout"});
+    ns3->ExpectOnlyKeys({"tcp", "queue_disc", "mtu_bytes", "initial_cwnd_segments", "min_rto",
+                         "sack", "seed", "stall_timeout"});
     auto& o = n.options.ns3;
-    Optional(*ns3, "tcp", o.tcp, [](const JsonReader& v) { return Choice(v, {"cubic", "newreno", "bbr"}); });
-    Optional(*ns3, "queue_disc", o.queue_disc, [](const JsonReader& v) { return Choice(v, {"fq_codel", "pfifo", "red"}); });
-    Optional(*ns3, "mtu_bytes", o.mtu_bytes, [](const JsonReader& v) { return IntIn(v, 576, 65535, "an MTU in [576, 65535] bytes"); });
-    Optional(*ns3, "initial_cwnd_segments", o.initial_cwnd_segments, [](const JsonReader& v) { return IntIn(v, 1, 1000, "a segment count in [1, 1000]"); });
+    Optional(*ns3, "tcp", o.tcp, [](const JsonReader& v) {
+      return Choice(v, {"cubic", "newreno", "bbr"});
+    });
+    Optional(*ns3, "queue_disc", o.queue_disc, [](const JsonReader& v) {
+      return Choice(v, {"fq_codel", "pfifo", "red"});
+    });
+    Optional(*ns3, "mtu_bytes", o.mtu_bytes, [](const JsonReader& v) {
+      return IntIn(v, 576, 65535, "an MTU in [576, 65535] bytes");
+    });
+    Optional(*ns3, "initial_cwnd_segments", o.initial_cwnd_segments,
+             [](const JsonReader& v) { return IntIn(v, 1, 1000, "a segment count in [1, 1000]"); });
     Optional(*ns3, "min_rto", o.min_rto, [](const JsonReader& v) { return v.Duration(); });
-    Optional(*ns3, "stall_timeout", o.stall_timeout, [](const JsonReader& v) { return v.Duration(); });
+    Optional(*ns3, "stall_timeout", o.stall_timeout,
+             [](const JsonReader& v) { return v.Duration(); });
     Optional(*ns3, "sack", o.sack, [](const JsonReader& v) { return v.Boolean(); });
-    Optional(*ns3, "seed", o.seed, [](const JsonReader& v) { return static_cast<std::uint64_t>(IntIn(v, 0, INT32_MAX, "a non-negative seed")); });
+    Optional(*ns3, "seed", o.seed, [](const JsonReader& v) {
+      return static_cast<std::uint64_t>(IntIn(v, 0, INT32_MAX, "a non-negative seed"));
+    });
   }
   return n;
 }
@@ -176,11 +239,13 @@ NetworkSpec ReadNetwork(const JsonReader& r) {
 Scenario ReadScenario(const JsonReader& r) {
   r.ExpectOnlyKeys({"name", "description", "seed", "replicas", "model", "data", "batch_size",
                     "inner_optimizer", "inner_steps", "outer_rounds", "total_steps", "eval",
-                    "target_loss", "methods", "payload", "compute", "network", "device", "threads"});
+                    "target_loss", "methods", "payload", "compute", "network", "device",
+                    "threads"});
   Scenario s;
   s.name = r.Field("name").String();
   if (s.name.empty() || s.name.find_first_of("/ \t") != std::string::npos) {
-    r.Field("name").Fail("a non-empty name without spaces or slashes (it names the results folder)");
+    r.Field("name").Fail(
+        "a non-empty name without spaces or slashes (it names the results folder)");
   }
   if (auto d = r.OptionalField("description")) d->String();
   Optional(r, "seed", s.seed, [](const JsonReader& v) {
@@ -191,22 +256,29 @@ Scenario ReadScenario(const JsonReader& r) {
   s.replicas = IntIn(r.Field("replicas"), 1, 100000, "a replica count in [1, 100000]");
   s.model = ReadModel(r.FieldOrEmptyObject("model"));
   s.data = ReadData(r.FieldOrEmptyObject("data"), s.model.kind);
-  Optional(r, "batch_size", s.batch_size, [](const JsonReader& v) { return IntIn(v, 1, 1 << 20, "a positive batch size"); });
+  Optional(r, "batch_size", s.batch_size,
+           [](const JsonReader& v) { return IntIn(v, 1, 1 << 20, "a positive batch size"); });
   if (auto o = r.OptionalField("inner_optimizer")) s.inner_optimizer = ReadOptimizer(*o);
-  Optional(r, "inner_steps", s.inner_steps, [](const JsonReader& v) { return IntIn(v, 1, 1 << 30, "a positive step count"); });
+  Optional(r, "inner_steps", s.inner_steps,
+           [](const JsonReader& v) { return IntIn(v, 1, 1 << 30, "a positive step count"); });
   if (r.Has("outer_rounds") == r.Has("total_steps")) {
     r.Fail("exactly one of \"outer_rounds\" and \"total_steps\" (the step budget of every method)");
   }
   if (auto rounds = r.OptionalField("outer_rounds")) {
     s.total_steps = IntIn(*rounds, 1, 1 << 30, "a positive round count") * s.inner_steps;
   }
-  Optional(r, "total_steps", s.total_steps, [](const JsonReader& v) { return IntIn(v, 1, 1 << 30, "a positive step count"); });
+  Optional(r, "total_steps", s.total_steps,
+           [](const JsonReader& v) { return IntIn(v, 1, 1 << 30, "a positive step count"); });
   if (auto e = r.OptionalField("eval")) {
     e->ExpectOnlyKeys({"every_steps", "batches"});
-    Optional(*e, "every_steps", s.eval.every_steps, [](const JsonReader& v) { return IntIn(v, 1, 1 << 30, "a positive step count"); });
-    Optional(*e, "batches", s.eval.batches, [](const JsonReader& v) { return IntIn(v, 1, 100000, "a positive batch count"); });
+    Optional(*e, "every_steps", s.eval.every_steps,
+             [](const JsonReader& v) { return IntIn(v, 1, 1 << 30, "a positive step count"); });
+    Optional(*e, "batches", s.eval.batches,
+             [](const JsonReader& v) { return IntIn(v, 1, 100000, "a positive batch count"); });
   }
-  Optional(r, "target_loss", s.target_loss, [](const JsonReader& v) { return std::optional<double>(NumberIn(v, 0, 1e6, "a loss in [0, 1e6]")); });
+  Optional(r, "target_loss", s.target_loss, [](const JsonReader& v) {
+    return std::optional<double>(NumberIn(v, 0, 1e6, "a loss in [0, 1e6]"));
+  });
 
   const JsonReader methods = r.Field("methods");
   if (methods.ArraySize() == 0) methods.Fail("a non-empty array of methods");
@@ -214,11 +286,13 @@ Scenario ReadScenario(const JsonReader& r) {
   for (std::size_t i = 0; i < methods.ArraySize(); ++i) {
     MethodSpec m = ReadMethodSpec(methods.Element(i), s.replicas);
     if (!names.insert(m.name).second) {
-      methods.Element(i).Fail("a unique method name; \"" + m.name + "\" is used twice (set \"name\")");
+      methods.Element(i).Fail("a unique method name; \"" + m.name +
+                              "\" is used twice (set \"name\")");
     }
     const int h = InnerStepsOf(s, m);
     if (s.total_steps % h != 0) {
-      (m.inner_steps ? methods.Element(i).Field("inner_steps") : r.Field(r.Has("total_steps") ? "total_steps" : "inner_steps"))
+      (m.inner_steps ? methods.Element(i).Field("inner_steps")
+                     : r.Field(r.Has("total_steps") ? "total_steps" : "inner_steps"))
           .Fail("inner steps H = " + std::to_string(h) + " dividing the step budget of " +
                 std::to_string(s.total_steps) + " steps");
     }
@@ -229,10 +303,13 @@ Scenario ReadScenario(const JsonReader& r) {
   s.network = ReadNetwork(r.Field("network"));
   Optional(r, "device", s.device, [](const JsonReader& v) {
     const std::string d = v.String();
-    if (d != "cpu" && d.rfind("cuda", 0) != 0) v.Fail("\"cpu\" or \"cuda\" (or \"cuda:N\"), found \"" + d + "\"");
+    if (d != "cpu" && d.rfind("cuda", 0) != 0)
+      v.Fail("\"cpu\" or \"cuda\" (or \"cuda:N\"), found \"" + d + "\"");
     return d;
   });
-  Optional(r, "threads", s.threads, [](const JsonReader& v) { return IntIn(v, 0, 1024, "a thread count in [0, 1024] (0 = all cores)"); });
+  Optional(r, "threads", s.threads, [](const JsonReader& v) {
+    return IntIn(v, 0, 1024, "a thread count in [0, 1024] (0 = all cores)");
+  });
   return s;
 }
 

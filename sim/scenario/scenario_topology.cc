@@ -18,7 +18,8 @@ Result<Topology> BuildScenarioTopology(const Scenario& s) {
     t = MakeRing({s.replicas, n.bandwidth, n.latency});
   } else if (n.generator == "regions") {
     const int per_region = (s.replicas + n.regions - 1) / n.regions;
-    t = MakeRegions({n.regions, per_region, n.bandwidth, n.latency, n.wan_bandwidth, n.wan_latency});
+    t = MakeRegions(
+        {n.regions, per_region, n.bandwidth, n.latency, n.wan_bandwidth, n.wan_latency});
   } else {
     InternetParams p;
     p.replicas = s.replicas;
@@ -29,8 +30,9 @@ Result<Topology> BuildScenarioTopology(const Scenario& s) {
   if (t.replica_count() < s.replicas) {
     return ConfigError{s.file, "$.network.topology",
                        "a topology with at least the scenario's " + std::to_string(s.replicas) +
-                           " replicas; " + (n.topology_file.empty() ? "the generator" : n.topology_file) +
-                           " has " + std::to_string(t.replica_count())};
+                           " replicas; " +
+                           (n.topology_file.empty() ? "the generator" : n.topology_file) + " has " +
+                           std::to_string(t.replica_count())};
   }
   for (Link& link : t.links) {
     if (n.override_bandwidth) link.bandwidth = *n.override_bandwidth;

@@ -47,7 +47,8 @@ Topology MakeRing(const RingParams& p) {
   for (int i = 0; i < p.replicas; ++i) t.replicas.push_back(AddNode(t, "r" + std::to_string(i)));
   if (p.replicas == 2) AddLink(t, 0, 1, p.bandwidth, p.latency);
   if (p.replicas > 2) {
-    for (int i = 0; i < p.replicas; ++i) AddLink(t, i, (i + 1) % p.replicas, p.bandwidth, p.latency);
+    for (int i = 0; i < p.replicas; ++i)
+      AddLink(t, i, (i + 1) % p.replicas, p.bandwidth, p.latency);
   }
   return t;
 }

@@ -17,9 +17,11 @@ const std::string kQuickstart = kSource + "/scenarios/quickstart.json";
 
 // The quickstart, cut to a few seconds of training.
 const std::string kSmall =
-    " --set outer_rounds=2 --set inner_steps=5 --set eval.every_steps=5 --set replicas=4 --set threads=1";
+    " --set outer_rounds=2 --set inner_steps=5 --set eval.every_steps=5 --set replicas=4 --set "
+    "threads=1";
 
-std::string WriteScenario(const std::string& name, const std::string& edit_from, const std::string& edit_to) {
+std::string WriteScenario(const std::string& name, const std::string& edit_from,
+                          const std::string& edit_to) {
   std::string text = ReadText(kQuickstart);
   if (!edit_from.empty()) {
     const auto at = text.find(edit_from);
@@ -29,13 +31,16 @@ std::string WriteScenario(const std::string& name, const std::string& edit_from,
   // Keep the topology reachable from the temporary folder.
   const std::string topology = "\"../topologies/star16.json\"";
   const auto at = text.find(topology);
-  if (at != std::string::npos) text.replace(at, topology.size(), "\"" + kSource + "/topologies/star16.json\"");
+  if (at != std::string::npos)
+    text.replace(at, topology.size(), "\"" + kSource + "/topologies/star16.json\"");
   const std::string path = TempDir() + "/" + name + ".json";
   WriteText(path, text);
   return path;
 }
 
-int Lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+int Lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
 
 TEST(ValidateCli, ShippedQuickstartIsValid) {
   const auto r = RunLocosim("validate " + kQuickstart);
@@ -68,16 +73,21 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, MalformedScenarioCli,
     ::testing::Values(
         BadScenario{"WrongType", R"("replicas": 16)", R"("replicas": "sixteen")", "$.replicas"},
-        BadScenario{"UnknownKey", R"("batch_size": 16)", R"("batchsize": 16)", "did you mean \"batch_size\""},
+        BadScenario{"UnknownKey", R"("batch_size": 16)", R"("batchsize": 16)",
+                    "did you mean \"batch_size\""},
         BadScenario{"MissingField", R"("name": "quickstart",)", "", "a field \"name\""},
         BadScenario{"NegativeCount", R"("replicas": 16)", R"("replicas": -3)", "$.replicas"},
-        BadScenario{"UnknownMethod", R"({"kind": "ddp"})", R"({"kind": "fsdp"})", "$.methods[2].kind"},
-        BadScenario{"TooFewTopologyReplicas", R"("replicas": 16)", R"("replicas": 17)", "$.network.topology"},
-        BadScenario{"UnreadableDataPath", R"("vocab": "byte")", R"("vocab": "byte", "path": "/no/such/corpus")", "$.data.path"}),
+        BadScenario{"UnknownMethod", R"({"kind": "ddp"})", R"({"kind": "fsdp"})",
+                    "$.methods[2].kind"},
+        BadScenario{"TooFewTopologyReplicas", R"("replicas": 16)", R"("replicas": 17)",
+                    "$.network.topology"},
+        BadScenario{"UnreadableDataPath", R"("vocab": "byte")",
+                    R"("vocab": "byte", "path": "/no/such/corpus")", "$.data.path"}),
     [](const ::testing::TestParamInfo<BadScenario>& info) { return info.param.name; });
 
 TEST(RunCli, UnknownMethodFilterIsBadInput) {
-  const auto r = RunLocosim("run " + kQuickstart + " --methods diloco,fedavg --out " + TempDir() + "/never");
+  const auto r =
+      RunLocosim("run " + kQuickstart + " --methods diloco,fedavg --out " + TempDir() + "/never");
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find("fedavg"), std::string::npos) << r.err;
 }
@@ -92,8 +102,10 @@ TEST(RunCli, SmallRunWritesACompleteResultsFolderAndATable) {
   const std::string out = TempDir() + "/small-run";
   const auto r = RunLocosim("run " + kQuickstart + kSmall + " --out " + out);
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  for (const char* name : {"diloco", "noloco", "ddp"}) EXPECT_NE(r.out.find(name), std::string::npos) << r.out;
-  for (const char* file : {"summary.json", "curves.csv", "syncs.csv", "trace.json", "scenario.json"}) {
+  for (const char* name : {"diloco", "noloco", "ddp"})
+    EXPECT_NE(r.out.find(name), std::string::npos) << r.out;
+  for (const char* file :
+       {"summary.json", "curves.csv", "syncs.csv", "trace.json", "scenario.json"}) {
     EXPECT_TRUE(std::filesystem::exists(out + "/" + file)) << file;
   }
   const auto summary = nlohmann::json::parse(ReadText(out + "/summary.json"));
@@ -104,20 +116,24 @@ TEST(RunCli, SmallRunWritesACompleteResultsFolderAndATable) {
   EXPECT_GT(trace["traceEvents"].size(), 10u);
   // Nothing but the final folder is left behind.
   int entries = 0;
-  for (const auto& e : std::filesystem::directory_iterator(TempDir())) entries += e.path().string().find(".partial") != std::string::npos;
+  for (const auto& e : std::filesystem::directory_iterator(TempDir()))
+    entries += e.path().string().find(".partial") != std::string::npos;
   EXPECT_EQ(entries, 0);
 }
 
 TEST(RunCli, DdpSyncLatencyOnAUniformStarEqualsTheCollectiveCommand) {
   // No stragglers, no jitter: every DDP step's sync is exactly one ring all-reduce.
   const std::string out = TempDir() + "/ddp";
-  const auto r = RunLocosim("run " + kQuickstart + kSmall +
-                            " --set compute.jitter_sigma=0 --set compute.stragglers.fraction=0 --methods ddp --out " + out);
+  const auto r = RunLocosim(
+      "run " + kQuickstart + kSmall +
+      " --set compute.jitter_sigma=0 --set compute.stragglers.fraction=0 --methods ddp --out " +
+      out);
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto summary = nlohmann::json::parse(ReadText(out + "/summary.json"));
   const auto& sync = summary["methods"]["ddp"]["sync_latency_s"];
-  const auto c = RunLocosim("collective --topology " + kSource +
-                            "/topologies/star16.json --algorithm ring --replicas 4 --bytes 250e6 --json");
+  const auto c =
+      RunLocosim("collective --topology " + kSource +
+                 "/topologies/star16.json --algorithm ring --replicas 4 --bytes 250e6 --json");
   ASSERT_EQ(c.exit_status, 0) << c.err;
   const double ring_s = nlohmann::json::parse(c.out)["completion_s"];
   EXPECT_NEAR(sync["p50"].get<double>(), ring_s, 1e-9);

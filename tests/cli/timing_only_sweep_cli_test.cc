@@ -15,9 +15,12 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kQuickstart = std::string(LOCOSIM_SOURCE_DIR) + "/scenarios/quickstart.json";
-const std::string kSmall = " --set outer_rounds=2 --set inner_steps=5 --set eval.every_steps=5 --set replicas=4";
+const std::string kSmall =
+    " --set outer_rounds=2 --set inner_steps=5 --set eval.every_steps=5 --set replicas=4";
 
-int Lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+int Lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
 
 TEST(TimingOnlyCli, RunsWithoutTrainingAndWritesNoLosses) {
   const std::string out = TempDir() + "/timing";
@@ -35,7 +38,8 @@ TEST(TimingOnlyCli, RunsWithoutTrainingAndWritesNoLosses) {
 }
 
 TEST(TimingOnlyCli, UndeclaredPayloadIsBadInput) {
-  const auto r = RunLocosim("run " + kQuickstart + kSmall + " --set 'payload={\"bytes\":\"auto\"}' --timing-only --out " +
+  const auto r = RunLocosim("run " + kQuickstart + kSmall +
+                            " --set 'payload={\"bytes\":\"auto\"}' --timing-only --out " +
                             TempDir() + "/never");
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_EQ(Lines(r.err), 1) << r.err;
@@ -44,9 +48,11 @@ TEST(TimingOnlyCli, UndeclaredPayloadIsBadInput) {
 
 TEST(SweepCli, RunsEveryPointAndWritesCsvAndReports) {
   const std::string out = TempDir() + "/sweep";
-  const auto r = RunLocosim("sweep " + kQuickstart + kSmall +
-                            " --timing-only --methods diloco,noloco --vary network.overrides.bandwidth=100Mbps,10Gbps"
-                            " --vary methods[1].group_size=2,4 --out " + out);
+  const auto r = RunLocosim(
+      "sweep " + kQuickstart + kSmall +
+      " --timing-only --methods diloco,noloco --vary network.overrides.bandwidth=100Mbps,10Gbps"
+      " --vary methods[1].group_size=2,4 --out " +
+      out);
   ASSERT_EQ(r.exit_status, 0) << r.err;
   for (const char* point : {"p00-network.overrides.bandwidth=100Mbps-methods_1_.group_size=2",
                             "p03-network.overrides.bandwidth=10Gbps-methods_1_.group_size=4"}) {
@@ -54,19 +60,25 @@ TEST(SweepCli, RunsEveryPointAndWritesCsvAndReports) {
   }
   const std::string csv = ReadText(out + "/sweep.csv");
   EXPECT_EQ(Lines(csv), 1 + 4 * 2) << csv;
-  EXPECT_EQ(csv.rfind("point,folder,network.overrides.bandwidth,methods[1].group_size,method,", 0), 0u) << csv;
-  EXPECT_NE(ReadText(out + "/report.html").find("Sync latency against network.overrides.bandwidth"), std::string::npos);
+  EXPECT_EQ(csv.rfind("point,folder,network.overrides.bandwidth,methods[1].group_size,method,", 0),
+            0u)
+      << csv;
+  EXPECT_NE(ReadText(out + "/report.html").find("Sync latency against network.overrides.bandwidth"),
+            std::string::npos);
   EXPECT_TRUE(fs::exists(out + "/report_files/axis1_idle.svg"));
   // A slower network cannot make the same schedule's syncs faster.
-  const auto slow = nlohmann::json::parse(ReadText(out + "/p00-network.overrides.bandwidth=100Mbps-methods_1_.group_size=2/summary.json"));
-  const auto fast = nlohmann::json::parse(ReadText(out + "/p02-network.overrides.bandwidth=10Gbps-methods_1_.group_size=2/summary.json"));
+  const auto slow = nlohmann::json::parse(ReadText(
+      out + "/p00-network.overrides.bandwidth=100Mbps-methods_1_.group_size=2/summary.json"));
+  const auto fast = nlohmann::json::parse(ReadText(
+      out + "/p02-network.overrides.bandwidth=10Gbps-methods_1_.group_size=2/summary.json"));
   EXPECT_GT(slow["methods"]["diloco"]["sync_latency_s"]["p50"].get<double>(),
             fast["methods"]["diloco"]["sync_latency_s"]["p50"].get<double>());
 }
 
 TEST(SweepCli, BadValueFailsBeforeAnyRunNamingThePoint) {
   const std::string out = TempDir() + "/sweep-bad";
-  const auto r = RunLocosim("sweep " + kQuickstart + kSmall + " --timing-only --vary replicas=2,many --out " + out);
+  const auto r = RunLocosim("sweep " + kQuickstart + kSmall +
+                            " --timing-only --vary replicas=2,many --out " + out);
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_EQ(Lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("sweep point 1 (replicas=many)"), std::string::npos) << r.err;

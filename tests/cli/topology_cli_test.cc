@@ -29,8 +29,9 @@ TEST(CollectiveCli, Star16RingAllReduceReportsFifteenPointSixSeconds) {
 }
 
 TEST(CollectiveCli, FirstKReplicasOnly) {
-  const auto r = RunLocosim("collective --topology " + kSource +
-                            "/topologies/star16.json --algorithm gossip --bytes 64MiB --replicas 4 --json");
+  const auto r =
+      RunLocosim("collective --topology " + kSource +
+                 "/topologies/star16.json --algorithm gossip --bytes 64MiB --replicas 4 --json");
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["per_replica_s"].size(), 4u);
 }
@@ -79,7 +80,8 @@ TEST(CollectiveCli, MissingTopologyFileExitsTwo) {
 
 TEST(TopologyCli, GeneratedStarRunsAndMatchesTheShippedOne) {
   const std::string path = TempDir() + "/star16.json";
-  const auto r = RunLocosim("topology star --replicas 16 --bandwidth 1Gbps --latency 10ms -o " + path);
+  const auto r =
+      RunLocosim("topology star --replicas 16 --bandwidth 1Gbps --latency 10ms -o " + path);
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(ReadText(path), ReadText(kSource + "/topologies/star16.json"));
 }
@@ -87,10 +89,14 @@ TEST(TopologyCli, GeneratedStarRunsAndMatchesTheShippedOne) {
 TEST(TopologyCli, ShippedTopologiesAreWhatTheirGeneratorsWrite) {
   // The files in topologies/ are reproducible from these commands (see topologies/README.md).
   const std::string regions = TempDir() + "/regions3.json";
-  ASSERT_EQ(RunLocosim("topology regions --regions 3 --replicas-per-region 4 -o " + regions).exit_status, 0);
+  ASSERT_EQ(
+      RunLocosim("topology regions --regions 3 --replicas-per-region 4 -o " + regions).exit_status,
+      0);
   EXPECT_EQ(ReadText(regions), ReadText(kSource + "/topologies/regions3.json"));
   const std::string internet = TempDir() + "/internet256.json";
-  ASSERT_EQ(RunLocosim("topology internet --replicas 256 --regions 4 --seed 1 -o " + internet).exit_status, 0);
+  ASSERT_EQ(RunLocosim("topology internet --replicas 256 --regions 4 --seed 1 -o " + internet)
+                .exit_status,
+            0);
   EXPECT_EQ(ReadText(internet), ReadText(kSource + "/topologies/internet256.json"));
 }
 
@@ -106,7 +112,8 @@ TEST(TopologyCli, ZeroReplicasIsBadInput) {
 }
 
 TEST(TopologyCli, RegionsGeneratorWritesOneSharedWanLinkPerRegionPair) {
-  const auto r = RunLocosim("topology regions --regions 4 --replicas-per-region 2 --wan-bandwidth 100Mbps");
+  const auto r =
+      RunLocosim("topology regions --regions 4 --replicas-per-region 2 --wan-bandwidth 100Mbps");
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   int wan = 0;

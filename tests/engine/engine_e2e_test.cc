@@ -6,12 +6,12 @@
 #include <memory>
 #include <variant>
 
+#include "sim/engine/scenario_runner.h"
 #include "sim/methods/method_registry.h"
+#include "sim/record/results_files.h"
 #include "sim/scenario/scenario_echo.h"
 #include "sim/scenario/scenario_reader.h"
 #include "sim/scenario/scenario_topology.h"
-#include "sim/engine/scenario_runner.h"
-#include "sim/record/results_files.h"
 #include "tools/glue/torch_data_plane.h"
 
 namespace locosim {
@@ -108,7 +108,8 @@ class ImmediateDataPlane final : public DataPlane {
     for (int r : replicas) out.push_back({r, done_.at(r)});
     return out;
   }
-  std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) override {
+  std::optional<double> ApplyOuterUpdate(std::span<const int> group,
+                                         const OuterUpdate& update) override {
     return inner_->ApplyOuterUpdate(group, update);
   }
   void Snapshot(int id, int replica) override { inner_->Snapshot(id, replica); }

@@ -10,7 +10,8 @@ namespace locosim {
 namespace {
 
 class OnNs3 : public testing::TestWithParam<std::string> {};
-INSTANTIATE_TEST_SUITE_P(Collectives, OnNs3, testing::Values("ring", "gossip", "halving-doubling", "tree"));
+INSTANTIATE_TEST_SUITE_P(Collectives, OnNs3,
+                         testing::Values("ring", "gossip", "halving-doubling", "tree"));
 
 TEST_P(OnNs3, CompletesWithEveryRankReportedAndNoFasterThanTheFluidModel) {
   const Topology star = MakeStar({6, Gbps(1), Milliseconds(2)});
@@ -45,7 +46,8 @@ TEST(OnNs3Routes, PacketsTakeTheLeastLatencyPathsOfTheOtherBackends) {
   // direct, 38.6 ms via hub1), so hop-count routing would differ: ns-3's global routing runs
   // on latency metrics. Every channel carries payload under ns3 exactly where it does
   // under flow.
-  auto topology = LoadTopologyFile(std::string(LOCOSIM_SOURCE_DIR) + "/topologies/internet256.json");
+  auto topology =
+      LoadTopologyFile(std::string(LOCOSIM_SOURCE_DIR) + "/topologies/internet256.json");
   ASSERT_TRUE(topology) << topology.error().message();
   const std::vector<NodeIndex> nodes(topology->replicas.begin(), topology->replicas.begin() + 64);
   const CollectiveSpec spec{"gossip", Bytes(20'000), 1, 0, 2};

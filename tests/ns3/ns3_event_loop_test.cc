@@ -29,7 +29,10 @@ TEST(Ns3EventLoop, AfterIsRelativeToTheCurrentEvent) {
 TEST(Ns3EventLoop, StopEndsRunAfterTheCurrentEventAndRunResumes) {
   Ns3EventLoop loop;
   std::vector<int> seen;
-  loop.at(Milliseconds(1), [&] { seen.push_back(1); loop.stop(); });
+  loop.at(Milliseconds(1), [&] {
+    seen.push_back(1);
+    loop.stop();
+  });
   loop.at(Milliseconds(2), [&] { seen.push_back(2); });
   loop.run();
   EXPECT_EQ(seen, std::vector<int>{1});

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/units.h"
 #include "sim/backends/network_factory.h"
+#include "sim/core/units.h"
 #include "sim/net/topology.h"
 
 namespace locosim::testing_ns3 {

@@ -6,13 +6,13 @@
 
 #include "tests/cli/run_cli.h"
 
+#include "sim/engine/scenario_runner.h"
+#include "sim/engine/timing_only_data_plane.h"
 #include "sim/methods/method_registry.h"
+#include "sim/record/results_files.h"
 #include "sim/scenario/scenario_echo.h"
 #include "sim/scenario/scenario_reader.h"
 #include "sim/scenario/scenario_topology.h"
-#include "sim/engine/scenario_runner.h"
-#include "sim/engine/timing_only_data_plane.h"
-#include "sim/record/results_files.h"
 #include "tests/sim/fake_data_plane.h"
 
 namespace locosim::testing {
@@ -38,10 +38,11 @@ void WriteFakeRun(const std::string& dir, const FakeRunOptions& options) {
   }
   auto topology = BuildScenarioTopology(s);
   ASSERT_TRUE(topology.ok()) << topology.error().message();
-  ScenarioRun run = std::get<ScenarioRun>(RunScenario(s, *topology, [&]() -> std::unique_ptr<DataPlane> {
-    if (options.timing_only) return std::make_unique<TimingOnlyDataPlane>(s.replicas);
-    return std::make_unique<FakeDataPlane>(s.replicas);
-  }));
+  ScenarioRun run =
+      std::get<ScenarioRun>(RunScenario(s, *topology, [&]() -> std::unique_ptr<DataPlane> {
+        if (options.timing_only) return std::make_unique<TimingOnlyDataPlane>(s.replicas);
+        return std::make_unique<FakeDataPlane>(s.replicas);
+      }));
   run.host.started_at_utc = "2025-01-01T00:00:00Z";
   auto error = WriteResultsFolder(run, dir);
   ASSERT_FALSE(error.has_value()) << *error;

@@ -13,7 +13,9 @@ struct Image {
   int width = 0, height = 0;
   std::vector<std::uint8_t> rgb;  // width × height × 3, row-major
 
-  const std::uint8_t* at(int x, int y) const { return &rgb[(static_cast<std::size_t>(y) * width + x) * 3]; }
+  const std::uint8_t* at(int x, int y) const {
+    return &rgb[(static_cast<std::size_t>(y) * width + x) * 3];
+  }
 };
 
 // nullopt (with `*error` set) for anything but an 8-bit RGB/RGBA non-interlaced PNG.

@@ -40,13 +40,16 @@ Browsed Browse(const std::string& html, const std::string& name) {
   const std::string dir = TempDir() + "/browser-" + name;
   fs::create_directories(dir);
   Browsed b{"", nullptr, dir + "/screenshot.png"};
-  const std::string command =
-      std::string("timeout 120 ") + kChromium +
-      " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking"
-      " --disable-component-update --disable-sync --disable-extensions --host-resolver-rules='MAP * ~NOTFOUND'"
-      " --user-data-dir=" + dir + "/profile --enable-logging=stderr --v=0 --log-net-log=" + dir + "/netlog.json" +
-      " --screenshot=" + b.screenshot + " --window-size=1200,5200 file://" + fs::absolute(html).string() +
-      " >" + dir + "/stdout.txt 2>" + dir + "/console.txt";
+  const std::string command = std::string("timeout 120 ") + kChromium +
+                              " --headless --no-sandbox --disable-gpu --disable-quic "
+                              "--no-first-run --disable-background-networking"
+                              " --disable-component-update --disable-sync --disable-extensions "
+                              "--host-resolver-rules='MAP * ~NOTFOUND'"
+                              " --user-data-dir=" +
+                              dir + "/profile --enable-logging=stderr --v=0 --log-net-log=" + dir +
+                              "/netlog.json" + " --screenshot=" + b.screenshot +
+                              " --window-size=1200,5200 file://" + fs::absolute(html).string() +
+                              " >" + dir + "/stdout.txt 2>" + dir + "/console.txt";
   const int status = std::system(command.c_str());
   EXPECT_EQ(status, 0) << command << "\n" << ReadText(dir + "/console.txt");
   b.console = ReadText(dir + "/console.txt");
@@ -76,8 +79,8 @@ bool CspBlockedSomething(const std::string& console) {
 }
 
 struct PixelCounts {
-  long colored = 0;                 // clearly not gray: lines, bars, legend keys
-  std::vector<long> palette_hits;   // per palette color
+  long colored = 0;                // clearly not gray: lines, bars, legend keys
+  std::vector<long> palette_hits;  // per palette color
 };
 
 PixelCounts CountPixels(const Image& image, int palette_size) {
@@ -94,7 +97,9 @@ PixelCounts CountPixels(const Image& image, int palette_size) {
       const int hi = std::max({p[0], p[1], p[2]}), lo = std::min({p[0], p[1], p[2]});
       if (hi - lo > 60) ++c.colored;
       for (int k = 0; k < palette_size; ++k) {
-        if (std::abs(p[0] - palette[k][0]) + std::abs(p[1] - palette[k][1]) + std::abs(p[2] - palette[k][2]) < 24) {
+        if (std::abs(p[0] - palette[k][0]) + std::abs(p[1] - palette[k][1]) +
+                std::abs(p[2] - palette[k][2]) <
+            24) {
           ++c.palette_hits[k];
         }
       }
@@ -106,8 +111,9 @@ PixelCounts CountPixels(const Image& image, int palette_size) {
 class ReportInBrowser : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(fs::exists(kChromium)) << "chromium not found at " << kChromium
-                                       << ": install the Debian package chromium (tools/setup installs it)";
+    ASSERT_TRUE(fs::exists(kChromium))
+        << "chromium not found at " << kChromium
+        << ": install the Debian package chromium (tools/setup installs it)";
   }
 };
 
@@ -129,8 +135,8 @@ TEST_F(ReportInBrowser, ShowsThePlotsAndFetchesNothing) {
   const PixelCounts counts = CountPixels(*image, 6);
   EXPECT_GT(counts.colored, 40000) << "the screenshot looks blank: " << b.screenshot;
   for (int k = 0; k < 6; ++k) {
-    EXPECT_GT(counts.palette_hits[k], 300) << "series color " << report::PaletteColor(k) << " missing from "
-                                           << b.screenshot;
+    EXPECT_GT(counts.palette_hits[k], 300)
+        << "series color " << report::PaletteColor(k) << " missing from " << b.screenshot;
   }
 }
 
@@ -138,8 +144,11 @@ TEST_F(ReportInBrowser, ShowsThePlotsAndFetchesNothing) {
 TEST_F(ReportInBrowser, DetectorsSeeAPageThatFetches) {
   const std::string img = "<img src=\"http://127.0.0.1:9/fetched.png\" alt=\"x\">";
   const std::string csp = TempDir() + "/control_csp.html";
-  WriteText(csp, "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
-                 "'none'; style-src 'unsafe-inline'; img-src data:\"></head><body>" + img + "</body></html>");
+  WriteText(csp,
+            "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" "
+            "content=\"default-src "
+            "'none'; style-src 'unsafe-inline'; img-src data:\"></head><body>" +
+                img + "</body></html>");
   EXPECT_TRUE(CspBlockedSomething(Browse(csp, "control-csp").console));
 
   const std::string open = TempDir() + "/control_open.html";

@@ -17,7 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string& RunDir(const std::string& name, BitsPerSecond bandwidth, bool timing_only = false) {
+const std::string& RunDir(const std::string& name, BitsPerSecond bandwidth,
+                          bool timing_only = false) {
   return FakeRunDir(name, {bandwidth, timing_only});
 }
 
@@ -45,8 +46,9 @@ int Count(const std::string& text, const std::string& what) {
 
 TEST(RunReport, ComparesRunsSideBySideWithEveryFigure) {
   const report::Document doc = report::BuildRunReport(TwoRuns());
-  EXPECT_EQ(FigureIds(doc), (std::vector<std::string>{"loss_vs_time", "loss_vs_steps", "time_breakdown",
-                                                       "sync_latency", "busiest_links"}));
+  EXPECT_EQ(FigureIds(doc),
+            (std::vector<std::string>{"loss_vs_time", "loss_vs_steps", "time_breakdown",
+                                      "sync_latency", "busiest_links"}));
   const auto& loss = std::get<report::LineChart>(doc.figures[0].chart);
   ASSERT_EQ(loss.series.size(), 6u);
   // Grouped by method, then run: the same method of both runs side by side.
@@ -55,15 +57,19 @@ TEST(RunReport, ComparesRunsSideBySideWithEveryFigure) {
   const std::string md = report::RenderMarkdown(doc, "report_files");
   EXPECT_NE(md.find("| fast_net/noloco | noloco |"), std::string::npos) << md;
   EXPECT_NE(md.find("TRAINED: model"), std::string::npos);
-  EXPECT_NE(md.find("MODELLED: payload per sync | 100 MB (declared) | 100 MB (declared) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("MODELLED: payload per sync | 100 MB (declared) | 100 MB (declared) |"),
+            std::string::npos)
+      << md;
 }
 
 TEST(RunReport, TimingOnlyRunHasNoLossFiguresAndSaysWhy) {
   auto run = report::LoadRunResults(RunDir("timing_only", Gbps(1), true));
   ASSERT_TRUE(run.ok());
   const report::Document doc = report::BuildRunReport({*run});
-  EXPECT_EQ(FigureIds(doc), (std::vector<std::string>{"time_breakdown", "sync_latency", "busiest_links"}));
-  EXPECT_NE(report::RenderMarkdown(doc, "f").find("trained nothing (timing only)"), std::string::npos);
+  EXPECT_EQ(FigureIds(doc),
+            (std::vector<std::string>{"time_breakdown", "sync_latency", "busiest_links"}));
+  EXPECT_NE(report::RenderMarkdown(doc, "f").find("trained nothing (timing only)"),
+            std::string::npos);
 }
 
 TEST(RunReport, RunWithoutTransfersStillRendersAndSaysWhy) {
@@ -84,7 +90,8 @@ TEST(RunReport, HtmlInlinesEverySvgWithUniqueIdsAndForbidsFetches) {
   auto svgs = report::RenderFigures(doc.figures);
   ASSERT_TRUE(svgs.ok()) << svgs.error().message();
   const std::string html = report::RenderHtml(doc, *svgs);
-  EXPECT_NE(html.find("content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\""), std::string::npos);
+  EXPECT_NE(html.find("content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\""),
+            std::string::npos);
   EXPECT_EQ(Count(html, "<svg"), 5);
   EXPECT_EQ(Count(html, "<?xml"), 0);
   EXPECT_EQ(Count(html, "<script"), 0);
@@ -108,8 +115,9 @@ TEST(RunReport, MarkdownFiguresAreWrittenBesideIt) {
 
 TEST(ReportCli, WritesHtmlAndMarkdown) {
   const std::string out = TempDir() + "/cli_report";
-  const auto r = RunLocosim("report " + RunDir("fast_net", Gbps(10)) + " " + RunDir("slow_net", Mbps(100)) + " -o " +
-                            out + "/report.html --md " + out + "/report.md");
+  const auto r =
+      RunLocosim("report " + RunDir("fast_net", Gbps(10)) + " " + RunDir("slow_net", Mbps(100)) +
+                 " -o " + out + "/report.html --md " + out + "/report.md");
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_TRUE(fs::exists(out + "/report.html"));
   EXPECT_TRUE(fs::exists(out + "/report_files/time_breakdown.svg"));
@@ -117,7 +125,8 @@ TEST(ReportCli, WritesHtmlAndMarkdown) {
 
 TEST(ReportCli, MissingFolderExitsTwoNamingIt) {
   const std::string out = TempDir() + "/never.html";
-  const auto r = RunLocosim("report " + RunDir("fast_net", Gbps(10)) + " " + TempDir() + "/gone -o " + out);
+  const auto r =
+      RunLocosim("report " + RunDir("fast_net", Gbps(10)) + " " + TempDir() + "/gone -o " + out);
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_EQ(Count(r.err, "\n"), 1) << r.err;
   EXPECT_NE(r.err.find(TempDir() + "/gone: expected a results folder"), std::string::npos) << r.err;

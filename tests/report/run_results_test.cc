@@ -31,7 +31,8 @@ TEST(RunResults, ReadsEveryMethodInRunOrderWithItsSyncEvents) {
   EXPECT_EQ(run->modelled.payload_source, "declared");
   EXPECT_EQ(run->modelled.stragglers, 2);
   for (const auto& m : run->methods) {
-    EXPECT_EQ(m.sync_latencies_s.size(), 8u * (200u / static_cast<unsigned>(m.inner_steps))) << m.name;
+    EXPECT_EQ(m.sync_latencies_s.size(), 8u * (200u / static_cast<unsigned>(m.inner_steps)))
+        << m.name;
     EXPECT_TRUE(m.final_eval_loss.has_value());
     EXPECT_FALSE(m.eval_curve.empty());
   }
@@ -62,20 +63,24 @@ TEST(RunResults, MalformedSummaryNamesTheFileAndTheField) {
   WriteText(dir + "/summary.json", "{\"schema_version\": 1, \"name\": 7}");
   auto run = LoadRunResults(dir);
   ASSERT_FALSE(run.ok());
-  EXPECT_NE(run.error().message().find(dir + "/summary.json: at $.name"), std::string::npos) << run.error().message();
+  EXPECT_NE(run.error().message().find(dir + "/summary.json: at $.name"), std::string::npos)
+      << run.error().message();
   WriteText(dir + "/summary.json", "{ not json");
   run = LoadRunResults(dir);
   ASSERT_FALSE(run.ok());
-  EXPECT_NE(run.error().message().find(dir + "/summary.json"), std::string::npos) << run.error().message();
+  EXPECT_NE(run.error().message().find(dir + "/summary.json"), std::string::npos)
+      << run.error().message();
 }
 
 TEST(RunResults, BrokenSyncsCsvNamesTheLine) {
   const std::string dir = FreshRun("broken-syncs");
-  WriteText(dir + "/syncs.csv", "method,replica,round,arrived_s,started_s,done_s,idle_s,communicate_s,latency_s\n"
-                                "diloco,0,0,1,2,3,1,1,fast\n");
+  WriteText(dir + "/syncs.csv",
+            "method,replica,round,arrived_s,started_s,done_s,idle_s,communicate_s,latency_s\n"
+            "diloco,0,0,1,2,3,1,1,fast\n");
   auto run = LoadRunResults(dir);
   ASSERT_FALSE(run.ok());
-  EXPECT_NE(run.error().message().find("syncs.csv: at line 2"), std::string::npos) << run.error().message();
+  EXPECT_NE(run.error().message().find("syncs.csv: at line 2"), std::string::npos)
+      << run.error().message();
 }
 
 TEST(RunResults, EvalCurvesComeFromCurvesCsvAndMatchTheSummary) {
@@ -93,11 +98,14 @@ TEST(RunResults, EvalCurvesComeFromCurvesCsvAndMatchTheSummary) {
 
 TEST(RunResults, BrokenCurvesCsvNamesTheLine) {
   const std::string dir = FreshRun("broken-curves");
-  WriteText(dir + "/curves.csv", "method,series,round,step,virtual_time_s,train_loss,eval_loss,eval_perplexity,eval_accuracy\n"
-                                 "diloco,mean,0,0,0,,low,,\n");
+  WriteText(
+      dir + "/curves.csv",
+      "method,series,round,step,virtual_time_s,train_loss,eval_loss,eval_perplexity,eval_accuracy\n"
+      "diloco,mean,0,0,0,,low,,\n");
   auto run = LoadRunResults(dir);
   ASSERT_FALSE(run.ok());
-  EXPECT_NE(run.error().message().find("curves.csv: at line 2: expected a number in eval_loss"), std::string::npos)
+  EXPECT_NE(run.error().message().find("curves.csv: at line 2: expected a number in eval_loss"),
+            std::string::npos)
       << run.error().message();
 }
 

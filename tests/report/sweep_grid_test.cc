@@ -26,8 +26,10 @@ TEST(SweepAxis, MissingPathOrEmptyValueIsRejected) {
 TEST(SweepGrid, IsTheCartesianProductWithTheFirstAxisSlowest) {
   const auto grid = Grid({{"replicas", {"16", "64"}}, {"methods[1].group_size", {"2", "4", "8"}}});
   ASSERT_EQ(grid.size(), 6u);
-  EXPECT_EQ(grid[0].overrides, (std::vector<std::string>{"replicas=16", "methods[1].group_size=2"}));
-  EXPECT_EQ(grid[5].overrides, (std::vector<std::string>{"replicas=64", "methods[1].group_size=8"}));
+  EXPECT_EQ(grid[0].overrides,
+            (std::vector<std::string>{"replicas=16", "methods[1].group_size=2"}));
+  EXPECT_EQ(grid[5].overrides,
+            (std::vector<std::string>{"replicas=64", "methods[1].group_size=8"}));
   EXPECT_EQ(grid[4].values, (std::vector<std::string>{"64", "4"}));
   EXPECT_EQ(grid[4].folder, "p04-replicas=64-methods_1_.group_size=4");
 }

@@ -38,7 +38,8 @@ TEST_P(OnEachBackend, RingMatchesClosedForm) {
       const double alpha = 0.02, b = 1e9;
       const double expected = 2.0 * (n - 1) * alpha + 2.0 * (n - 1) / n * 8.0 * m / b;
       const auto outcome = RunOnStar(GetParam(), "ring", n, m);
-      EXPECT_NEAR(outcome.completion.seconds(), expected, expected * 1e-6) << "n=" << n << " M=" << m;
+      EXPECT_NEAR(outcome.completion.seconds(), expected, expected * 1e-6)
+          << "n=" << n << " M=" << m;
     }
   }
 }
@@ -87,9 +88,11 @@ TEST_P(OnEachBackend, WorkedExampleOf256ReplicasMatchesAlgorithmsMd) {
   // n = 256, M = 1 GB, B = 1 Gbps, α = 40 ms: ring 36.3 s, halving-doubling 16.6 s,
   // gossip 8.04 s (docs/algorithms.md). 20 ms per star link gives α = 40 ms.
   const std::int64_t gb = 1'000'000'000;
-  EXPECT_NEAR(RunOnStar(GetParam(), "ring", 256, gb, Milliseconds(20)).completion.seconds(), 36.3, 0.05);
-  EXPECT_NEAR(RunOnStar(GetParam(), "halving-doubling", 256, gb, Milliseconds(20)).completion.seconds(),
-              16.6, 0.05);
+  EXPECT_NEAR(RunOnStar(GetParam(), "ring", 256, gb, Milliseconds(20)).completion.seconds(), 36.3,
+              0.05);
+  EXPECT_NEAR(
+      RunOnStar(GetParam(), "halving-doubling", 256, gb, Milliseconds(20)).completion.seconds(),
+      16.6, 0.05);
   EXPECT_NEAR(RunOnStar(GetParam(), "gossip", 256, gb, Milliseconds(20)).completion.seconds(), 8.04,
               1e-6);
 }
@@ -111,7 +114,8 @@ TEST(Collectives, EveryRankIsReportedExactlyOnce) {
                       CollectiveSetup{*sim->network, *sim->loop, star.replicas, Bytes(1000)},
                       [&](int rank, SimTime) { ++reports[rank]; });
       sim->loop->run();
-      for (int r = 0; r < n; ++r) EXPECT_EQ(reports[r], 1) << algorithm << " n=" << n << " rank " << r;
+      for (int r = 0; r < n; ++r)
+        EXPECT_EQ(reports[r], 1) << algorithm << " n=" << n << " rank " << r;
     }
   }
 }

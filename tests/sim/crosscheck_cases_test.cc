@@ -30,7 +30,8 @@ TEST(CrosscheckCases, GeneratorLossAndReplicasAreApplied) {
   EXPECT_EQ(r.seed, 5u);
   EXPECT_EQ(r.bytes, Bytes(1'000'000));
   EXPECT_TRUE(r.lossy);
-  for (const Link& l : r.topology.links) EXPECT_EQ(l.loss_rate, l.id == "sw0-sw1" ? 0.02 : 0.0) << l.id;
+  for (const Link& l : r.topology.links)
+    EXPECT_EQ(l.loss_rate, l.id == "sw0-sw1" ? 0.02 : 0.0) << l.id;
   EXPECT_FALSE((*cases)[1].lossy);
   EXPECT_EQ((*cases)[1].replicas, 4);
 }
@@ -40,7 +41,8 @@ TEST(CrosscheckCases, MisspeltKeyIsAnErrorWithItsPath) {
     {"name": "s", "generator": {"kind": "star"}, "algorithm": "ring", "byte": "1MB"}]})");
   auto cases = LoadCrosscheckCases(path);
   ASSERT_FALSE(cases);
-  EXPECT_NE(cases.error().message().find("$.cases[0]"), std::string::npos) << cases.error().message();
+  EXPECT_NE(cases.error().message().find("$.cases[0]"), std::string::npos)
+      << cases.error().message();
 }
 
 TEST(CrosscheckCases, UnknownLossLinkIsAnError) {

@@ -53,7 +53,8 @@ class RecordingDataPlane final : public DataPlane {
     }
     return fake_.FinishInnerSteps(replicas);
   }
-  std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) override {
+  std::optional<double> ApplyOuterUpdate(std::span<const int> group,
+                                         const OuterUpdate& update) override {
     for (int m : group) Check(m, "outer update");
     record_.calls.push_back("update");
     return fake_.ApplyOuterUpdate(group, update);
@@ -98,7 +99,8 @@ Record RunRecorded(const Scenario& s) {
   Record record;
   auto topology = BuildScenarioTopology(s);
   EXPECT_TRUE(topology.ok());
-  auto result = RunScenario(s, *topology, [&] { return std::make_unique<RecordingDataPlane>(s.replicas, record); });
+  auto result = RunScenario(
+      s, *topology, [&] { return std::make_unique<RecordingDataPlane>(s.replicas, record); });
   EXPECT_TRUE(std::holds_alternative<ScenarioRun>(result));
   return record;
 }
@@ -123,7 +125,8 @@ TEST_P(DeferredPhases, NoOuterUpdateOrSnapshotReadsAPendingPhase) {
   if (kind == "noloco") EXPECT_GE(record.max_pending, 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryMethod, DeferredPhases, ::testing::Values("diloco", "noloco", "ddp", "local_sgd"));
+INSTANTIATE_TEST_SUITE_P(EveryMethod, DeferredPhases,
+                         ::testing::Values("diloco", "noloco", "ddp", "local_sgd"));
 
 TEST(DeferredPhasesOrder, ABarrierFinishesTheWholeGroupJustBeforeItsUpdate) {
   const Record record = RunRecorded(Base("diloco"));

@@ -3,14 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "sim/backends/network_factory.h"
-#include "sim/methods/method_registry.h"
 #include "sim/collectives/collective_by_name.h"
+#include "sim/engine/scenario_runner.h"
+#include "sim/methods/method_registry.h"
+#include "sim/record/results_files.h"
+#include "sim/record/statistics.h"
 #include "sim/scenario/scenario_echo.h"
 #include "sim/scenario/scenario_reader.h"
 #include "sim/scenario/scenario_topology.h"
-#include "sim/engine/scenario_runner.h"
-#include "sim/record/results_files.h"
-#include "sim/record/statistics.h"
 #include "tests/sim/fake_data_plane.h"
 
 namespace locosim {
@@ -41,7 +41,8 @@ Scenario BaseScenario() {
 ScenarioRun RunWithFake(const Scenario& s) {
   auto topology = BuildScenarioTopology(s);
   EXPECT_TRUE(topology.ok());
-  return std::get<ScenarioRun>(RunScenario(s, *topology, [&] { return std::make_unique<FakeDataPlane>(s.replicas); }));
+  return std::get<ScenarioRun>(
+      RunScenario(s, *topology, [&] { return std::make_unique<FakeDataPlane>(s.replicas); }));
 }
 
 const MethodRun& Find(const ScenarioRun& run, const std::string& name) {
@@ -88,7 +89,8 @@ TEST(Engine, DdpSyncLatencyOnAUniformStarIsTheRingAllReduceTime) {
   // The same collective, alone: `locosim collective --algorithm ring` on the same star.
   auto topology = BuildScenarioTopology(s);
   auto sim = MakeSimulation("flow", *topology);
-  const CollectiveOutcome ring = RunCollective(*sim, topology->replicas, {"ring", *s.payload.bytes});
+  const CollectiveOutcome ring =
+      RunCollective(*sim, topology->replicas, {"ring", *s.payload.bytes});
   const MethodRun& ddp = run.methods[0];
   ASSERT_EQ(static_cast<int>(ddp.syncs.size()), s.replicas * s.total_steps);
   for (const SyncEvent& e : ddp.syncs) {
@@ -161,7 +163,8 @@ TEST(Engine, EveryMethodSeesTheSameComputeDrawsPerReplica) {
   // Total compute of each replica over the whole budget is the same for every method.
   for (const MethodRun& m : run.methods) {
     for (int r = 0; r < s.replicas; ++r) {
-      EXPECT_NEAR(m.replicas[r].compute.seconds(), run.methods[0].replicas[r].compute.seconds(), 1e-6)
+      EXPECT_NEAR(m.replicas[r].compute.seconds(), run.methods[0].replicas[r].compute.seconds(),
+                  1e-6)
           << m.name << " replica " << r;
     }
   }

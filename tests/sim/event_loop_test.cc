@@ -41,7 +41,10 @@ TEST(HeapEventLoop, EventsScheduledFromCallbacksRunAfterTheCurrentOne) {
 TEST(HeapEventLoop, StopLeavesPendingEventsQueued) {
   HeapEventLoop loop;
   int ran = 0;
-  loop.at(Seconds(1), [&] { ++ran; loop.stop(); });
+  loop.at(Seconds(1), [&] {
+    ++ran;
+    loop.stop();
+  });
   loop.at(Seconds(2), [&] { ++ran; });
   loop.run();
   EXPECT_EQ(ran, 1);

@@ -38,7 +38,8 @@ class FakeDataPlane final : public DataPlane {
     return done;
   }
   // Every outer update averages progress; DDP's step also advances it by one step.
-  std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) override {
+  std::optional<double> ApplyOuterUpdate(std::span<const int> group,
+                                         const OuterUpdate& update) override {
     if (std::holds_alternative<DdpUpdate>(update)) {
       const double loss = LossAt(progress_[group[0]]);
       for (int r : group) progress_[r] += 1;

@@ -7,8 +7,8 @@
 #include <ostream>
 #include <string>
 
-#include "sim/core/config_error.h"
 #include "sim/config/json_reader.h"
+#include "sim/core/config_error.h"
 
 namespace locosim::testing {
 
@@ -29,7 +29,8 @@ inline std::string Replace(std::string text, const std::string& from, const std:
 
 // Parses `text` as file `file` and hands the document to `load` (TopologyFromJson, ...).
 template <typename Load>
-auto ParseAs(const std::string& text, const std::string& file, Load load) -> decltype(load(nlohmann::json(), file)) {
+auto ParseAs(const std::string& text, const std::string& file, Load load)
+    -> decltype(load(nlohmann::json(), file)) {
   try {
     return load(ParseJsonText(text, file), file);
   } catch (const ConfigException& e) {
@@ -43,7 +44,8 @@ void ExpectRejected(const R& result, const BadCase& c, const std::string& file) 
   ASSERT_FALSE(result.ok()) << c.name << " was accepted";
   EXPECT_EQ(result.error().file, file);
   EXPECT_EQ(result.error().path, c.path) << result.error().message();
-  EXPECT_NE(result.error().expected.find(c.expected), std::string::npos) << result.error().message();
+  EXPECT_NE(result.error().expected.find(c.expected), std::string::npos)
+      << result.error().message();
   EXPECT_EQ(result.error().message().find('\n'), std::string::npos);
 }
 

@@ -31,7 +31,9 @@ const char* kValid = R"({
 using testing::BadCase;
 using testing::Replace;
 
-Result<Scenario> Parse(const std::string& text) { return testing::ParseAs(text, "s.json", ScenarioFromJson); }
+Result<Scenario> Parse(const std::string& text) {
+  return testing::ParseAs(text, "s.json", ScenarioFromJson);
+}
 
 TEST(ScenarioJson, ValidScenarioResolvesDefaults) {
   auto s = Parse(kValid);
@@ -61,7 +63,8 @@ TEST(ScenarioJson, ResolvedScenarioParsesBackToTheSame) {
 TEST(ScenarioJson, SetOverridesApplyBeforeValidation) {
   const std::string path = ::testing::TempDir() + "/scenario.json";
   std::ofstream(path) << kValid;
-  auto s = LoadScenarioFile(path, {"network.backend=analytic", "methods[0].outer_lr=0.5", "replicas=8"});
+  auto s =
+      LoadScenarioFile(path, {"network.backend=analytic", "methods[0].outer_lr=0.5", "replicas=8"});
   ASSERT_TRUE(s.ok()) << s.error().message();
   EXPECT_EQ(s->network.backend, "analytic");
   EXPECT_EQ(SettingsOf<DilocoSettings>(s->methods[0])->outer.lr, 0.5);
@@ -100,7 +103,8 @@ TEST(ScenarioJson, TopologyWithFewerReplicasThanTheScenarioIsAnError) {
   auto topology = BuildScenarioTopology(*s);
   ASSERT_FALSE(topology.ok());
   EXPECT_EQ(topology.error().path, "$.network.topology");
-  EXPECT_NE(topology.error().expected.find("has 16"), std::string::npos) << topology.error().message();
+  EXPECT_NE(topology.error().expected.find("has 16"), std::string::npos)
+      << topology.error().message();
 }
 
 class MalformedScenario : public ::testing::TestWithParam<BadCase> {};
@@ -113,26 +117,61 @@ TEST_P(MalformedScenario, IsRejectedNamingFilePathAndExpectation) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, MalformedScenario,
     ::testing::Values(
-        BadCase{"WrongType", Replace(kValid, R"("replicas": 4)", R"("replicas": "four")"), "$.replicas", "an integer"},
-        BadCase{"UnknownKey", Replace(kValid, R"("seed": 3)", R"("sead": 3)"), "$", "did you mean \"seed\""},
-        BadCase{"UnknownNestedKey", Replace(kValid, R"("layers": 1)", R"("layer": 1)"), "$.model", "did you mean \"layers\""},
+        BadCase{"WrongType", Replace(kValid, R"("replicas": 4)", R"("replicas": "four")"),
+                "$.replicas", "an integer"},
+        BadCase{"UnknownKey", Replace(kValid, R"("seed": 3)", R"("sead": 3)"), "$",
+                "did you mean \"seed\""},
+        BadCase{"UnknownNestedKey", Replace(kValid, R"("layers": 1)", R"("layer": 1)"), "$.model",
+                "did you mean \"layers\""},
         BadCase{"MissingField", Replace(kValid, R"("name": "tiny",)", ""), "$", "a field \"name\""},
-        BadCase{"NegativeCount", Replace(kValid, R"("replicas": 4)", R"("replicas": -4)"), "$.replicas", "a replica count"},
-        BadCase{"ZeroInnerSteps", Replace(kValid, R"("inner_steps": 10)", R"("inner_steps": 0)"), "$.inner_steps", "a positive step count"},
-        BadCase{"UnknownMethod", Replace(kValid, R"({"kind": "diloco"})", R"({"kind": "dilco"})"), "$.methods[0].kind", "did you mean \"diloco\""},
-        BadCase{"NoMethods", Replace(kValid, R"([{"kind": "diloco"}, {"kind": "noloco", "group_size": 2}, {"kind": "ddp"}])", "[]"), "$.methods", "non-empty"},
-        BadCase{"DuplicateMethodNames", Replace(kValid, R"({"kind": "ddp"})", R"({"kind": "diloco"})"), "$.methods[2]", "unique method name"},
-        BadCase{"OptionOfAnotherMethod", Replace(kValid, R"({"kind": "diloco"})", R"({"kind": "diloco", "gamma": 0.5})"), "$.methods[0].gamma", "for method kind \"diloco\""},
-        BadCase{"GroupLargerThanReplicas", Replace(kValid, R"("group_size": 2)", R"("group_size": 9)"), "$.methods[1].group_size", "a group size in [2, replicas = 4]"},
-        BadCase{"HDoesNotDivideBudget", Replace(kValid, R"({"kind": "diloco"})", R"({"kind": "diloco", "inner_steps": 7})"), "$.methods[0].inner_steps", "dividing the step budget"},
-        BadCase{"UnreadableDataPath", Replace(kValid, R"("vocab": "byte")", R"("vocab": "byte", "path": "/no/such/corpus")"), "$.data.path", "/no/such/corpus does not exist"},
-        BadCase{"DataForAnotherModel", Replace(kValid, R"("kind": "text")", R"("kind": "fashion_mnist")"), "$.data.kind", "\"text\" for a char_transformer"},
-        BadCase{"UnknownBackend", Replace(kValid, R"("backend": "flow")", R"("backend": "packet")"), "$.network.backend", "a backend this build has"},
-        BadCase{"TopologyAndGenerator", Replace(kValid, R"("backend": "flow",)", R"("backend": "flow", "topology": "x.json",)"), "$.network", "exactly one of"},
-        BadCase{"RateWithoutUnit", Replace(kValid, R"("bandwidth": "1Gbps")", R"("bandwidth": "1000")"), "$.network.generator.bandwidth", "rate with a unit"},
-        BadCase{"StragglerFractionAboveOne", Replace(kValid, R"("fraction": 0.25)", R"("fraction": 1.5)"), "$.compute.stragglers.fraction", "[0, 1]"},
-        BadCase{"BothBudgets", Replace(kValid, R"("outer_rounds": 3)", R"("outer_rounds": 3, "total_steps": 30)"), "$", "exactly one of \"outer_rounds\""},
-        BadCase{"HeadsNotDividingWidth", Replace(kValid, R"("heads": 2)", R"("heads": 3)"), "$.model.heads", "dividing d_model"},
+        BadCase{"NegativeCount", Replace(kValid, R"("replicas": 4)", R"("replicas": -4)"),
+                "$.replicas", "a replica count"},
+        BadCase{"ZeroInnerSteps", Replace(kValid, R"("inner_steps": 10)", R"("inner_steps": 0)"),
+                "$.inner_steps", "a positive step count"},
+        BadCase{"UnknownMethod", Replace(kValid, R"({"kind": "diloco"})", R"({"kind": "dilco"})"),
+                "$.methods[0].kind", "did you mean \"diloco\""},
+        BadCase{
+            "NoMethods",
+            Replace(kValid,
+                    R"([{"kind": "diloco"}, {"kind": "noloco", "group_size": 2}, {"kind": "ddp"}])",
+                    "[]"),
+            "$.methods", "non-empty"},
+        BadCase{"DuplicateMethodNames",
+                Replace(kValid, R"({"kind": "ddp"})", R"({"kind": "diloco"})"), "$.methods[2]",
+                "unique method name"},
+        BadCase{"OptionOfAnotherMethod",
+                Replace(kValid, R"({"kind": "diloco"})", R"({"kind": "diloco", "gamma": 0.5})"),
+                "$.methods[0].gamma", "for method kind \"diloco\""},
+        BadCase{"GroupLargerThanReplicas",
+                Replace(kValid, R"("group_size": 2)", R"("group_size": 9)"),
+                "$.methods[1].group_size", "a group size in [2, replicas = 4]"},
+        BadCase{"HDoesNotDivideBudget",
+                Replace(kValid, R"({"kind": "diloco"})", R"({"kind": "diloco", "inner_steps": 7})"),
+                "$.methods[0].inner_steps", "dividing the step budget"},
+        BadCase{
+            "UnreadableDataPath",
+            Replace(kValid, R"("vocab": "byte")", R"("vocab": "byte", "path": "/no/such/corpus")"),
+            "$.data.path", "/no/such/corpus does not exist"},
+        BadCase{"DataForAnotherModel",
+                Replace(kValid, R"("kind": "text")", R"("kind": "fashion_mnist")"), "$.data.kind",
+                "\"text\" for a char_transformer"},
+        BadCase{"UnknownBackend", Replace(kValid, R"("backend": "flow")", R"("backend": "packet")"),
+                "$.network.backend", "a backend this build has"},
+        BadCase{
+            "TopologyAndGenerator",
+            Replace(kValid, R"("backend": "flow",)", R"("backend": "flow", "topology": "x.json",)"),
+            "$.network", "exactly one of"},
+        BadCase{"RateWithoutUnit",
+                Replace(kValid, R"("bandwidth": "1Gbps")", R"("bandwidth": "1000")"),
+                "$.network.generator.bandwidth", "rate with a unit"},
+        BadCase{"StragglerFractionAboveOne",
+                Replace(kValid, R"("fraction": 0.25)", R"("fraction": 1.5)"),
+                "$.compute.stragglers.fraction", "[0, 1]"},
+        BadCase{"BothBudgets",
+                Replace(kValid, R"("outer_rounds": 3)", R"("outer_rounds": 3, "total_steps": 30)"),
+                "$", "exactly one of \"outer_rounds\""},
+        BadCase{"HeadsNotDividingWidth", Replace(kValid, R"("heads": 2)", R"("heads": 3)"),
+                "$.model.heads", "dividing d_model"},
         BadCase{"NotJson", "{\"name\": ", "", "valid JSON"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
 

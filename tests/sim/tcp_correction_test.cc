@@ -5,10 +5,10 @@
 
 #include <cmath>
 
+#include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
 #include "sim/core/heap_event_loop.h"
 #include "sim/net/analytic_network.h"
-#include "sim/backends/network_factory.h"
 #include "sim/topogen/generators.h"
 
 namespace locosim {
@@ -39,7 +39,8 @@ TEST(SlowStart, LongTransferPaysTheRampOnceAndEndsAtTheBdp) {
 }
 
 TEST(SlowStart, WindowAtTheBdpCostsNothing) {
-  EXPECT_EQ(SlowStartExtra(Bytes(1'000'000'000), 2.5e6, Milliseconds(20), Gbps(1)).extra, SimTime());
+  EXPECT_EQ(SlowStartExtra(Bytes(1'000'000'000), 2.5e6, Milliseconds(20), Gbps(1)).extra,
+            SimTime());
 }
 
 TEST(LossLimitedRate, MatchesPadhyeEtAlByHand) {
@@ -58,7 +59,8 @@ TEST(TcpCorrectedNetwork, FirstTransferPaysHandshakeAndRampLaterOnesDoNot) {
   // Handshake 20 ms + delayed-ACK lag min(40 ms, RTT) = 20 ms + the ramp above.
   EXPECT_NEAR(first.seconds(), 0.040 + 8 * 0.020 - 17'896.0 * 255 / 125e6, 1e-6);
   EXPECT_EQ(net.Delay(0, 1, Bytes(100'000'000)), SimTime());
-  EXPECT_GT(net.Delay(1, 0, Bytes(100'000'000)), SimTime()) << "each direction is its own connection";
+  EXPECT_GT(net.Delay(1, 0, Bytes(100'000'000)), SimTime())
+      << "each direction is its own connection";
 }
 
 TEST(TcpCorrectedNetwork, LossyPathTakesBytesOverTheLossLimitedRate) {
@@ -70,7 +72,8 @@ TEST(TcpCorrectedNetwork, LossyPathTakesBytesOverTheLossLimitedRate) {
   SimTime done;
   net.transfer(0, 1, Bytes(10'000'000), [&] { done = loop.now(); });
   loop.run();
-  const double rate = LossLimitedRate(Bytes(8948), Milliseconds(80), 0.01, Milliseconds(200)).bytes_per_second();
+  const double rate =
+      LossLimitedRate(Bytes(8948), Milliseconds(80), 0.01, Milliseconds(200)).bytes_per_second();
   EXPECT_NEAR(done.seconds(), 0.040 + 1e7 / rate, 1e-6);
 }
 

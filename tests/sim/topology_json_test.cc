@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "sim/config/json_reader.h"
-#include "tests/sim/malformed_input.h"
 #include "sim/topogen/generators.h"
+#include "tests/sim/malformed_input.h"
 
 namespace locosim {
 namespace {
@@ -21,7 +21,9 @@ const char* kValid = R"({
   "replicas": ["a", "b"]
 })";
 
-Result<Topology> Parse(const std::string& text) { return testing::ParseAs(text, "t.json", TopologyFromJson); }
+Result<Topology> Parse(const std::string& text) {
+  return testing::ParseAs(text, "t.json", TopologyFromJson);
+}
 
 TEST(TopologyJson, ValidFileLoadsWithUnitsAndDefaults) {
   auto t = Parse(kValid);
@@ -39,8 +41,8 @@ TEST(TopologyJson, ValidFileLoadsWithUnitsAndDefaults) {
 }
 
 TEST(TopologyJson, WrittenTopologiesReloadIdentically) {
-  for (const Topology& original :
-       {MakeStar({16, Gbps(1), Milliseconds(10)}), MakeRegions({}), MakeInternet({.replicas = 32})}) {
+  for (const Topology& original : {MakeStar({16, Gbps(1), Milliseconds(10)}), MakeRegions({}),
+                                   MakeInternet({.replicas = 32})}) {
     auto reloaded = Parse(TopologyToText(original));
     ASSERT_TRUE(reloaded.ok()) << reloaded.error().message();
     ASSERT_EQ(reloaded->links.size(), original.links.size());
@@ -69,8 +71,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "$.links[0].endpoints[1]", "\"nowhere\" is unknown"},
         BadCase{"DuplicateNodeId", Replace(kValid, R"({"id": "b"})", R"({"id": "a"})"),
                 "$.nodes[2].id", "unique node id"},
-        BadCase{"BadUnit", Replace(kValid, R"("1Gbps")", R"("1GBps")"),
-                "$.links[0].bandwidth", "rate with a unit"},
+        BadCase{"BadUnit", Replace(kValid, R"("1Gbps")", R"("1GBps")"), "$.links[0].bandwidth",
+                "rate with a unit"},
         BadCase{"MissingUnit", Replace(kValid, R"("10ms")", R"("10")"), "$.links[0].latency",
                 "duration with a unit"},
         BadCase{"NumberWithoutUnit", Replace(kValid, R"("10ms")", "10"), "$.links[0].latency",
@@ -79,12 +81,15 @@ INSTANTIATE_TEST_SUITE_P(
                 "$.links[0].bandwidth", "positive rate"},
         BadCase{"NegativeBandwidth", Replace(kValid, R"("1Gbps")", R"("-1Gbps")"),
                 "$.links[0].bandwidth", "positive rate"},
-        BadCase{"NegativeLatency", Replace(kValid, R"("10ms")", R"("-1ms")"),
-                "$.links[0].latency", "non-negative duration"},
+        BadCase{"NegativeLatency", Replace(kValid, R"("10ms")", R"("-1ms")"), "$.links[0].latency",
+                "non-negative duration"},
         BadCase{"MissingField", Replace(kValid, R"("bandwidth": "1Gbps", )", ""), "$.links[0]",
                 "a field \"bandwidth\""},
-        BadCase{"MissingReplicas", Replace(kValid, R"(,
-  "replicas": ["a", "b"])", ""), "$", "a field \"replicas\""},
+        BadCase{"MissingReplicas",
+                Replace(kValid, R"(,
+  "replicas": ["a", "b"])",
+                        ""),
+                "$", "a field \"replicas\""},
         BadCase{"ReplicaWithNoRoute",
                 Replace(Replace(kValid, R"({"id": "b"}])", R"({"id": "b"}, {"id": "island"}])"),
                         R"(["a", "b"])", R"(["a", "b", "island"])"),

@@ -3,10 +3,10 @@
 // Counter ms_per_replica_step = wall time / (R × steps), data loading and evaluation included.
 #include <benchmark/benchmark.h>
 
+#include "sim/engine/scenario_runner.h"
 #include "sim/scenario/scenario_echo.h"
 #include "sim/scenario/scenario_reader.h"
 #include "sim/scenario/scenario_topology.h"
-#include "sim/engine/scenario_runner.h"
 #include "tools/glue/torch_data_plane.h"
 
 namespace locosim {
@@ -14,9 +14,10 @@ namespace {
 
 void BM_RunScenarioWallPerReplicaStep(benchmark::State& state) {
   const int replicas = static_cast<int>(state.range(0));
-  auto scenario = LoadScenarioFile(LOCOSIM_SOURCE_DIR "/scenarios/quickstart.json",
-                                   {"replicas=" + std::to_string(replicas), "outer_rounds=2", "threads=1",
-                                    "network.topology=../topologies/internet256.json", "methods=[{\"kind\": \"diloco\"}]"});
+  auto scenario = LoadScenarioFile(
+      LOCOSIM_SOURCE_DIR "/scenarios/quickstart.json",
+      {"replicas=" + std::to_string(replicas), "outer_rounds=2", "threads=1",
+       "network.topology=../topologies/internet256.json", "methods=[{\"kind\": \"diloco\"}]"});
   if (!scenario) {
     state.SkipWithError(scenario.error().message().c_str());
     return;
@@ -26,11 +27,17 @@ void BM_RunScenarioWallPerReplicaStep(benchmark::State& state) {
     RunScenario(*scenario, *topology, [&] { return std::move(*MakeTorchDataPlane(*scenario)); });
   }
   const double replica_steps = static_cast<double>(replicas) * scenario->total_steps;
-  state.counters["ms_per_replica_step"] = benchmark::Counter(
-      replica_steps * 1e-3, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["ms_per_replica_step"] =
+      benchmark::Counter(replica_steps * 1e-3, benchmark::Counter::kIsIterationInvariantRate |
+                                                   benchmark::Counter::kInvert);
 }
 
-BENCHMARK(BM_RunScenarioWallPerReplicaStep)->Arg(16)->Arg(64)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(2);
+BENCHMARK(BM_RunScenarioWallPerReplicaStep)
+    ->Arg(16)
+    ->Arg(64)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(2);
 
 }  // namespace
 }  // namespace locosim

@@ -3,8 +3,8 @@
 // the simulator faster by making it wrong shows up here too.
 #include <benchmark/benchmark.h>
 
-#include "sim/collectives/collective_by_name.h"
 #include "sim/backends/network_factory.h"
+#include "sim/collectives/collective_by_name.h"
 #include "sim/topogen/generators.h"
 
 namespace locosim {

@@ -17,14 +17,14 @@
 
 #include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
-#include "sim/scenario/scenario_echo.h"
-#include "sim/scenario/scenario_reader.h"
-#include "sim/scenario/scenario_topology.h"
 #include "sim/config/topology_json.h"
 #include "sim/engine/scenario_runner.h"
 #include "sim/engine/timing_only_data_plane.h"
 #include "sim/record/results_files.h"
 #include "sim/record/statistics.h"
+#include "sim/scenario/scenario_echo.h"
+#include "sim/scenario/scenario_reader.h"
+#include "sim/scenario/scenario_topology.h"
 #include "sim/topogen/generators.h"
 
 namespace locosim {
@@ -36,8 +36,8 @@ std::string SourceDir() {
 }
 
 struct ScenarioCase {
-  std::string label;   // in the benchmark's name
-  std::string file;    // relative to the source tree
+  std::string label;  // in the benchmark's name
+  std::string file;   // relative to the source tree
   std::vector<std::string> sets;
   bool fast;
 };
@@ -47,7 +47,10 @@ const std::vector<ScenarioCase> kScenarios = {
     {"regions3_stragglers", "scenarios/bench_regions3.json", {}, true},
     {"internet64_stragglers", "scenarios/bench_internet256.json", {"replicas=64"}, true},
     {"internet256_stragglers", "scenarios/bench_internet256.json", {}, true},
-    {"internet256_stragglers_20rounds", "scenarios/bench_internet256.json", {"outer_rounds=20"}, false},
+    {"internet256_stragglers_20rounds",
+     "scenarios/bench_internet256.json",
+     {"outer_rounds=20"},
+     false},
 };
 
 struct CollectiveCase {
@@ -68,8 +71,9 @@ const std::vector<CollectiveCase> kCollectives = {
 void ScenarioCost(benchmark::State& state, const Scenario& scenario, const Topology& topology) {
   ScenarioRun run;
   for (auto _ : state) {
-    run = std::get<ScenarioRun>(
-        RunScenario(scenario, topology, [&] { return std::make_unique<TimingOnlyDataPlane>(scenario.replicas); }));
+    run = std::get<ScenarioRun>(RunScenario(scenario, topology, [&] {
+      return std::make_unique<TimingOnlyDataPlane>(scenario.replicas);
+    }));
   }
   const MethodRun& m = run.methods.front();
   const MethodSummary s = SummarizeMethod(m, std::nullopt);
@@ -83,9 +87,10 @@ void ScenarioCost(benchmark::State& state, const Scenario& scenario, const Topol
       benchmark::Counter(static_cast<double>(m.syncs.size()), benchmark::Counter::kIsRate);
 }
 
-void CollectiveCost(benchmark::State& state, const Topology& topology, int replicas, const std::string& algorithm,
-                    Bytes bytes) {
-  const std::vector<NodeIndex> nodes(topology.replicas.begin(), topology.replicas.begin() + replicas);
+void CollectiveCost(benchmark::State& state, const Topology& topology, int replicas,
+                    const std::string& algorithm, Bytes bytes) {
+  const std::vector<NodeIndex> nodes(topology.replicas.begin(),
+                                     topology.replicas.begin() + replicas);
   CollectiveOutcome outcome;
   for (auto _ : state) {
     auto sim = MakeSimulation("flow", topology);
@@ -114,8 +119,9 @@ void SpeedFlowRing(benchmark::State& state) {
   double completion_s = 0;
   for (auto _ : state) {
     auto sim = MakeSimulation("flow", star);
-    completion_s = RunCollective(*sim, star.replicas, CollectiveSpec{"ring", Bytes(1'000'000'000), 1, 0, 2})
-                       .completion.seconds();
+    completion_s =
+        RunCollective(*sim, star.replicas, CollectiveSpec{"ring", Bytes(1'000'000'000), 1, 0, 2})
+            .completion.seconds();
   }
   state.counters["completion_s"] = completion_s;
   state.counters["transfers_per_s"] = benchmark::Counter(
@@ -141,27 +147,32 @@ void RegisterAll() {
       Scenario one = base;
       one.methods = {method};
       const Topology topology = OrExit(BuildScenarioTopology(one));
-      const std::string name = std::string(c.fast ? "CostFast/" : "Cost/") + c.label + "/" + method.name;
-      benchmark::RegisterBenchmark(name.c_str(), [one, topology](benchmark::State& s) { ScenarioCost(s, one, topology); })
+      const std::string name =
+          std::string(c.fast ? "CostFast/" : "Cost/") + c.label + "/" + method.name;
+      benchmark::RegisterBenchmark(
+          name.c_str(), [one, topology](benchmark::State& s) { ScenarioCost(s, one, topology); })
           ->Iterations(1)
           ->Unit(benchmark::kMillisecond);
     }
   }
   for (const CollectiveCase& c : kCollectives) {
-    const Topology topology = OrExit(LoadTopologyFile(source + "/topologies/" + c.topology + ".json"));
+    const Topology topology =
+        OrExit(LoadTopologyFile(source + "/topologies/" + c.topology + ".json"));
     for (const std::string& algorithm : CollectiveAlgorithms()) {
-      const std::string name = std::string(c.fast ? "CollectiveFast/" : "Collective/") + c.topology + "_" +
-                               std::to_string(c.replicas) + "/" + algorithm + "/" +
-                               std::to_string(c.bytes.count() / 1'000'000) + "MB";
-      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& s) {
-        CollectiveCost(s, topology, c.replicas, algorithm, c.bytes);
-      })
+      const std::string name = std::string(c.fast ? "CollectiveFast/" : "Collective/") +
+                               c.topology + "_" + std::to_string(c.replicas) + "/" + algorithm +
+                               "/" + std::to_string(c.bytes.count() / 1'000'000) + "MB";
+      benchmark::RegisterBenchmark(
+          name.c_str(),
+          [=](benchmark::State& s) { CollectiveCost(s, topology, c.replicas, algorithm, c.bytes); })
           ->UseManualTime()
           ->Iterations(1)
           ->Unit(benchmark::kSecond);
     }
   }
-  benchmark::RegisterBenchmark("SpeedFast/flow_ring_allreduce_1GB", SpeedFlowRing)->Arg(64)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("SpeedFast/flow_ring_allreduce_1GB", SpeedFlowRing)
+      ->Arg(64)
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("Speed/flow_ring_allreduce_1GB", SpeedFlowRing)
       ->Arg(256)
       ->Arg(1024)

@@ -36,8 +36,8 @@
 #include "ns3/traffic-control-helper.h"
 #include "ns3/uinteger.h"
 
-#include "sim/collectives/grouping.h"
 #include "sim/backends/network_factory.h"
+#include "sim/collectives/grouping.h"
 #include "sim/net/ns3/ns3_network.h"
 #include "sim/topogen/generators.h"
 
@@ -66,8 +66,9 @@ Run OnBackend(const Topology& star) {
   Simulation sim = std::move(*MakeSimulation("ns3", star));
   Run run;
   for (auto [from, to] : Pairs(star.replica_count())) {
-    sim.network->transfer(star.replicas[from], star.replicas[to], Bytes(kBytes),
-                          [&] { run.completion_s = std::max(run.completion_s, sim.loop->now().seconds()); });
+    sim.network->transfer(star.replicas[from], star.replicas[to], Bytes(kBytes), [&] {
+      run.completion_s = std::max(run.completion_s, sim.loop->now().seconds());
+    });
   }
   sim.loop->run();
   run.packets = static_cast<Ns3Network&>(*sim.network).packets();
@@ -79,11 +80,13 @@ Run Bare(const Topology& star) {
   ns3::Ipv4AddressGenerator::Reset();
   // The TCP the backend configures for a 40 ms, 1 Gbps path (ns3_network.cc, ns3_connection.cc).
   const uint32_t send_buffer = 2 * 5'000'000;
-  ns3::Config::SetDefault("ns3::TcpL4Protocol::SocketType", ns3::TypeIdValue(ns3::TcpCubic::GetTypeId()));
+  ns3::Config::SetDefault("ns3::TcpL4Protocol::SocketType",
+                          ns3::TypeIdValue(ns3::TcpCubic::GetTypeId()));
   ns3::Config::SetDefault("ns3::TcpSocket::SegmentSize", ns3::UintegerValue(kSegment));
   ns3::Config::SetDefault("ns3::TcpSocket::InitialCwnd", ns3::UintegerValue(2));
   ns3::Config::SetDefault("ns3::TcpSocket::SndBufSize", ns3::UintegerValue(send_buffer));
-  ns3::Config::SetDefault("ns3::TcpSocket::RcvBufSize", ns3::UintegerValue(2 * send_buffer + 4 * kSegment));
+  ns3::Config::SetDefault("ns3::TcpSocket::RcvBufSize",
+                          ns3::UintegerValue(2 * send_buffer + 4 * kSegment));
   ns3::Config::SetDefault("ns3::TcpSocket::DelAckTimeout", ns3::TimeValue(ns3::MilliSeconds(40)));
   ns3::Config::SetDefault("ns3::TcpSocket::ConnTimeout", ns3::TimeValue(ns3::Seconds(1)));
   ns3::Config::SetDefault("ns3::TcpSocketBase::MinRto", ns3::TimeValue(ns3::MilliSeconds(200)));
@@ -163,7 +166,8 @@ void Report(benchmark::State& state, Run (*once)(const Topology&)) {
     packets += run.packets;
   }
   state.counters["simulated_s"] = run.completion_s;
-  state.counters["packets_per_s"] = benchmark::Counter(static_cast<double>(packets), benchmark::Counter::kIsRate);
+  state.counters["packets_per_s"] =
+      benchmark::Counter(static_cast<double>(packets), benchmark::Counter::kIsRate);
   state.counters["packets"] = static_cast<double>(run.packets);
 }
 

@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
 #include "sim/config/quantity.h"
 #include "sim/config/topology_json.h"
-#include "sim/backends/network_factory.h"
 #include "tools/cli/command.h"
 #include "tools/cli/network_options.h"
 
@@ -51,7 +51,9 @@ int Run(const Options& o) {
   if (!topology) return ReportBadInput(topology.error());
   const auto bytes = ParseByteArgument(o.bytes);
   if (!bytes) {
-    return ReportBadInput("--bytes: expected a non-negative byte count such as 1e9 or 64MiB, found \"" + o.bytes + "\"");
+    return ReportBadInput(
+        "--bytes: expected a non-negative byte count such as 1e9 or 64MiB, found \"" + o.bytes +
+        "\"");
   }
   const int n = o.replicas == 0 ? topology->replica_count() : o.replicas;
   if (n > topology->replica_count()) {
@@ -106,7 +108,8 @@ int Run(const Options& o) {
 
 void AddCollectiveCommand(CLI::App& app, int& status) {
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("collective", "simulate one collective and print its completion time");
+  auto* cmd =
+      app.add_subcommand("collective", "simulate one collective and print its completion time");
   cmd->add_option("--topology", o->topology, "topology file (JSON)")->required();
   cmd->add_option("--algorithm", o->algorithm, "collective algorithm")
       ->required()
@@ -115,14 +118,17 @@ void AddCollectiveCommand(CLI::App& app, int& status) {
   cmd->add_option("--backend", o->backend, "network backend")
       ->capture_default_str()
       ->check(CLI::IsMember(BackendNames()));
-  cmd->add_option("--replicas", o->replicas, "use the first K replicas of the topology (default: all)")
+  cmd->add_option("--replicas", o->replicas,
+                  "use the first K replicas of the topology (default: all)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", o->seed, "gossip: seed of the pairing permutation")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "gossip: seed of the pairing permutation")
+      ->capture_default_str();
   cmd->add_option("--group-size", o->group_size, "gossip: members per group")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   AddNetworkOptions(*cmd, o->network);
-  cmd->add_flag("--json", o->json, "print one JSON object (completion_s, per_replica_s, link_bytes)");
+  cmd->add_flag("--json", o->json,
+                "print one JSON object (completion_s, per_replica_s, link_bytes)");
   cmd->callback([o, &status] { status = Run(*o); });
 }
 

@@ -10,16 +10,21 @@ namespace locosim::cli {
 std::string ComparisonTable(const ScenarioRun& run) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-12s %10s %12s %12s %9s %9s %11s %11s %10s\n", "method", "final_loss",
-                "to_target_s", "virtual_s", "idle_p50", "idle_p99", "sync_p50_s", "sync_p99_s", "sent");
+  std::snprintf(line, sizeof line, "%-12s %10s %12s %12s %9s %9s %11s %11s %10s\n", "method",
+                "final_loss", "to_target_s", "virtual_s", "idle_p50", "idle_p99", "sync_p50_s",
+                "sync_p99_s", "sent");
   out += line;
   for (const MethodRun& m : run.methods) {
     const MethodSummary s = SummarizeMethod(m, run.scenario.target_loss);
-    std::snprintf(line, sizeof line, "%-12s %10s %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n", s.name.c_str(),
-                  report::FormatLoss(std::isnan(s.final_eval_loss) ? std::nullopt : std::optional(s.final_eval_loss)).c_str(),
-                  s.time_to_target_s ? report::FormatFixed(*s.time_to_target_s, 2).c_str() : "-",
-                  s.virtual_time_s, s.idle_fraction_p50, s.idle_fraction_p99, s.sync_latency_p50_s,
-                  s.sync_latency_p99_s, report::FormatBytes(s.bytes_sent_total).c_str());
+    std::snprintf(
+        line, sizeof line, "%-12s %10s %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n",
+        s.name.c_str(),
+        report::FormatLoss(std::isnan(s.final_eval_loss) ? std::nullopt
+                                                         : std::optional(s.final_eval_loss))
+            .c_str(),
+        s.time_to_target_s ? report::FormatFixed(*s.time_to_target_s, 2).c_str() : "-",
+        s.virtual_time_s, s.idle_fraction_p50, s.idle_fraction_p99, s.sync_latency_p50_s,
+        s.sync_latency_p99_s, report::FormatBytes(s.bytes_sent_total).c_str());
     out += line;
   }
   return out;

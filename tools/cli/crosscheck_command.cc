@@ -14,9 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
 #include "sim/config/crosscheck_cases.h"
-#include "sim/backends/network_factory.h"
 #include "tools/cli/command.h"
 #include "tools/cli/network_options.h"
 
@@ -50,8 +50,10 @@ std::variant<double, std::string> Completion(const std::string& backend, const C
                                              const NetworkOptions& options) {
   auto sim = MakeSimulation(backend, c.topology, options);
   if (!sim) return sim.error().message();
-  const std::vector<NodeIndex> nodes(c.topology.replicas.begin(), c.topology.replicas.begin() + c.replicas);
-  const CollectiveOutcome outcome = RunCollective(*sim, nodes, CollectiveSpec{c.algorithm, c.bytes, c.seed});
+  const std::vector<NodeIndex> nodes(c.topology.replicas.begin(),
+                                     c.topology.replicas.begin() + c.replicas);
+  const CollectiveOutcome outcome =
+      RunCollective(*sim, nodes, CollectiveSpec{c.algorithm, c.bytes, c.seed});
   if (outcome.stall) return outcome.stall->message;
   return outcome.completion.seconds();
 }
@@ -123,15 +125,19 @@ int Run(const Options& o) {
     if (!r.lossy) loss_free.push_back(std::abs(r.error()));
   }
   const double median = Median(all);
-  const double worst = loss_free.empty() ? NAN : *std::max_element(loss_free.begin(), loss_free.end());
+  const double worst =
+      loss_free.empty() ? NAN : *std::max_element(loss_free.begin(), loss_free.end());
   const bool stalled = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return !r.ns3_s; });
   const bool within = !stalled && median <= o.median_tolerance && worst <= o.case_tolerance;
 
   if (o.json) {
     nlohmann::json doc = {{"cases", nlohmann::json::array()}};
     for (const Row& r : rows) {
-      nlohmann::json row = {{"case", r.name}, {"lossy", r.lossy}, {"flow_s", r.flow_s},
-                            {"fluid_s", r.fluid_s}, {"ns3_wall_s", r.ns3_wall_s}};
+      nlohmann::json row = {{"case", r.name},
+                            {"lossy", r.lossy},
+                            {"flow_s", r.flow_s},
+                            {"fluid_s", r.fluid_s},
+                            {"ns3_wall_s", r.ns3_wall_s}};
       if (r.ns3_s) {
         row["ns3_s"] = *r.ns3_s;
         row["error"] = r.error();
@@ -148,9 +154,11 @@ int Run(const Options& o) {
     for (const Row& r : rows) {
       if (!r.ns3_s) std::printf("%s: %s\n", r.name.c_str(), r.ns3_failure.c_str());
     }
-    std::printf("median |error| %.1f%% (tolerance %.0f%%); worst loss-free |error| %.1f%% (tolerance %.0f%%): %s\n",
-                100 * median, 100 * o.median_tolerance, 100 * worst, 100 * o.case_tolerance,
-                within ? "within tolerance" : "OUTSIDE tolerance");
+    std::printf(
+        "median |error| %.1f%% (tolerance %.0f%%); worst loss-free |error| %.1f%% (tolerance "
+        "%.0f%%): %s\n",
+        100 * median, 100 * o.median_tolerance, 100 * worst, 100 * o.case_tolerance,
+        within ? "within tolerance" : "OUTSIDE tolerance");
   }
   return o.check && !within ? 1 : 0;
 }

@@ -28,11 +28,13 @@ void AddNetworkOptions(CLI::App& cmd, NetworkOptionText& o) {
   cmd.add_option("--ns3-stall-timeout", o.ns3_stall_timeout,
                  "ns3: simulated time without any delivered byte before the run is stopped")
       ->capture_default_str();
-  cmd.add_flag("--ns3-sack,!--ns3-no-sack", n.sack, "ns3: TCP selective acknowledgements (on by default)");
+  cmd.add_flag("--ns3-sack,!--ns3-no-sack", n.sack,
+               "ns3: TCP selective acknowledgements (on by default)");
   cmd.add_option("--ns3-seed", n.seed, "ns3: seed of random loss and RED")->capture_default_str();
 }
 
-NetworkOptions ResolveNetworkOptions(const NetworkOptionText& o, std::optional<ConfigError>& error) {
+NetworkOptions ResolveNetworkOptions(const NetworkOptionText& o,
+                                     std::optional<ConfigError>& error) {
   NetworkOptions resolved = o.options;
   resolved.flow.segment_bytes = resolved.ns3.mtu_bytes - 52;
   resolved.flow.initial_cwnd_segments = resolved.ns3.initial_cwnd_segments;
@@ -40,10 +42,12 @@ NetworkOptions ResolveNetworkOptions(const NetworkOptionText& o, std::optional<C
   resolved.ns3.stall_timeout = DurationOption("--ns3-stall-timeout", o.ns3_stall_timeout, error);
   resolved.flow.min_rto = resolved.ns3.min_rto;
   if (!error && resolved.ns3.min_rto <= SimTime()) {
-    error = ConfigError{"--ns3-min-rto", "", "a positive duration, found \"" + o.ns3_min_rto + "\""};
+    error =
+        ConfigError{"--ns3-min-rto", "", "a positive duration, found \"" + o.ns3_min_rto + "\""};
   }
   if (!error && resolved.ns3.stall_timeout <= SimTime()) {
-    error = ConfigError{"--ns3-stall-timeout", "", "a positive duration, found \"" + o.ns3_stall_timeout + "\""};
+    error = ConfigError{"--ns3-stall-timeout", "",
+                        "a positive duration, found \"" + o.ns3_stall_timeout + "\""};
   }
   return resolved;
 }

@@ -8,8 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "sim/core/config_error.h"
 #include "sim/backends/network_factory.h"
+#include "sim/core/config_error.h"
 
 namespace locosim::cli {
 

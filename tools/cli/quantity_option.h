@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "sim/core/config_error.h"
 #include "sim/config/quantity.h"
+#include "sim/core/config_error.h"
 
 namespace locosim::cli {
 
@@ -14,14 +14,18 @@ namespace locosim::cli {
 inline BitsPerSecond RateOption(const std::string& flag, const std::string& text,
                                 std::optional<ConfigError>& error) {
   if (auto r = ParseRate(text)) return *r;
-  if (!error) error = ConfigError{flag, "", "a positive rate with a unit such as \"1Gbps\", found \"" + text + "\""};
+  if (!error)
+    error = ConfigError{flag, "",
+                        "a positive rate with a unit such as \"1Gbps\", found \"" + text + "\""};
   return BitsPerSecond(1);
 }
 
 inline SimTime DurationOption(const std::string& flag, const std::string& text,
                               std::optional<ConfigError>& error) {
   if (auto d = ParseDuration(text)) return *d;
-  if (!error) error = ConfigError{flag, "", "a duration with a unit such as \"10ms\", found \"" + text + "\""};
+  if (!error)
+    error =
+        ConfigError{flag, "", "a duration with a unit such as \"10ms\", found \"" + text + "\""};
   return SimTime();
 }
 

@@ -27,8 +27,8 @@ int Report(const Options& o) {
   const report::Document doc = report::BuildRunReport(runs);
   if (auto error = report::WriteReport(doc, {o.html, o.markdown})) return ReportBadInput(*error);
   std::printf("report: %s%s (%zu run%s, %zu figures)\n", o.html.c_str(),
-              o.markdown.empty() ? "" : (" and " + o.markdown).c_str(), runs.size(), runs.size() == 1 ? "" : "s",
-              doc.figures.size());
+              o.markdown.empty() ? "" : (" and " + o.markdown).c_str(), runs.size(),
+              runs.size() == 1 ? "" : "s", doc.figures.size());
   return 0;
 }
 
@@ -36,10 +36,12 @@ int Report(const Options& o) {
 
 void AddReportCommand(CLI::App& app, int& status) {
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("report", "compare results folders in one self-contained HTML page (and Markdown)");
+  auto* cmd = app.add_subcommand(
+      "report", "compare results folders in one self-contained HTML page (and Markdown)");
   cmd->add_option("runs", o->runs, "results folders from locosim run or sweep")->required();
   cmd->add_option("-o,--out", o->html, "the HTML page to write (default report.html)");
-  cmd->add_option("--md", o->markdown, "also write Markdown here, with its SVGs in <name>_files/ beside it");
+  cmd->add_option("--md", o->markdown,
+                  "also write Markdown here, with its SVGs in <name>_files/ beside it");
   cmd->callback([o, &status] { status = Report(*o); });
 }
 

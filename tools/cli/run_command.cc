@@ -21,9 +21,12 @@ int Validate(const Options& o) {
   const Scenario& s = prepared->scenario;
   std::string methods;
   for (const MethodSpec& m : s.methods) methods += (methods.empty() ? "" : ", ") + m.name;
-  std::printf("%s: valid. %d replicas, %d steps each, methods: %s; %s backend on %s (%d nodes, %zu links)\n",
-              o.request.scenario.c_str(), s.replicas, s.total_steps, methods.c_str(), s.network.backend.c_str(),
-              prepared->topology.name.c_str(), prepared->topology.node_count(), prepared->topology.links.size());
+  std::printf(
+      "%s: valid. %d replicas, %d steps each, methods: %s; %s backend on %s (%d nodes, %zu "
+      "links)\n",
+      o.request.scenario.c_str(), s.replicas, s.total_steps, methods.c_str(),
+      s.network.backend.c_str(), prepared->topology.name.c_str(), prepared->topology.node_count(),
+      prepared->topology.links.size());
   return 0;
 }
 
@@ -34,34 +37,41 @@ int Run(const Options& o) {
   const std::string out = o.out.empty() ? "runs/" + s.name + "-" + UtcNow("%Y%m%d-%H%M%S") : o.out;
   Progress progress(static_cast<int>(s.methods.size()));
   ScenarioRun run;
-  const int status = ExecuteRun(*prepared, out, [&](const std::string& m, double f) { progress(m, f); }, &run);
+  const int status = ExecuteRun(
+      *prepared, out, [&](const std::string& m, double f) { progress(m, f); }, &run);
   if (status != 0) return status;
   std::printf("%s", ComparisonTable(run).c_str());
-  std::printf("\nresults: %s (summary.json, curves.csv, syncs.csv, trace.json, scenario.json)\n", out.c_str());
+  std::printf("\nresults: %s (summary.json, curves.csv, syncs.csv, trace.json, scenario.json)\n",
+              out.c_str());
   return 0;
 }
 
 void AddCommonOptions(CLI::App* command, Options& o) {
   command->add_option("scenario", o.request.scenario, "scenario file (JSON)")->required();
-  command->add_option("--set", o.request.sets, "override a field: path=value, e.g. replicas=32 (repeatable)");
+  command->add_option("--set", o.request.sets,
+                      "override a field: path=value, e.g. replicas=32 (repeatable)");
   command->add_option("--methods", o.request.methods, "only these methods, comma-separated");
-  command->add_flag("--timing-only", o.request.timing_only,
-                    "train nothing: only the schedule and the network are simulated (losses absent); "
-                    "the payload must be declared");
+  command->add_flag(
+      "--timing-only", o.request.timing_only,
+      "train nothing: only the schedule and the network are simulated (losses absent); "
+      "the payload must be declared");
 }
 
 }  // namespace
 
 void AddRunCommands(CLI::App& app, int& status) {
   auto v = std::make_shared<Options>();
-  auto* validate = app.add_subcommand("validate", "check a scenario file (and its topology and data) without running it");
+  auto* validate = app.add_subcommand(
+      "validate", "check a scenario file (and its topology and data) without running it");
   AddCommonOptions(validate, *v);
   validate->callback([v, &status] { status = Validate(*v); });
 
   auto r = std::make_shared<Options>();
-  auto* run = app.add_subcommand("run", "run every method of a scenario and write a results folder");
+  auto* run =
+      app.add_subcommand("run", "run every method of a scenario and write a results folder");
   AddCommonOptions(run, *r);
-  run->add_option("--out", r->out, "results folder (default: runs/<name>-<UTC time>); must not exist");
+  run->add_option("--out", r->out,
+                  "results folder (default: runs/<name>-<UTC time>); must not exist");
   run->callback([r, &status] { status = Run(*r); });
 }
 

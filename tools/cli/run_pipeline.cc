@@ -10,11 +10,11 @@
 #include <sstream>
 #include <thread>
 
-#include "sim/scenario/scenario_reader.h"
-#include "sim/scenario/scenario_topology.h"
 #include "sim/engine/scenario_runner.h"
 #include "sim/engine/timing_only_data_plane.h"
 #include "sim/record/results_files.h"
+#include "sim/scenario/scenario_reader.h"
+#include "sim/scenario/scenario_topology.h"
 #include "tools/cli/build_info.h"
 #include "tools/cli/command.h"
 #include "tools/glue/torch_data_plane.h"
@@ -35,7 +35,8 @@ std::optional<ConfigError> FilterMethods(Scenario& scenario, const std::string& 
     if (!known) {
       std::string listed;
       for (const MethodSpec& m : scenario.methods) listed += (listed.empty() ? "" : ", ") + m.name;
-      return ConfigError{"--methods", "", "names from the scenario (" + listed + "), found \"" + w + "\""};
+      return ConfigError{"--methods", "",
+                         "names from the scenario (" + listed + "), found \"" + w + "\""};
     }
   }
   std::vector<MethodSpec> kept;
@@ -60,8 +61,9 @@ Result<PreparedRun> PrepareRun(const RunRequest& request) {
   for (const MethodSpec& m : scenario->methods) {
     if (scenario->compute.measured && !m.settings->trains_between_syncs()) {
       return ConfigError{request.scenario, "$.compute.measured",
-                         "a declared or derived step time with a " + m.kind + " method (its step runs at the "
-                         "sync, so it cannot be timed per replica)"};
+                         "a declared or derived step time with a " + m.kind +
+                             " method (its step runs at the "
+                             "sync, so it cannot be timed per replica)"};
     }
   }
   if (request.timing_only) {
@@ -80,22 +82,28 @@ Result<PreparedRun> PrepareRun(const RunRequest& request) {
 int ExecuteRun(const PreparedRun& prepared, const std::string& out, const ProgressFn& progress,
                ScenarioRun* result) {
   const Scenario& s = prepared.scenario;
-  if (std::filesystem::exists(out)) return ReportBadInput("--out: " + out + " already exists; choose another folder");
+  if (std::filesystem::exists(out))
+    return ReportBadInput("--out: " + out + " already exists; choose another folder");
   const auto wall_start = std::chrono::steady_clock::now();
   const std::string started = UtcNow("%Y-%m-%dT%H:%M:%SZ");
-  ScenarioRunResult outcome =
-      RunScenario(s, prepared.topology, [&] { return MakeDataPlane(s, prepared.timing_only); }, RunHooks{progress});
+  ScenarioRunResult outcome = RunScenario(
+      s, prepared.topology, [&] { return MakeDataPlane(s, prepared.timing_only); },
+      RunHooks{progress});
   if (auto* failure = std::get_if<RunFailure>(&outcome)) {
-    if (failure->kind == RunFailure::Kind::kBadNetworkOptions) return ReportBadInput(failure->message);
+    if (failure->kind == RunFailure::Kind::kBadNetworkOptions)
+      return ReportBadInput(failure->message);
     // The packet-level backend's watchdog: say which transfers were stuck, write nothing.
     std::cerr << "\nlocosim: " << failure->message << "\nno results were written\n";
     return 1;
   }
   ScenarioRun run = std::move(std::get<ScenarioRun>(outcome));
   run.host.started_at_utc = started;
-  run.host.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  run.host.threads = s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency());
-  run.host.versions = {{"locosim", kLocosimVersion}, {"git_revision", kGitRevision}, {"libtorch", TorchVersion()}};
+  run.host.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  run.host.threads =
+      s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency());
+  run.host.versions = {
+      {"locosim", kLocosimVersion}, {"git_revision", kGitRevision}, {"libtorch", TorchVersion()}};
   if (auto error = WriteResultsFolder(run, out)) return ReportBadInput(*error);
   if (result) *result = std::move(run);
   return 0;

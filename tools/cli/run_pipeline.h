@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "sim/core/config_error.h"
-#include "sim/scenario/scenario.h"
 #include "sim/net/topology.h"
 #include "sim/record/scenario_run.h"
+#include "sim/scenario/scenario.h"
 
 namespace locosim::cli {
 

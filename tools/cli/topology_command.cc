@@ -27,11 +27,15 @@ struct Options {
 
 void AddStar(CLI::App& topology, int& status) {
   auto o = std::make_shared<Options>();
-  auto* cmd = topology.add_subcommand(
-      "star", "N replicas, each with one access link to a core switch");
-  cmd->add_option("--replicas", o->replicas, "number of replicas")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--bandwidth", o->bandwidth, "per-link bandwidth, e.g. 1Gbps")->capture_default_str();
-  cmd->add_option("--latency", o->latency, "per-link one-way latency, e.g. 10ms")->capture_default_str();
+  auto* cmd =
+      topology.add_subcommand("star", "N replicas, each with one access link to a core switch");
+  cmd->add_option("--replicas", o->replicas, "number of replicas")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--bandwidth", o->bandwidth, "per-link bandwidth, e.g. 1Gbps")
+      ->capture_default_str();
+  cmd->add_option("--latency", o->latency, "per-link one-way latency, e.g. 10ms")
+      ->capture_default_str();
   cmd->add_option("-o,--output", o->out, "output file (default: stdout)");
   cmd->callback([o, &status] {
     std::optional<ConfigError> error;
@@ -46,7 +50,9 @@ void AddStar(CLI::App& topology, int& status) {
 void AddRing(CLI::App& topology, int& status) {
   auto o = std::make_shared<Options>();
   auto* cmd = topology.add_subcommand("ring", "N replicas in a ring, each linked to the next");
-  cmd->add_option("--replicas", o->replicas, "number of replicas")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--replicas", o->replicas, "number of replicas")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--bandwidth", o->bandwidth, "per-link bandwidth")->capture_default_str();
   cmd->add_option("--latency", o->latency, "per-link one-way latency")->capture_default_str();
   cmd->add_option("-o,--output", o->out, "output file (default: stdout)");
@@ -69,14 +75,23 @@ void AddRegions(CLI::App& topology, int& status) {
   };
   auto o = std::make_shared<RegionOptions>();
   auto* cmd = topology.add_subcommand(
-      "regions", "R regions of N replicas: fast links to a region switch, one shared WAN "
-                 "link between each pair of regions");
-  cmd->add_option("--regions", o->regions, "number of regions")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--replicas-per-region", o->per_region, "replicas in each region")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--intra-bandwidth", o->intra_bandwidth, "replica-to-switch bandwidth")->capture_default_str();
-  cmd->add_option("--intra-latency", o->intra_latency, "replica-to-switch one-way latency")->capture_default_str();
-  cmd->add_option("--wan-bandwidth", o->wan_bandwidth, "bandwidth of each inter-region link")->capture_default_str();
-  cmd->add_option("--wan-latency", o->wan_latency, "one-way latency of each inter-region link")->capture_default_str();
+      "regions",
+      "R regions of N replicas: fast links to a region switch, one shared WAN "
+      "link between each pair of regions");
+  cmd->add_option("--regions", o->regions, "number of regions")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--replicas-per-region", o->per_region, "replicas in each region")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--intra-bandwidth", o->intra_bandwidth, "replica-to-switch bandwidth")
+      ->capture_default_str();
+  cmd->add_option("--intra-latency", o->intra_latency, "replica-to-switch one-way latency")
+      ->capture_default_str();
+  cmd->add_option("--wan-bandwidth", o->wan_bandwidth, "bandwidth of each inter-region link")
+      ->capture_default_str();
+  cmd->add_option("--wan-latency", o->wan_latency, "one-way latency of each inter-region link")
+      ->capture_default_str();
   cmd->add_option("-o,--output", o->out, "output file (default: stdout)");
   cmd->callback([o, &status] {
     std::optional<ConfigError> error;
@@ -105,18 +120,35 @@ void AddInternet(CLI::App& topology, int& status) {
       "heterogeneous internet-like network: replicas spread over regional hubs; access "
       "bandwidth ~ LogNormal(median, sigma) clamped to [min, max], access latency ~ "
       "Uniform(min, max); hubs fully meshed by backbone links with latency ~ Uniform(min, max)");
-  cmd->add_option("--replicas", o->p.replicas, "number of replicas")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--regions", o->p.regions, "number of regional hubs")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--replicas", o->p.replicas, "number of replicas")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--regions", o->p.regions, "number of regional hubs")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", o->p.seed, "seed of the draws")->capture_default_str();
-  cmd->add_option("--access-bandwidth-median", o->bw_median, "median access bandwidth")->capture_default_str();
-  cmd->add_option("--access-bandwidth-sigma", o->p.access_bandwidth_sigma, "sigma of ln(access bandwidth)")->capture_default_str()->check(CLI::NonNegativeNumber);
-  cmd->add_option("--access-bandwidth-min", o->bw_min, "lower clamp of access bandwidth")->capture_default_str();
-  cmd->add_option("--access-bandwidth-max", o->bw_max, "upper clamp of access bandwidth")->capture_default_str();
-  cmd->add_option("--access-latency-min", o->lat_min, "lowest access one-way latency")->capture_default_str();
-  cmd->add_option("--access-latency-max", o->lat_max, "highest access one-way latency")->capture_default_str();
-  cmd->add_option("--backbone-bandwidth", o->backbone_bw, "bandwidth of each hub-to-hub link")->capture_default_str();
-  cmd->add_option("--backbone-latency-min", o->backbone_lat_min, "lowest hub-to-hub one-way latency")->capture_default_str();
-  cmd->add_option("--backbone-latency-max", o->backbone_lat_max, "highest hub-to-hub one-way latency")->capture_default_str();
+  cmd->add_option("--access-bandwidth-median", o->bw_median, "median access bandwidth")
+      ->capture_default_str();
+  cmd->add_option("--access-bandwidth-sigma", o->p.access_bandwidth_sigma,
+                  "sigma of ln(access bandwidth)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--access-bandwidth-min", o->bw_min, "lower clamp of access bandwidth")
+      ->capture_default_str();
+  cmd->add_option("--access-bandwidth-max", o->bw_max, "upper clamp of access bandwidth")
+      ->capture_default_str();
+  cmd->add_option("--access-latency-min", o->lat_min, "lowest access one-way latency")
+      ->capture_default_str();
+  cmd->add_option("--access-latency-max", o->lat_max, "highest access one-way latency")
+      ->capture_default_str();
+  cmd->add_option("--backbone-bandwidth", o->backbone_bw, "bandwidth of each hub-to-hub link")
+      ->capture_default_str();
+  cmd->add_option("--backbone-latency-min", o->backbone_lat_min,
+                  "lowest hub-to-hub one-way latency")
+      ->capture_default_str();
+  cmd->add_option("--backbone-latency-max", o->backbone_lat_max,
+                  "highest hub-to-hub one-way latency")
+      ->capture_default_str();
   cmd->add_option("-o,--output", o->out, "output file (default: stdout)");
   cmd->callback([o, &status] {
     std::optional<ConfigError> error;

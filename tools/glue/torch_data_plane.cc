@@ -2,9 +2,9 @@
 
 #include <cassert>
 #include <map>
+#include <thread>
 #include <type_traits>
 #include <variant>
-#include <thread>
 
 #include <torch/torch.h>
 
@@ -27,7 +27,8 @@ trainers::TrainerConfig ToTrainerConfig(const Scenario& s) {
   c.batch_size = s.batch_size;
   c.seed = s.seed;
   c.device = s.device;
-  c.threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  c.threads = s.threads > 0 ? s.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   c.eval_batches = s.eval.batches;
   return c;
 }
@@ -35,15 +36,16 @@ trainers::TrainerConfig ToTrainerConfig(const Scenario& s) {
 std::string Describe(const Scenario& s, std::int64_t parameters) {
   std::string model = s.model.kind;
   if (s.model.kind == "char_transformer") {
-    model += " (" + std::to_string(s.model.layers) + " layers, d_model " + std::to_string(s.model.d_model) +
-             ", " + std::to_string(s.model.heads) + " heads, context " + std::to_string(s.model.context) + ")";
+    model += " (" + std::to_string(s.model.layers) + " layers, d_model " +
+             std::to_string(s.model.d_model) + ", " + std::to_string(s.model.heads) +
+             " heads, context " + std::to_string(s.model.context) + ")";
   } else if (s.model.kind == "mlp") {
     model += " (hidden " + std::to_string(s.model.hidden) + ")";
   } else {
     model += " (" + std::to_string(s.model.channels) + " channels)";
   }
-  return model + ", " + std::to_string(parameters) + " parameters, " + s.inner_optimizer.kind + ", batch " +
-         std::to_string(s.batch_size) + ", on " + s.data.path;
+  return model + ", " + std::to_string(parameters) + " parameters, " + s.inner_optimizer.kind +
+         ", batch " + std::to_string(s.batch_size) + ", on " + s.data.path;
 }
 
 class TorchDataPlane final : public DataPlane {
@@ -71,7 +73,8 @@ class TorchDataPlane final : public DataPlane {
     return done;
   }
 
-  std::optional<double> ApplyOuterUpdate(std::span<const int> group, const OuterUpdate& update) override {
+  std::optional<double> ApplyOuterUpdate(std::span<const int> group,
+                                         const OuterUpdate& update) override {
     for ([[maybe_unused]] int m : group) assert(!pending_.count(m));
     return std::visit(
         [&](const auto& u) -> std::optional<double> {
@@ -142,7 +145,8 @@ Result<std::unique_ptr<DataPlane>> MakeTorchDataPlane(const Scenario& scenario) 
   } catch (const trainers::TrainerError& e) {
     return ConfigError{scenario.file, "$", std::string("a trainable setup: ") + e.what()};
   } catch (const c10::Error& e) {
-    return ConfigError{scenario.file, "$.device", std::string("a usable device: ") + e.what_without_backtrace()};
+    return ConfigError{scenario.file, "$.device",
+                       std::string("a usable device: ") + e.what_without_backtrace()};
   }
 }
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "sim/core/config_error.h"
-#include "sim/scenario/scenario.h"
 #include "sim/dataplane/data_plane.h"
+#include "sim/scenario/scenario.h"
 
 namespace locosim {
 

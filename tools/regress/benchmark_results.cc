@@ -11,8 +11,9 @@ namespace locosim::regress {
 namespace {
 
 // Numeric fields that describe how a benchmark ran, not what it measured.
-const std::set<std::string> kBookkeeping = {"family_index", "per_family_instance_index", "repetitions",
-                                            "repetition_index", "threads", "iterations"};
+const std::set<std::string> kBookkeeping = {"family_index", "per_family_instance_index",
+                                            "repetitions",  "repetition_index",
+                                            "threads",      "iterations"};
 
 double SecondsPerUnit(const JsonReader& unit) {
   const std::string u = unit.String();
@@ -53,9 +54,12 @@ std::optional<BenchmarkRow> ReadRow(const JsonReader& b) {
 std::string Context(const nlohmann::json& doc) {
   if (!doc.contains("context") || !doc["context"].is_object()) return "";
   const nlohmann::json& c = doc["context"];
-  auto text = [&](const char* key) { return c.contains(key) && c[key].is_string() ? c[key].get<std::string>() : ""; };
+  auto text = [&](const char* key) {
+    return c.contains(key) && c[key].is_string() ? c[key].get<std::string>() : "";
+  };
   std::string out = text("host_name");
-  if (c.contains("num_cpus") && c["num_cpus"].is_number()) out += ", " + std::to_string(c["num_cpus"].get<int>()) + " cpus";
+  if (c.contains("num_cpus") && c["num_cpus"].is_number())
+    out += ", " + std::to_string(c["num_cpus"].get<int>()) + " cpus";
   if (!text("date").empty()) out += ", " + text("date");
   return out;
 }
@@ -97,7 +101,10 @@ Result<BenchmarkResults> ParseBenchmarkJson(const std::string& text, const std::
 
 Result<BenchmarkResults> LoadBenchmarkJson(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return ConfigError{file, "", "a readable Google Benchmark JSON file (--benchmark_out_format=json), found none"};
+  if (!in)
+    return ConfigError{
+        file, "",
+        "a readable Google Benchmark JSON file (--benchmark_out_format=json), found none"};
   std::ostringstream text;
   text << in.rdbuf();
   return ParseBenchmarkJson(text.str(), file);

@@ -10,12 +10,15 @@ namespace locosim::regress {
 namespace {
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 double RelativeChange(double baseline, double current) {
   if (baseline == current) return 0;
-  if (baseline == 0) return current > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+  if (baseline == 0)
+    return current > 0 ? std::numeric_limits<double>::infinity()
+                       : -std::numeric_limits<double>::infinity();
   return (current - baseline) / std::fabs(baseline);
 }
 
@@ -35,21 +38,26 @@ std::string Value(double v) {
 }  // namespace
 
 ValueKind KindOf(const std::string& name) {
-  if (name == "real_time" || name == "cpu_time" || name.rfind("wall_", 0) == 0) return ValueKind::kWallTime;
+  if (name == "real_time" || name == "cpu_time" || name.rfind("wall_", 0) == 0)
+    return ValueKind::kWallTime;
   if (EndsWith(name, "_per_s") || EndsWith(name, "per_second")) return ValueKind::kWallRate;
   return ValueKind::kSimulated;
 }
 
 const char* KindName(ValueKind kind) {
   switch (kind) {
-    case ValueKind::kSimulated: return "simulated";
-    case ValueKind::kWallTime: return "wall time";
-    case ValueKind::kWallRate: return "wall rate";
+    case ValueKind::kSimulated:
+      return "simulated";
+    case ValueKind::kWallTime:
+      return "wall time";
+    case ValueKind::kWallRate:
+      return "wall rate";
   }
   return "?";
 }
 
-Comparison Compare(const BenchmarkResults& baseline, const BenchmarkResults& current, const Tolerances& tol) {
+Comparison Compare(const BenchmarkResults& baseline, const BenchmarkResults& current,
+                   const Tolerances& tol) {
   Comparison out;
   std::map<std::string, const BenchmarkRow*> now;
   for (const BenchmarkRow& row : current.rows) now[row.name] = &row;
@@ -58,13 +66,15 @@ Comparison Compare(const BenchmarkResults& baseline, const BenchmarkResults& cur
     seen[base.name] = true;
     auto it = now.find(base.name);
     if (it == now.end()) {
-      out.failures.push_back({Finding::What::kMissingBenchmark, base.name, "", ValueKind::kSimulated});
+      out.failures.push_back(
+          {Finding::What::kMissingBenchmark, base.name, "", ValueKind::kSimulated});
       continue;
     }
     ++out.benchmarks;
     for (const auto& [name, before] : base.values) {
       const ValueKind kind = KindOf(name);
-      const std::optional<double> tolerance = kind == ValueKind::kSimulated ? std::optional(tol.simulated) : tol.wall;
+      const std::optional<double> tolerance =
+          kind == ValueKind::kSimulated ? std::optional(tol.simulated) : tol.wall;
       if (!tolerance) continue;
       auto value = it->second->values.find(name);
       if (value == it->second->values.end()) {
@@ -105,12 +115,14 @@ std::string Describe(const Finding& f) {
     case Finding::What::kMissingBenchmark:
       return "missing: " + f.benchmark + " is in the baseline but not in the current results";
     case Finding::What::kMissingValue:
-      return "missing: " + f.benchmark + "  " + f.value + " is in the baseline but not in the current results";
+      return "missing: " + f.benchmark + "  " + f.value +
+             " is in the baseline but not in the current results";
     case Finding::What::kWorse:
     case Finding::What::kBetter:
-      return std::string(f.what == Finding::What::kWorse ? "worse: " : "better: ") + f.benchmark + "  " + f.value +
-             " (" + KindName(f.kind) + "): " + Value(f.baseline) + " -> " + Value(f.current) + " (" +
-             Percent(f.change, true) + ", tolerance " + Percent(f.tolerance, false) + ")";
+      return std::string(f.what == Finding::What::kWorse ? "worse: " : "better: ") + f.benchmark +
+             "  " + f.value + " (" + KindName(f.kind) + "): " + Value(f.baseline) + " -> " +
+             Value(f.current) + " (" + Percent(f.change, true) + ", tolerance " +
+             Percent(f.tolerance, false) + ")";
   }
   return "";
 }

@@ -38,18 +38,19 @@ struct Finding {
 };
 
 struct Comparison {
-  int benchmarks = 0;  // in both files
-  int values = 0;      // compared (gated) values
-  std::vector<Finding> failures;     // worse beyond tolerance, or missing from current
-  std::vector<Finding> improvements; // better beyond tolerance (the baseline may be stale)
-  std::vector<std::string> added;    // benchmarks only in current: reported, not gated
+  int benchmarks = 0;                 // in both files
+  int values = 0;                     // compared (gated) values
+  std::vector<Finding> failures;      // worse beyond tolerance, or missing from current
+  std::vector<Finding> improvements;  // better beyond tolerance (the baseline may be stale)
+  std::vector<std::string> added;     // benchmarks only in current: reported, not gated
   bool ok() const { return failures.empty(); }
 };
 
 // A benchmark (or one of its values) present in the baseline but absent from current is a
 // failure: deleting or renaming a benchmark must come with a new baseline, or the gate would
 // quietly stop checking it. Ungated wall values (tolerance nullopt) are not compared.
-Comparison Compare(const BenchmarkResults& baseline, const BenchmarkResults& current, const Tolerances& tolerances);
+Comparison Compare(const BenchmarkResults& baseline, const BenchmarkResults& current,
+                   const Tolerances& tolerances);
 
 // "2%" -> 0.02. nullopt unless a non-negative number followed by '%'.
 std::optional<double> ParsePercent(const std::string& text);

@@ -12,9 +12,10 @@ namespace locosim::report {
 struct Series {
   std::string label;
   std::vector<std::pair<double, double>> points;  // (x, y), in the order to draw them
-  int color = 0;        // index into the palette; series of one run/method share a color
+  int color = 0;  // index into the palette; series of one run/method share a color
   bool dashed = false;
-  bool in_legend = true;  // false for a companion line (a p99 beside its p50) explained in the caption
+  bool in_legend =
+      true;  // false for a companion line (a p99 beside its p50) explained in the caption
 };
 
 // Lines with points. With `x_categories`, x values are indices into it (a sweep's values
@@ -40,12 +41,12 @@ struct Bars {
   std::string y_label;
   std::vector<std::string> labels;
   std::vector<double> values;
-  std::vector<int> groups;              // color index per bar
-  std::vector<std::string> group_names; // legend, by color index
+  std::vector<int> groups;               // color index per bar
+  std::vector<std::string> group_names;  // legend, by color index
 };
 
 struct Figure {
-  std::string id;       // file stem: [a-z0-9_]+
+  std::string id;  // file stem: [a-z0-9_]+
   std::string title;
   std::string caption;  // one sentence under the figure: what to read from it
   std::variant<LineChart, StackedBars, Bars> chart;

@@ -18,8 +18,8 @@ struct Heading {
 };
 
 struct Paragraph {
-  std::string text;  // plain text; renderers escape it
-  bool note = false; // a caveat the reader must not miss (rendered as a callout)
+  std::string text;   // plain text; renderers escape it
+  bool note = false;  // a caveat the reader must not miss (rendered as a callout)
 };
 
 struct Table {

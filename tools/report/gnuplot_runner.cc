@@ -17,9 +17,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kInstallHint = "gnuplot (Debian package gnuplot-nox; tools/setup installs it)";
+constexpr const char* kInstallHint =
+    "gnuplot (Debian package gnuplot-nox; tools/setup installs it)";
 
-bool IsExecutable(const fs::path& p) { return fs::is_regular_file(p) && ::access(p.c_str(), X_OK) == 0; }
+bool IsExecutable(const fs::path& p) {
+  return fs::is_regular_file(p) && ::access(p.c_str(), X_OK) == 0;
+}
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -29,7 +32,8 @@ std::string ReadFile(const fs::path& p) {
 }
 
 // Runs `program script` in `dir` with stdout and stderr to `log`; returns its exit status.
-int RunIn(const std::string& program, const fs::path& dir, const std::string& script, const fs::path& log) {
+int RunIn(const std::string& program, const fs::path& dir, const std::string& script,
+          const fs::path& log) {
   const pid_t pid = ::fork();
   if (pid < 0) return -1;
   if (pid == 0) {
@@ -77,24 +81,29 @@ std::optional<std::string> FindGnuplot() {
 Result<Svgs> RenderFigures(const std::vector<Figure>& figures) {
   if (figures.empty()) return Svgs{};
   const auto gnuplot = FindGnuplot();
-  if (!gnuplot) return ConfigError{"gnuplot", "", std::string(kInstallHint) + " on PATH to draw the figures, found none"};
+  if (!gnuplot)
+    return ConfigError{"gnuplot", "",
+                       std::string(kInstallHint) + " on PATH to draw the figures, found none"};
   std::string pattern = (fs::temp_directory_path() / "locosim_gnuplot_XXXXXX").string();
   if (!::mkdtemp(pattern.data())) return ConfigError{pattern, "", "a writable temporary folder"};
   TempDir temp{pattern};
   const GnuplotJob job = MakeGnuplotJob(figures);
-  for (const auto& [name, content] : job.data) std::ofstream(temp.path / name, std::ios::binary) << content;
+  for (const auto& [name, content] : job.data)
+    std::ofstream(temp.path / name, std::ios::binary) << content;
   std::ofstream(temp.path / "figures.gp", std::ios::binary) << job.script;
   const int status = RunIn(*gnuplot, temp.path, "figures.gp", temp.path / "gnuplot.log");
   if (status != 0) {
     std::string log = ReadFile(temp.path / "gnuplot.log");
     for (char& c : log) c = c == '\n' ? ' ' : c;
-    return ConfigError{*gnuplot, "", "to draw the figures, but it exited with status " + std::to_string(status) +
-                                         (log.empty() ? "" : ": " + log.substr(0, 400))};
+    return ConfigError{*gnuplot, "",
+                       "to draw the figures, but it exited with status " + std::to_string(status) +
+                           (log.empty() ? "" : ": " + log.substr(0, 400))};
   }
   Svgs svgs;
   for (std::size_t i = 0; i < figures.size(); ++i) {
     const fs::path out = temp.path / job.outputs[i];
-    if (!fs::exists(out)) return ConfigError{*gnuplot, "", "to write " + job.outputs[i] + ", found no file"};
+    if (!fs::exists(out))
+      return ConfigError{*gnuplot, "", "to write " + job.outputs[i] + ", found no file"};
     svgs[figures[i].id] = ReadFile(out);
   }
   return svgs;

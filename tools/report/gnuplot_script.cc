@@ -43,7 +43,8 @@ std::string Header(const Figure& f, const std::string& x_label, const std::strin
                    const std::vector<std::string>& legend) {
   return TerminalFor(legend) + "reset\nset output " + Quote(f.id + ".svg") +
          "\nset key below horizontal maxcols 3\nset grid\nset border 3\nset tics nomirror\n"
-         "set xlabel " + Quote(x_label) + "\nset ylabel " + Quote(y_label) + "\n";
+         "set xlabel " +
+         Quote(x_label) + "\nset ylabel " + Quote(y_label) + "\n";
 }
 
 void AddLineChart(const Figure& f, const LineChart& c, GnuplotJob& job) {
@@ -54,7 +55,8 @@ void AddLineChart(const Figure& f, const LineChart& c, GnuplotJob& job) {
   std::string s = Header(f, c.x_label, c.y_label, legend);
   if (c.log_x) s += "set logscale x\nset mxtics 10\n";
   if (!c.x_categories.empty()) {
-    s += "set xrange [-0.3:" + Num(static_cast<double>(c.x_categories.size()) - 0.7) + "]\nset xtics (";
+    s += "set xrange [-0.3:" + Num(static_cast<double>(c.x_categories.size()) - 0.7) +
+         "]\nset xtics (";
     for (std::size_t i = 0; i < c.x_categories.size(); ++i) {
       s += (i ? ", " : "") + Quote(c.x_categories[i]) + " " + std::to_string(i);
     }
@@ -71,13 +73,15 @@ void AddLineChart(const Figure& f, const LineChart& c, GnuplotJob& job) {
     for (const auto& [x, y] : series.points) data += Num(x) + " " + Num(y) + "\n";
     job.data[file] = data;
     const std::string style = c.steps ? "with steps lw 2" : "with linespoints lw 2 pt 7 ps 0.5";
-    plots += std::string(plots.empty() ? "plot " : ", \\\n     ") + Quote(file) + " using 1:2 " + style +
-             " lc rgb " + Quote(PaletteColor(series.color)) + " dt " + (series.dashed ? "2" : "1") +
+    plots += std::string(plots.empty() ? "plot " : ", \\\n     ") + Quote(file) + " using 1:2 " +
+             style + " lc rgb " + Quote(PaletteColor(series.color)) + " dt " +
+             (series.dashed ? "2" : "1") +
              (series.in_legend ? " title " + Quote(series.label) : std::string(" notitle"));
   }
   // A chart with nothing to draw still renders, saying so (gnuplot refuses an empty plot).
   const std::string empty =
-      "set xrange [0:1]\nset yrange [0:1]\nset label 1 'no data' at graph 0.5,0.5 center\nplot NaN notitle";
+      "set xrange [0:1]\nset yrange [0:1]\nset label 1 'no data' at graph 0.5,0.5 center\nplot NaN "
+      "notitle";
   job.script += s + (plots.empty() ? empty : plots) + "\n";
 }
 
@@ -85,7 +89,8 @@ void AddStackedBars(const Figure& f, const StackedBars& c, GnuplotJob& job) {
   std::vector<std::string> legend;
   for (const auto& part : c.parts) legend.push_back(part.first);
   std::string s = Header(f, "", c.y_label, legend);
-  s += "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.85 border -1\n"
+  s += "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.85 "
+       "border -1\n"
        "set boxwidth 0.6\nset xtics rotate by -20 left\nset yrange [0:*]\nset grid noxtics\n";
   const std::string file = f.id + ".dat";
   std::string data;
@@ -97,29 +102,33 @@ void AddStackedBars(const Figure& f, const StackedBars& c, GnuplotJob& job) {
   job.data[file] = data;
   std::string plots;
   for (std::size_t k = 0; k < c.parts.size(); ++k) {
-    plots += std::string(k ? ", \\\n     '' " : "plot " + Quote(file) + " ") + "using " + std::to_string(k + 2) +
-             (k == 0 ? ":xtic(1)" : "") + " title " + Quote(c.parts[k].first) + " lc rgb " +
-             Quote(PaletteColor(static_cast<int>(k)));
+    plots += std::string(k ? ", \\\n     '' " : "plot " + Quote(file) + " ") + "using " +
+             std::to_string(k + 2) + (k == 0 ? ":xtic(1)" : "") + " title " +
+             Quote(c.parts[k].first) + " lc rgb " + Quote(PaletteColor(static_cast<int>(k)));
   }
   job.script += s + plots + "\n";
 }
 
 void AddBars(const Figure& f, const Bars& c, GnuplotJob& job) {
   std::string s = Header(f, "", c.y_label, c.group_names);
-  s += "set style fill solid 0.85 border -1\nset boxwidth 0.7\nset xtics rotate by -30 left font ',10'\n"
-       "set yrange [0:*]\nset xrange [-0.6:" + Num(static_cast<double>(c.labels.size()) - 0.4) + "]\nset grid noxtics\n";
+  s += "set style fill solid 0.85 border -1\nset boxwidth 0.7\nset xtics rotate by -30 left font "
+       "',10'\n"
+       "set yrange [0:*]\nset xrange [-0.6:" +
+       Num(static_cast<double>(c.labels.size()) - 0.4) + "]\nset grid noxtics\n";
   const std::string file = f.id + ".dat";
   std::string data;
   for (std::size_t i = 0; i < c.labels.size(); ++i) {
     const int rgb = std::stoi(PaletteColor(c.groups[i]).substr(1), nullptr, 16);
-    data += std::to_string(i) + " " + DataLabel(c.labels[i]) + " " + Num(c.values[i]) + " " + std::to_string(rgb) + "\n";
+    data += std::to_string(i) + " " + DataLabel(c.labels[i]) + " " + Num(c.values[i]) + " " +
+            std::to_string(rgb) + "\n";
   }
   job.data[file] = data;
-  std::string plots = "plot " + Quote(file) + " using 1:3:4:xtic(2) with boxes lc rgb variable notitle";
+  std::string plots =
+      "plot " + Quote(file) + " using 1:3:4:xtic(2) with boxes lc rgb variable notitle";
   // The legend: one empty entry per group, in its color.
   for (std::size_t g = 0; g < c.group_names.size(); ++g) {
-    plots += ", \\\n     NaN with boxes lc rgb " + Quote(PaletteColor(static_cast<int>(g))) + " title " +
-             Quote(c.group_names[g]);
+    plots += ", \\\n     NaN with boxes lc rgb " + Quote(PaletteColor(static_cast<int>(g))) +
+             " title " + Quote(c.group_names[g]);
   }
   job.script += s + plots + "\n";
 }
@@ -135,9 +144,12 @@ std::string PaletteColor(int index) {
 GnuplotJob MakeGnuplotJob(const std::vector<Figure>& figures) {
   GnuplotJob job;
   for (const Figure& f : figures) {
-    if (const auto* line = std::get_if<LineChart>(&f.chart)) AddLineChart(f, *line, job);
-    else if (const auto* stacked = std::get_if<StackedBars>(&f.chart)) AddStackedBars(f, *stacked, job);
-    else if (const auto* bars = std::get_if<Bars>(&f.chart)) AddBars(f, *bars, job);
+    if (const auto* line = std::get_if<LineChart>(&f.chart))
+      AddLineChart(f, *line, job);
+    else if (const auto* stacked = std::get_if<StackedBars>(&f.chart))
+      AddStackedBars(f, *stacked, job);
+    else if (const auto* bars = std::get_if<Bars>(&f.chart))
+      AddBars(f, *bars, job);
     job.outputs.push_back(f.id + ".svg");
   }
   job.script += "unset output\n";

@@ -11,9 +11,9 @@
 namespace locosim::report {
 
 struct GnuplotJob {
-  std::string script;                          // run in a folder holding the data files
-  std::map<std::string, std::string> data;     // file name -> content
-  std::vector<std::string> outputs;            // "<figure id>.svg", one per figure
+  std::string script;                       // run in a folder holding the data files
+  std::map<std::string, std::string> data;  // file name -> content
+  std::vector<std::string> outputs;         // "<figure id>.svg", one per figure
 };
 
 GnuplotJob MakeGnuplotJob(const std::vector<Figure>& figures);

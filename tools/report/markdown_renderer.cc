@@ -8,9 +8,12 @@ namespace {
 std::string Cell(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -41,8 +44,8 @@ std::string RenderMarkdown(const Document& doc, const std::string& files_dir) {
       out += "\n";
     } else if (const auto* f = std::get_if<FigureRef>(&block)) {
       const Figure& figure = doc.figures.at(f->index);
-      out += "### " + figure.title + "\n\n![" + figure.title + "](" + files_dir + "/" + figure.id + ".svg)\n\n" +
-             figure.caption + "\n\n";
+      out += "### " + figure.title + "\n\n![" + figure.title + "](" + files_dir + "/" + figure.id +
+             ".svg)\n\n" + figure.caption + "\n\n";
     }
   }
   return out;

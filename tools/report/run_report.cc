@@ -54,49 +54,58 @@ Table TrainedAndModelled(const std::vector<RunResults>& runs) {
     for (const RunResults& r : runs) cells.push_back(value(r));
     t.rows.push_back(std::move(cells));
   };
-  row("scenario (seed)", [](const RunResults& r) { return r.name + " (seed " + std::to_string(r.seed) + ")"; });
+  row("scenario (seed)",
+      [](const RunResults& r) { return r.name + " (seed " + std::to_string(r.seed) + ")"; });
   row("TRAINED: model", [](const RunResults& r) { return r.trained.model; });
   row("trained parameters", [](const RunResults& r) {
-    return std::to_string(r.trained.parameters) + " (" + FormatBytes(static_cast<double>(r.trained.model_bytes)) + ")";
+    return std::to_string(r.trained.parameters) + " (" +
+           FormatBytes(static_cast<double>(r.trained.model_bytes)) + ")";
   });
   row("data", [](const RunResults& r) { return r.trained.data.value_or("none (timing only)"); });
   row("replicas x steps", [](const RunResults& r) {
     return std::to_string(r.trained.replicas) + " x " + std::to_string(r.trained.steps_per_replica);
   });
   row("MODELLED: payload per sync", [](const RunResults& r) {
-    return FormatBytes(static_cast<double>(r.modelled.payload_bytes)) + " (" + r.modelled.payload_source + ")";
+    return FormatBytes(static_cast<double>(r.modelled.payload_bytes)) + " (" +
+           r.modelled.payload_source + ")";
   });
   row("compute per inner step", [](const RunResults& r) {
     std::string s = FormatSeconds(r.modelled.step_time_s) + " (" + r.modelled.compute_source + ")";
     if (r.modelled.target_parameters) {
       s += "; target " + FormatNumber(*r.modelled.target_parameters) + " parameters";
-      if (r.modelled.tokens_per_step) s += ", " + FormatNumber(*r.modelled.tokens_per_step) + " tokens per step";
+      if (r.modelled.tokens_per_step)
+        s += ", " + FormatNumber(*r.modelled.tokens_per_step) + " tokens per step";
     }
     return s;
   });
   row("jitter, stragglers", [](const RunResults& r) {
-    return "sigma " + FormatNumber(r.modelled.jitter_sigma) + "; " + Stragglers(r.modelled, r.trained.replicas);
+    return "sigma " + FormatNumber(r.modelled.jitter_sigma) + "; " +
+           Stragglers(r.modelled, r.trained.replicas);
   });
   row("network", [](const RunResults& r) {
     const Modelled& m = r.modelled;
-    return m.backend + " backend on " + m.topology + (m.topology_file.empty() ? "" : " (" + m.topology_file + ")") +
-           ", " + std::to_string(m.nodes) + " nodes, " + std::to_string(m.links) + " links";
+    return m.backend + " backend on " + m.topology +
+           (m.topology_file.empty() ? "" : " (" + m.topology_file + ")") + ", " +
+           std::to_string(m.nodes) + " nodes, " + std::to_string(m.links) + " links";
   });
-  row("target loss", [](const RunResults& r) { return r.target_loss ? FormatNumber(*r.target_loss) : "none"; });
+  row("target loss",
+      [](const RunResults& r) { return r.target_loss ? FormatNumber(*r.target_loss) : "none"; });
   return t;
 }
 
 Table MethodTable(const std::vector<SeriesRef>& series) {
   Table t;
-  t.header = {"run/method", "kind", "H", "final eval loss", "time to target", "virtual time", "idle p50",
-              "idle p99", "sync latency p50", "sync latency p99", "bytes sent"};
+  t.header = {"run/method",   "kind",     "H",        "final eval loss",  "time to target",
+              "virtual time", "idle p50", "idle p99", "sync latency p50", "sync latency p99",
+              "bytes sent"};
   t.numeric = {false, false, true, true, true, true, true, true, true, true, true};
   for (const SeriesRef& s : series) {
     const MethodResult& m = *s.method;
     const std::string to_target = s.run->target_loss ? "not reached" : "no target";
     t.rows.push_back({s.label, m.kind, std::to_string(m.inner_steps), FormatLoss(m.final_eval_loss),
-                      FormatOptionalSeconds(m.time_to_target_s, to_target), FormatSeconds(m.virtual_time_s),
-                      FormatFraction(m.idle_p50), FormatFraction(m.idle_p99), FormatSeconds(m.sync_p50_s),
+                      FormatOptionalSeconds(m.time_to_target_s, to_target),
+                      FormatSeconds(m.virtual_time_s), FormatFraction(m.idle_p50),
+                      FormatFraction(m.idle_p99), FormatSeconds(m.sync_p50_s),
                       FormatSeconds(m.sync_p99_s), FormatBytes(m.bytes_sent)});
   }
   return t;
@@ -118,13 +127,15 @@ Figure LossFigure(const std::vector<SeriesRef>& series, bool by_time) {
   for (const SeriesRef& s : series) {
     Series line{s.label, {}, s.color, false};
     for (const EvalSample& e : s.method->eval_curve) {
-      if (e.loss) line.points.push_back({by_time ? e.time_s : static_cast<double>(e.step), *e.loss});
+      if (e.loss)
+        line.points.push_back({by_time ? e.time_s : static_cast<double>(e.step), *e.loss});
     }
     c.series.push_back(std::move(line));
   }
   if (by_time) {
     return {"loss_vs_time", "Eval loss against virtual time",
-            "The proxy model's validation loss; time is the modelled target's, so a method that waits less gets "
+            "The proxy model's validation loss; time is the modelled target's, so a method that "
+            "waits less gets "
             "further along this axis.",
             c};
   }
@@ -145,7 +156,8 @@ Figure BreakdownFigure(const std::vector<SeriesRef>& series) {
     c.parts[2].second.push_back(s.method->idle_s);
   }
   return {"time_breakdown", "Compute, communication and idle time",
-          "Mean over replicas of each replica's virtual time: its inner steps, its part of the collectives, and "
+          "Mean over replicas of each replica's virtual time: its inner steps, its part of the "
+          "collectives, and "
           "waiting for the rest of its group.",
           c};
 }
@@ -175,7 +187,8 @@ Figure LatencyFigure(const std::vector<SeriesRef>& series) {
   }
   c.log_x = lo > 0 && hi / lo > 50;
   return {"sync_latency", "Sync latency distribution",
-          "Cumulative distribution of every sync event's latency (idle + communication), from syncs.csv" +
+          "Cumulative distribution of every sync event's latency (idle + communication), from "
+          "syncs.csv" +
               std::string(c.log_x ? "; log scale." : "."),
           c};
 }
@@ -194,7 +207,8 @@ Figure LinksFigure(const std::vector<SeriesRef>& series) {
     }
   }
   return {"busiest_links", "Busiest links",
-          "The four link directions that carried the most bytes for each run/method (summary.json's busiest_links).",
+          "The four link directions that carried the most bytes for each run/method "
+          "(summary.json's busiest_links).",
           c};
 }
 
@@ -212,35 +226,42 @@ Document BuildRunReport(const std::vector<RunResults>& runs) {
   };
 
   doc.blocks.push_back(Paragraph{
-      "Losses come from the small model that was really trained (the proxy). Virtual times, idle fractions, sync "
-      "latencies and bytes come from what was modelled: the payload on the wire, the compute time per step and "
+      "Losses come from the small model that was really trained (the proxy). Virtual times, idle "
+      "fractions, sync "
+      "latencies and bytes come from what was modelled: the payload on the wire, the compute time "
+      "per step and "
       "the simulated network. Read the losses as the proxy's, and the times as the target's.",
       true});
   doc.blocks.push_back(Heading{2, "What was trained and what was modelled"});
   doc.blocks.push_back(TrainedAndModelled(runs));
   doc.blocks.push_back(Heading{2, "Methods"});
-  doc.blocks.push_back(Paragraph{
-      "Idle fraction: a replica's waiting time over its total (percentiles over replicas). Sync latency: from "
-      "reaching a sync point to resuming compute (percentiles over sync events). Bytes: payload handed to the "
-      "network by all replicas. Definitions in docs/results.md.",
-      false});
+  doc.blocks.push_back(
+      Paragraph{"Idle fraction: a replica's waiting time over its total (percentiles over "
+                "replicas). Sync latency: from "
+                "reaching a sync point to resuming compute (percentiles over sync events). Bytes: "
+                "payload handed to the "
+                "network by all replicas. Definitions in docs/results.md.",
+                false});
   doc.blocks.push_back(MethodTable(series));
   doc.blocks.push_back(Heading{2, "Figures"});
   if (HasLosses(series)) {
     add_figure(LossFigure(series, true));
     add_figure(LossFigure(series, false));
   } else {
-    doc.blocks.push_back(Paragraph{"No loss curves: these runs trained nothing (timing only).", true});
+    doc.blocks.push_back(
+        Paragraph{"No loss curves: these runs trained nothing (timing only).", true});
   }
   add_figure(BreakdownFigure(series));
-  const bool synced = std::any_of(series.begin(), series.end(),
-                                  [](const SeriesRef& s) { return !s.method->sync_latencies_s.empty(); });
+  const bool synced = std::any_of(series.begin(), series.end(), [](const SeriesRef& s) {
+    return !s.method->sync_latencies_s.empty();
+  });
   if (synced) add_figure(LatencyFigure(series));
   const Figure links = LinksFigure(series);
   if (!std::get<Bars>(links.chart).labels.empty()) {
     add_figure(links);
   } else {
-    doc.blocks.push_back(Paragraph{"No link carried any bytes, so there are no busiest links to show.", false});
+    doc.blocks.push_back(
+        Paragraph{"No link carried any bytes, so there are no busiest links to show.", false});
   }
   doc.blocks.push_back(Heading{2, "Sources"});
   Table sources;

@@ -79,8 +79,8 @@ MethodResult ReadMethod(const std::string& name, const JsonReader& r) {
   const JsonReader links = r.Field("busiest_links");
   for (std::size_t i = 0; i < links.ArraySize(); ++i) {
     const JsonReader l = links.Element(i);
-    m.busiest_links.push_back({l.Field("link").String(), l.Field("from").String(), l.Field("to").String(),
-                               l.Field("bytes").Number()});
+    m.busiest_links.push_back({l.Field("link").String(), l.Field("from").String(),
+                               l.Field("to").String(), l.Field("bytes").Number()});
   }
   return m;
 }
@@ -95,8 +95,9 @@ std::optional<std::string> ReadText(const fs::path& path) {
 
 // The rows of a CSV file under the header `header`, each split into exactly `columns` cells;
 // or an error naming the line.
-Result<std::vector<std::vector<std::string>>> CsvRows(const std::string& file, const std::string& text,
-                                                     std::string_view header, int columns) {
+Result<std::vector<std::vector<std::string>>> CsvRows(const std::string& file,
+                                                      const std::string& text,
+                                                      std::string_view header, int columns) {
   std::vector<std::vector<std::string>> rows;
   std::istringstream lines(text);
   std::string line;
@@ -105,7 +106,8 @@ Result<std::vector<std::vector<std::string>>> CsvRows(const std::string& file, c
     ++number;
     const std::string where = "line " + std::to_string(number);
     if (number == 1) {
-      if (line != header) return ConfigError{file, where, "the header \"" + std::string(header) + "\""};
+      if (line != header)
+        return ConfigError{file, where, "the header \"" + std::string(header) + "\""};
       continue;
     }
     if (line.empty()) continue;
@@ -113,13 +115,17 @@ Result<std::vector<std::vector<std::string>>> CsvRows(const std::string& file, c
     std::stringstream row(line);
     std::string cell;
     while (std::getline(row, cell, ',')) cells.push_back(cell);
-    if (!line.empty() && line.back() == ',') cells.push_back("");  // getline drops a last empty cell
+    if (!line.empty() && line.back() == ',')
+      cells.push_back("");  // getline drops a last empty cell
     if (static_cast<int>(cells.size()) != columns) {
-      return ConfigError{file, where, std::to_string(columns) + " comma-separated cells, found " + std::to_string(cells.size())};
+      return ConfigError{file, where,
+                         std::to_string(columns) + " comma-separated cells, found " +
+                             std::to_string(cells.size())};
     }
     rows.push_back(std::move(cells));
   }
-  if (number == 0) return ConfigError{file, "", "a CSV file with a header line, found an empty file"};
+  if (number == 0)
+    return ConfigError{file, "", "a CSV file with a header line, found an empty file"};
   return rows;
 }
 
@@ -130,7 +136,8 @@ std::optional<ConfigError> ParseCell(const std::string& file, std::size_t row, c
   char* end = nullptr;
   const double v = std::strtod(cell.c_str(), &end);
   if (*end != '\0') {
-    return ConfigError{file, "line " + std::to_string(row + 2), "a number in " + std::string(column) + ", found \"" + cell + "\""};
+    return ConfigError{file, "line " + std::to_string(row + 2),
+                       "a number in " + std::string(column) + ", found \"" + cell + "\""};
   }
   value = v;
   return std::nullopt;
@@ -145,35 +152,45 @@ MethodResult* MethodNamed(RunResults& run, const std::string& name) {
 
 // curves.csv: the mean model's evaluations become each method's eval curve; the replicas'
 // training losses are not drawn.
-std::optional<ConfigError> ReadCurves(const std::string& file, const std::string& text, RunResults& run) {
+std::optional<ConfigError> ReadCurves(const std::string& file, const std::string& text,
+                                      RunResults& run) {
   auto rows = CsvRows(file, text, results::kCurvesHeader, results::kCurvesColumns);
   if (!rows) return rows.error();
   for (std::size_t i = 0; i < rows->size(); ++i) {
     const std::vector<std::string>& cells = (*rows)[i];
     if (cells[1] != "mean") continue;
     MethodResult* method = MethodNamed(run, cells[0]);
-    if (!method) return ConfigError{file, "line " + std::to_string(i + 2), "a method of summary.json, found \"" + cells[0] + "\""};
+    if (!method)
+      return ConfigError{file, "line " + std::to_string(i + 2),
+                         "a method of summary.json, found \"" + cells[0] + "\""};
     std::optional<double> step, time, loss;
     if (auto e = ParseCell(file, i, "step", cells[3], step)) return e;
     if (auto e = ParseCell(file, i, "virtual_time_s", cells[4], time)) return e;
     if (auto e = ParseCell(file, i, "eval_loss", cells[6], loss)) return e;
-    if (!step || !time) return ConfigError{file, "line " + std::to_string(i + 2), "a step and a virtual_time_s"};
+    if (!step || !time)
+      return ConfigError{file, "line " + std::to_string(i + 2), "a step and a virtual_time_s"};
     method->eval_curve.push_back({static_cast<int>(*step), *time, loss});
   }
   return std::nullopt;
 }
 
 // syncs.csv: only latency_s is read.
-std::optional<ConfigError> ReadSyncs(const std::string& file, const std::string& text, RunResults& run) {
+std::optional<ConfigError> ReadSyncs(const std::string& file, const std::string& text,
+                                     RunResults& run) {
   auto rows = CsvRows(file, text, results::kSyncsHeader, results::kSyncsColumns);
   if (!rows) return rows.error();
   for (std::size_t i = 0; i < rows->size(); ++i) {
     const std::vector<std::string>& cells = (*rows)[i];
     MethodResult* method = MethodNamed(run, cells[0]);
-    if (!method) return ConfigError{file, "line " + std::to_string(i + 2), "a method of summary.json, found \"" + cells[0] + "\""};
+    if (!method)
+      return ConfigError{file, "line " + std::to_string(i + 2),
+                         "a method of summary.json, found \"" + cells[0] + "\""};
     std::optional<double> latency;
-    if (auto e = ParseCell(file, i, "latency_s", cells[results::kSyncsLatencyColumn], latency)) return e;
-    if (!latency) return ConfigError{file, "line " + std::to_string(i + 2), "a number in latency_s, found \"\""};
+    if (auto e = ParseCell(file, i, "latency_s", cells[results::kSyncsLatencyColumn], latency))
+      return e;
+    if (!latency)
+      return ConfigError{file, "line " + std::to_string(i + 2),
+                         "a number in latency_s, found \"\""};
     method->sync_latencies_s.push_back(*latency);
   }
   return std::nullopt;
@@ -182,23 +199,28 @@ std::optional<ConfigError> ReadSyncs(const std::string& file, const std::string&
 }  // namespace
 Result<RunResults> LoadRunResults(const std::string& dir) {
   if (!fs::is_directory(dir)) {
-    return ConfigError{dir, "", "a results folder written by locosim run or sweep, found " +
-                                    std::string(fs::exists(dir) ? "a file" : "nothing there")};
+    return ConfigError{dir, "",
+                       "a results folder written by locosim run or sweep, found " +
+                           std::string(fs::exists(dir) ? "a file" : "nothing there")};
   }
   const std::string summary_file = (fs::path(dir) / results::kSummaryFile).string();
   const auto text = ReadText(summary_file);
-  if (!text) return ConfigError{summary_file, "", "a results folder's summary.json (docs/results.md), found no readable file"};
+  if (!text)
+    return ConfigError{summary_file, "",
+                       "a results folder's summary.json (docs/results.md), found no readable file"};
   RunResults run;
   run.dir = dir;
   run.label = fs::path(dir).lexically_normal().filename().string();
-  if (run.label.empty() || run.label == ".") run.label = fs::path(dir).lexically_normal().parent_path().filename().string();
+  if (run.label.empty() || run.label == ".")
+    run.label = fs::path(dir).lexically_normal().parent_path().filename().string();
   try {
     const nlohmann::json doc = ParseJsonText(*text, summary_file);
     const JsonReader root(doc, summary_file);
     root.ExpectObject();
     const JsonReader version = root.Field("schema_version");
     if (version.Integer() != results::kSchemaVersion) {
-      version.Fail("schema_version " + std::to_string(results::kSchemaVersion) + ", the one this locosim reads");
+      version.Fail("schema_version " + std::to_string(results::kSchemaVersion) +
+                   ", the one this locosim reads");
     }
     run.name = root.Field("name").String();
     run.seed = static_cast<std::uint64_t>(root.Field("seed").Integer());
@@ -222,11 +244,15 @@ Result<RunResults> LoadRunResults(const std::string& dir) {
   }
   const std::string syncs_file = (fs::path(dir) / results::kSyncsFile).string();
   const auto syncs = ReadText(syncs_file);
-  if (!syncs) return ConfigError{syncs_file, "", "a results folder's syncs.csv (docs/results.md), found no readable file"};
+  if (!syncs)
+    return ConfigError{syncs_file, "",
+                       "a results folder's syncs.csv (docs/results.md), found no readable file"};
   if (auto error = ReadSyncs(syncs_file, *syncs, run)) return *error;
   const std::string curves_file = (fs::path(dir) / results::kCurvesFile).string();
   const auto curves = ReadText(curves_file);
-  if (!curves) return ConfigError{curves_file, "", "a results folder's curves.csv (docs/results.md), found no readable file"};
+  if (!curves)
+    return ConfigError{curves_file, "",
+                       "a results folder's curves.csv (docs/results.md), found no readable file"};
   if (auto error = ReadCurves(curves_file, *curves, run)) return *error;
   return run;
 }

@@ -52,8 +52,9 @@ struct Line {
 };
 
 // Lines against axis `a`: one per method and per combination of the other axes' values.
-Figure AgainstAxis(const SweepResults& s, std::size_t a, const std::string& id, const std::string& title,
-                   const std::string& y_label, const std::string& caption, const std::vector<Line>& lines) {
+Figure AgainstAxis(const SweepResults& s, std::size_t a, const std::string& id,
+                   const std::string& title, const std::string& y_label, const std::string& caption,
+                   const std::vector<Line>& lines) {
   LineChart c;
   c.x_label = s.axes[a].path;
   c.y_label = y_label;
@@ -75,13 +76,19 @@ Figure AgainstAxis(const SweepResults& s, std::size_t a, const std::string& id, 
     for (const std::string& key : keys) {
       for (const Line& line : lines) {
         // A dashed companion (p99) shares its solid line's color and legend entry.
-        Series series{method + (key.empty() ? "" : " (" + key + ")") + (line.dashed ? line.suffix : ""),
-                      {}, color, line.dashed, !line.dashed};
+        Series series{
+            method + (key.empty() ? "" : " (" + key + ")") + (line.dashed ? line.suffix : ""),
+            {},
+            color,
+            line.dashed,
+            !line.dashed};
         for (const SweepPoint* p : groups[key]) {
-          const auto x = std::find(c.x_categories.begin(), c.x_categories.end(), p->point.values[a]);
+          const auto x =
+              std::find(c.x_categories.begin(), c.x_categories.end(), p->point.values[a]);
           const MethodResult* m = Find(p->run, method);
           if (!m) continue;
-          if (auto y = line.metric(*m)) series.points.push_back({static_cast<double>(x - c.x_categories.begin()), *y});
+          if (auto y = line.metric(*m))
+            series.points.push_back({static_cast<double>(x - c.x_categories.begin()), *y});
         }
         c.series.push_back(std::move(series));
       }
@@ -113,11 +120,13 @@ Document BuildSweepReport(const SweepResults& s) {
   doc.blocks.push_back(Paragraph{"Scenario " + s.scenario + sets + ", varied: " + varied + " (" +
                                      std::to_string(s.points.size()) + " runs).",
                                  false});
-  doc.blocks.push_back(Paragraph{
-      "Losses come from the small model that was really trained (the proxy); times, idle fractions, latencies and "
-      "bytes from what was modelled (payload, compute time per step, simulated network). Each point's own "
-      "report (locosim report FOLDER) states both in full.",
-      true});
+  doc.blocks.push_back(
+      Paragraph{"Losses come from the small model that was really trained (the proxy); times, idle "
+                "fractions, latencies and "
+                "bytes from what was modelled (payload, compute time per step, simulated network). "
+                "Each point's own "
+                "report (locosim report FOLDER) states both in full.",
+                true});
 
   const bool any_target = std::any_of(s.points.begin(), s.points.end(), [](const SweepPoint& p) {
     return std::any_of(p.run.methods.begin(), p.run.methods.end(),
@@ -126,24 +135,28 @@ Document BuildSweepReport(const SweepResults& s) {
   for (std::size_t a = 0; a < s.axes.size(); ++a) {
     const std::string& path = s.axes[a].path;
     doc.blocks.push_back(Heading{2, "Against " + path});
-    add_figure(AgainstAxis(s, a, AxisId(a) + "_sync_latency", "Sync latency against " + path, "sync latency (s)",
-                           "p50 over sync events (solid) and p99 (dashed, same color).",
-                           {{" p50", [](const MethodResult& m) { return std::optional(m.sync_p50_s); }, false},
-                            {" p99", [](const MethodResult& m) { return std::optional(m.sync_p99_s); }, true}}));
-    add_figure(AgainstAxis(s, a, AxisId(a) + "_idle", "Idle fraction against " + path, "idle fraction",
-                           "Mean over replicas (solid) and p99 (dashed, same color) of idle time over total time.",
-                           {{" mean", [](const MethodResult& m) { return std::optional(m.idle_mean); }, false},
-                            {" p99", [](const MethodResult& m) { return std::optional(m.idle_p99); }, true}}));
+    add_figure(AgainstAxis(
+        s, a, AxisId(a) + "_sync_latency", "Sync latency against " + path, "sync latency (s)",
+        "p50 over sync events (solid) and p99 (dashed, same color).",
+        {{" p50", [](const MethodResult& m) { return std::optional(m.sync_p50_s); }, false},
+         {" p99", [](const MethodResult& m) { return std::optional(m.sync_p99_s); }, true}}));
+    add_figure(AgainstAxis(
+        s, a, AxisId(a) + "_idle", "Idle fraction against " + path, "idle fraction",
+        "Mean over replicas (solid) and p99 (dashed, same color) of idle time over total time.",
+        {{" mean", [](const MethodResult& m) { return std::optional(m.idle_mean); }, false},
+         {" p99", [](const MethodResult& m) { return std::optional(m.idle_p99); }, true}}));
     if (any_target) {
-      add_figure(AgainstAxis(s, a, AxisId(a) + "_time_to_target", "Time to target against " + path,
-                             "time to target loss (s)",
-                             "Virtual time of the first evaluation at or below target_loss; a gap where it was "
-                             "not reached.",
-                             {{"", [](const MethodResult& m) { return m.time_to_target_s; }, false}}));
+      add_figure(AgainstAxis(
+          s, a, AxisId(a) + "_time_to_target", "Time to target against " + path,
+          "time to target loss (s)",
+          "Virtual time of the first evaluation at or below target_loss; a gap where it was "
+          "not reached.",
+          {{"", [](const MethodResult& m) { return m.time_to_target_s; }, false}}));
     } else {
-      doc.blocks.push_back(Paragraph{"Time to target: no run reached a target loss (none set, timing only, or "
-                                     "not reached), so there is nothing to plot.",
-                                     false});
+      doc.blocks.push_back(
+          Paragraph{"Time to target: no run reached a target loss (none set, timing only, or "
+                    "not reached), so there is nothing to plot.",
+                    false});
     }
   }
 
@@ -151,8 +164,8 @@ Document BuildSweepReport(const SweepResults& s) {
   Table t;
   t.header = {"point"};
   for (const sweep::Axis& axis : s.axes) t.header.push_back(axis.path);
-  for (const char* h : {"method", "final eval loss", "time to target", "idle mean", "idle p99", "sync p50",
-                        "sync p99", "bytes sent"}) {
+  for (const char* h : {"method", "final eval loss", "time to target", "idle mean", "idle p99",
+                        "sync p50", "sync p99", "bytes sent"}) {
     t.header.push_back(h);
   }
   t.numeric.assign(t.header.size(), true);
@@ -178,16 +191,20 @@ Document BuildSweepReport(const SweepResults& s) {
 std::string SweepCsv(const SweepResults& s) {
   std::string csv = "point,folder";
   for (const sweep::Axis& axis : s.axes) csv += "," + CsvCell(axis.path);
-  csv += ",method,kind,final_eval_loss,time_to_target_s,virtual_time_s,idle_fraction_mean,idle_fraction_p50,"
-         "idle_fraction_p99,sync_latency_mean_s,sync_latency_p50_s,sync_latency_p99_s,bytes_sent_total\n";
+  csv +=
+      ",method,kind,final_eval_loss,time_to_target_s,virtual_time_s,idle_fraction_mean,idle_"
+      "fraction_p50,"
+      "idle_fraction_p99,sync_latency_mean_s,sync_latency_p50_s,sync_latency_p99_s,bytes_sent_"
+      "total\n";
   for (const SweepPoint& p : s.points) {
     for (const MethodResult& m : p.run.methods) {
       csv += std::to_string(p.point.index) + "," + CsvCell(p.point.folder);
       for (const std::string& v : p.point.values) csv += "," + CsvCell(v);
-      csv += "," + CsvCell(m.name) + "," + CsvCell(m.kind) + "," + CsvOptional(m.final_eval_loss) + "," +
-             CsvOptional(m.time_to_target_s) + "," + CsvNumber(m.virtual_time_s) + "," + CsvNumber(m.idle_mean) +
-             "," + CsvNumber(m.idle_p50) + "," + CsvNumber(m.idle_p99) + "," + CsvNumber(m.sync_mean_s) + "," +
-             CsvNumber(m.sync_p50_s) + "," + CsvNumber(m.sync_p99_s) + "," + CsvNumber(m.bytes_sent) + "\n";
+      csv += "," + CsvCell(m.name) + "," + CsvCell(m.kind) + "," + CsvOptional(m.final_eval_loss) +
+             "," + CsvOptional(m.time_to_target_s) + "," + CsvNumber(m.virtual_time_s) + "," +
+             CsvNumber(m.idle_mean) + "," + CsvNumber(m.idle_p50) + "," + CsvNumber(m.idle_p99) +
+             "," + CsvNumber(m.sync_mean_s) + "," + CsvNumber(m.sync_p50_s) + "," +
+             CsvNumber(m.sync_p99_s) + "," + CsvNumber(m.bytes_sent) + "\n";
     }
   }
   return csv;

@@ -18,7 +18,7 @@ struct SweepPoint {
 };
 
 struct SweepResults {
-  std::string scenario;  // the base scenario file
+  std::string scenario;           // the base scenario file
   std::vector<std::string> sets;  // overrides applied to every point
   std::vector<sweep::Axis> axes;
   std::vector<SweepPoint> points;  // in grid order

@@ -9,8 +9,8 @@ namespace {
 std::string Sanitize(const std::string& text) {
   std::string out;
   for (char c : text) {
-    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                      c == '_' || c == '=' || c == '-';
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '_' || c == '=' || c == '-';
     out += safe ? c : '_';
   }
   return out;

@@ -9,7 +9,7 @@
 namespace locosim::sweep {
 
 struct Axis {
-  std::string path;                 // as for --set: "network.overrides.bandwidth", "methods[1].group_size"
+  std::string path;  // as for --set: "network.overrides.bandwidth", "methods[1].group_size"
   std::vector<std::string> values;  // as for --set: JSON when they parse as JSON, else strings
 };
 
@@ -19,10 +19,10 @@ struct Axis {
 std::optional<Axis> ParseAxis(const std::string& text);
 
 struct Point {
-  int index = 0;                    // 0-based, in grid order
-  std::vector<std::string> values;  // one per axis
+  int index = 0;                       // 0-based, in grid order
+  std::vector<std::string> values;     // one per axis
   std::vector<std::string> overrides;  // "path=value", one per axis
-  std::string folder;               // "p03-network.overrides.bandwidth=1Gbps-replicas=64"
+  std::string folder;                  // "p03-network.overrides.bandwidth=1Gbps-replicas=64"
 };
 
 // The cartesian product, the first axis varying slowest.

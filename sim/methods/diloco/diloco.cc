@@ -13,13 +13,18 @@ std::shared_ptr<const MethodSettings> ReadDiloco(const JsonReader& r, MethodSpec
   auto s = std::make_shared<DilocoSettings>();
   s->algorithm = ReadAllReduceAlgorithm(r);
   std::string optimizer = "nesterov";
-  Optional(r, "outer_optimizer", optimizer, [](const JsonReader& v) { return Choice(v, {"nesterov", "heavy_ball"}); });
+  Optional(r, "outer_optimizer", optimizer, [](const JsonReader& v) {
+    return Choice(v, {"nesterov", "heavy_ball"});
+  });
   if (optimizer == "heavy_ball") {
     s->outer.momentum_kind = trainers::OuterMomentum::kHeavyBall;
     s->outer.momentum = kHeavyBallMomentum;
   }
-  Optional(r, "outer_lr", s->outer.lr, [](const JsonReader& v) { return NumberIn(v, 0, 10, "an outer learning rate in [0, 10]"); });
-  Optional(r, "outer_momentum", s->outer.momentum, [](const JsonReader& v) { return NumberIn(v, 0, 0.999, "a momentum in [0, 1)"); });
+  Optional(r, "outer_lr", s->outer.lr, [](const JsonReader& v) {
+    return NumberIn(v, 0, 10, "an outer learning rate in [0, 10]");
+  });
+  Optional(r, "outer_momentum", s->outer.momentum,
+           [](const JsonReader& v) { return NumberIn(v, 0, 0.999, "a momentum in [0, 1)"); });
   return s;
 }
 

@@ -13,10 +13,13 @@ std::shared_ptr<const MethodSettings> ReadLocalSgd(const JsonReader& r, MethodSp
 
 }  // namespace
 
-void LocalSgdSettings::Echo(nlohmann::ordered_json& method) const { method["algorithm"] = algorithm; }
+void LocalSgdSettings::Echo(nlohmann::ordered_json& method) const {
+  method["algorithm"] = algorithm;
+}
 
 std::unique_ptr<Method> LocalSgdSettings::Make(const MethodContext& context) const {
-  return std::make_unique<AllReduceMethod>(context, context.inner_steps, algorithm, LocalSgdUpdate{});
+  return std::make_unique<AllReduceMethod>(context, context.inner_steps, algorithm,
+                                           LocalSgdUpdate{});
 }
 
 MethodKind LocalSgdKind() { return {"local_sgd", {"algorithm"}, ReadLocalSgd}; }

@@ -16,7 +16,8 @@ class NolocoMethod final : public GroupSyncMethod {
 
  protected:
   std::vector<std::vector<int>> Groups(int round) const override {
-    return RoundGroups(context_.seed, static_cast<std::uint64_t>(round), context_.replicas, group_size_);
+    return RoundGroups(context_.seed, static_cast<std::uint64_t>(round), context_.replicas,
+                       group_size_);
   }
   void StartGroupCollective(CollectiveSetup setup, RankDone on_rank_done) const override {
     std::vector<int> everyone(setup.nodes.size());
@@ -36,11 +37,15 @@ class NolocoMethod final : public GroupSyncMethod {
 std::shared_ptr<const MethodSettings> ReadNoloco(const JsonReader& r, MethodSpec&, int replicas) {
   auto s = std::make_shared<NolocoSettings>();
   Optional(r, "group_size", s->group_size, [&](const JsonReader& v) {
-    return IntIn(v, 2, replicas, "a group size in [2, replicas = " + std::to_string(replicas) + "]");
+    return IntIn(v, 2, replicas,
+                 "a group size in [2, replicas = " + std::to_string(replicas) + "]");
   });
-  Optional(r, "alpha", s->outer.alpha, [](const JsonReader& v) { return NumberIn(v, 0, 1, "alpha in [0, 1]"); });
-  Optional(r, "beta", s->outer.beta, [](const JsonReader& v) { return NumberIn(v, 0, 10, "beta in [0, 10]"); });
-  Optional(r, "gamma", s->outer.gamma, [](const JsonReader& v) { return NumberIn(v, 0, 10, "gamma in [0, 10]"); });
+  Optional(r, "alpha", s->outer.alpha,
+           [](const JsonReader& v) { return NumberIn(v, 0, 1, "alpha in [0, 1]"); });
+  Optional(r, "beta", s->outer.beta,
+           [](const JsonReader& v) { return NumberIn(v, 0, 10, "beta in [0, 10]"); });
+  Optional(r, "gamma", s->outer.gamma,
+           [](const JsonReader& v) { return NumberIn(v, 0, 10, "gamma in [0, 10]"); });
   if (replicas < 2) r.Fail("at least 2 replicas for noloco");
   return s;
 }

@@ -26,7 +26,7 @@ namespace locosim {
 struct TcpSettings {
   uint32_t segment_bytes = 0;  // MTU - 52: IPv4 20 + TCP 20 + timestamp option 12
   uint32_t initial_cwnd_segments = 0;
-  uint32_t send_buffer_bytes = 0;     // at least 2x the path's bandwidth-delay product
+  uint32_t send_buffer_bytes = 0;  // at least 2x the path's bandwidth-delay product
   // More than twice the send buffer, so the receive window never limits the sender. This
   // also avoids an ns-3.37 crash: when the bytes in flight equal the peer's window exactly,
   // TcpTxBuffer::NextSeg yields a zero-length segment and TcpSocketBase::SendDataPacket
@@ -40,7 +40,7 @@ struct TcpSettings {
 class Ns3Connection {
  public:
   struct Observer {
-    std::function<void()> on_progress;                 // bytes reached the application
+    std::function<void()> on_progress;                  // bytes reached the application
     std::function<void(Network::OnDone)> on_delivered;  // a transfer's last byte did
   };
 

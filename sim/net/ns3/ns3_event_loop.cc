@@ -32,15 +32,12 @@ Ns3EventLoop::~Ns3EventLoop() {
   simulator_in_use = false;
 }
 
-SimTime Ns3EventLoop::now() const {
-  return Nanoseconds(ns3::Simulator::Now().GetNanoSeconds());
-}
+SimTime Ns3EventLoop::now() const { return Nanoseconds(ns3::Simulator::Now().GetNanoSeconds()); }
 
 void Ns3EventLoop::at(SimTime when, Callback fn) {
   const SimTime delay = when - now();
   assert(delay >= SimTime());
-  ns3::Simulator::Schedule(ns3::NanoSeconds(delay.nanoseconds()),
-                           [fn = std::move(fn)] { fn(); });
+  ns3::Simulator::Schedule(ns3::NanoSeconds(delay.nanoseconds()), [fn = std::move(fn)] { fn(); });
 }
 
 void Ns3EventLoop::run() { ns3::Simulator::Run(); }

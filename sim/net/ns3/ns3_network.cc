@@ -59,7 +59,8 @@ std::string DescribeStall(const Topology& t, SimTime since, SimTime now,
                " bytes received";
     if (!failures[i].empty()) message += " (" + failures[i] + ")";
   }
-  if (shown < stuck.size()) message += "\n  ... and " + std::to_string(stuck.size() - shown) + " more";
+  if (shown < stuck.size())
+    message += "\n  ... and " + std::to_string(stuck.size() - shown) + " more";
   return message;
 }
 
@@ -67,7 +68,11 @@ std::string DescribeStall(const Topology& t, SimTime since, SimTime now,
 
 struct Ns3Network::Impl {
   Impl(Ns3EventLoop& l, const Topology& t, const NetworkOptions::Ns3& o)
-      : loop(l), topology(t), options(o), routing(t), world(BuildNs3World(t, o)),
+      : loop(l),
+        topology(t),
+        options(o),
+        routing(t),
+        world(BuildNs3World(t, o)),
         next_port(static_cast<std::size_t>(t.node_count()), kFirstPort),
         counters(std::make_shared<Counters>(t.channel_count())) {
     for (Channel c = 0; c < t.channel_count(); ++c) {
@@ -105,12 +110,11 @@ struct Ns3Network::Impl {
     if (slot) return *slot;
     int& port = next_port[dst];
     assert(port <= 65535 && "more than 55535 connections into one node");
-    Ns3Connection::Observer observer{
-        [this] { last_progress = loop.now(); },
-        [this](OnDone done) {
-          RemovePending();
-          loop.at(loop.now(), std::move(done));
-        }};
+    Ns3Connection::Observer observer{[this] { last_progress = loop.now(); },
+                                     [this](OnDone done) {
+                                       RemovePending();
+                                       loop.at(loop.now(), std::move(done));
+                                     }};
     slot = std::make_unique<Ns3Connection>(
         src, dst, world.nodes.Get(static_cast<uint32_t>(src)),
         world.nodes.Get(static_cast<uint32_t>(dst)), world.address[dst],
@@ -167,7 +171,8 @@ struct Ns3Network::Impl {
   std::vector<int> next_port;  // per destination node
   struct Counters {
     explicit Counters(int channels)
-        : payload(static_cast<std::size_t>(channels), 0), wire(static_cast<std::size_t>(channels), 0) {}
+        : payload(static_cast<std::size_t>(channels), 0),
+          wire(static_cast<std::size_t>(channels), 0) {}
     std::vector<double> payload;
     std::vector<double> wire;
     std::uint64_t packets = 0;

@@ -24,8 +24,8 @@
 #include "ns3/rng-seed-manager.h"
 #include "ns3/string.h"
 #include "ns3/tcp-bbr.h"
-#include "ns3/tcp-cubic.h"
 #include "ns3/tcp-congestion-ops.h"
+#include "ns3/tcp-cubic.h"
 #include "ns3/tcp-l4-protocol.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/uinteger.h"
@@ -45,7 +45,8 @@ ns3::QueueSize QueueSizeOf(const Link& link, const std::string& queue_disc) {
     return ns3::QueueSize(ns3::QueueSizeUnit::PACKETS, static_cast<uint32_t>(link.queue.packets));
   }
   if (link.queue.bytes.count() > 0) {
-    return ns3::QueueSize(ns3::QueueSizeUnit::BYTES, static_cast<uint32_t>(link.queue.bytes.count()));
+    return ns3::QueueSize(ns3::QueueSizeUnit::BYTES,
+                          static_cast<uint32_t>(link.queue.bytes.count()));
   }
   return ns3::QueueSize(ns3::QueueSizeUnit::PACKETS,
                         static_cast<uint32_t>(DefaultQueuePackets(queue_disc)));
@@ -59,12 +60,12 @@ ns3::TrafficControlHelper QueueDiscFor(const Link& link, const NetworkOptions::N
   } else if (o.queue_disc == "red") {
     // Adaptive RED: thresholds follow the link rate and a 5 ms target delay (MinTh = MaxTh = 0
     // asks ns-3 to derive them), which suits links from 50 Mbps to 100 Gbps alike.
-    tc.SetRootQueueDisc("ns3::RedQueueDisc", "MaxSize", size, "ARED", ns3::BooleanValue(true),
-                        "MinTh", ns3::DoubleValue(0), "MaxTh", ns3::DoubleValue(0),
-                        "MeanPktSize", ns3::UintegerValue(static_cast<uint32_t>(o.mtu_bytes)),
-                        "LinkBandwidth", ns3::DataRateValue(ns3::DataRate(
-                                             static_cast<uint64_t>(link.bandwidth.bps()))),
-                        "LinkDelay", ns3::TimeValue(ns3::NanoSeconds(link.latency.nanoseconds())));
+    tc.SetRootQueueDisc(
+        "ns3::RedQueueDisc", "MaxSize", size, "ARED", ns3::BooleanValue(true), "MinTh",
+        ns3::DoubleValue(0), "MaxTh", ns3::DoubleValue(0), "MeanPktSize",
+        ns3::UintegerValue(static_cast<uint32_t>(o.mtu_bytes)), "LinkBandwidth",
+        ns3::DataRateValue(ns3::DataRate(static_cast<uint64_t>(link.bandwidth.bps()))), "LinkDelay",
+        ns3::TimeValue(ns3::NanoSeconds(link.latency.nanoseconds())));
   } else {
     assert(o.queue_disc == "fq_codel");
     tc.SetRootQueueDisc("ns3::FqCoDelQueueDisc", "MaxSize", size);
@@ -118,16 +119,15 @@ Ns3World BuildNs3World(const Topology& topology, const NetworkOptions::Ns3& o) {
   for (std::size_t l = 0; l < topology.links.size(); ++l) {
     const Link& link = topology.links[l];
     ns3::PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate",
-                           ns3::DataRateValue(ns3::DataRate(static_cast<uint64_t>(link.bandwidth.bps()))));
+    p2p.SetDeviceAttribute(
+        "DataRate", ns3::DataRateValue(ns3::DataRate(static_cast<uint64_t>(link.bandwidth.bps()))));
     p2p.SetDeviceAttribute("Mtu", ns3::UintegerValue(static_cast<uint32_t>(o.mtu_bytes)));
     p2p.SetChannelAttribute("Delay", ns3::TimeValue(ns3::NanoSeconds(link.latency.nanoseconds())));
     // The queue disc holds the queue; the device keeps one packet so that the disc, not a
     // drop-tail device queue, decides what waits and what drops.
     p2p.SetQueue("ns3::DropTailQueue", "MaxSize", ns3::StringValue("1p"));
-    ns3::NetDeviceContainer devices =
-        p2p.Install(world.nodes.Get(static_cast<uint32_t>(link.a)),
-                    world.nodes.Get(static_cast<uint32_t>(link.b)));
+    ns3::NetDeviceContainer devices = p2p.Install(world.nodes.Get(static_cast<uint32_t>(link.a)),
+                                                  world.nodes.Get(static_cast<uint32_t>(link.b)));
     if (link.loss_rate > 0) {
       for (uint32_t d = 0; d < 2; ++d) {
         auto loss = ns3::CreateObject<ns3::RateErrorModel>();

@@ -19,8 +19,8 @@
 namespace locosim {
 
 struct Ns3World {
-  ns3::NodeContainer nodes;                   // nodes.Get(i) is topology node i
-  std::vector<ns3::Ipv4Address> address;      // per node: the address connections go to
+  ns3::NodeContainer nodes;               // nodes.Get(i) is topology node i
+  std::vector<ns3::Ipv4Address> address;  // per node: the address connections go to
   // Per channel (see Channel in topology.h): the device that transmits in that direction.
   std::vector<ns3::Ptr<ns3::PointToPointNetDevice>> sender;
 };

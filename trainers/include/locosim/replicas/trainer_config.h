@@ -32,9 +32,9 @@ struct DataConfig {
   // /usr/share/games/fortunes (text, package `fortunes`) or /usr/share/datasets/fashion-mnist
   // (package `dataset-fashion-mnist`).
   std::string path;
-  std::string vocab = "byte";        // text: "byte" (256 ids) or "char" (the corpus's code points)
+  std::string vocab = "byte";         // text: "byte" (256 ids) or "char" (the corpus's code points)
   double validation_fraction = 0.05;  // text: the tail of every file is held out; in [0.001, 0.5].
-                                     // fashion_mnist validates on its t10k files instead.
+                                      // fashion_mnist validates on its t10k files instead.
   // true: every replica samples the whole training set. false (non-iid): replica r of R samples
   // only the r-th of R contiguous slices (text: in file order; images: ordered by label, so
   // each replica sees about 10/R classes).
