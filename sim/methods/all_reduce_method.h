@@ -21,7 +21,7 @@ class AllReduceMethod final : public GroupSyncMethod {
         inner_steps_(inner_steps),
         algorithm_(std::move(algorithm)),
         payload_(context.payload),
-        update_(std::move(update)),
+        update_(update),
         trains_between_syncs_(trains_between_syncs) {}
 
   int inner_steps() const override { return inner_steps_; }
@@ -34,8 +34,8 @@ class AllReduceMethod final : public GroupSyncMethod {
     return {everyone};
   }
   void StartGroupCollective(CollectiveSetup setup, RankDone on_rank_done) const override {
-    StartCollective(CollectiveSpec{algorithm_, setup.bytes}, std::move(setup),
-                    std::move(on_rank_done));
+    const CollectiveSpec spec{algorithm_, setup.bytes};  // before `setup` is moved from
+    StartCollective(spec, std::move(setup), std::move(on_rank_done));
   }
   Bytes bytes_per_member() const override { return payload_; }
   OuterUpdate Update() const override { return update_; }
