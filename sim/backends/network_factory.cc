@@ -16,33 +16,22 @@ namespace {
 
 using Factory = std::function<Result<Simulation>(const Topology&, const NetworkOptions&)>;
 
+// A fluid backend with TCP's behaviours on top (sim/net/tcp_correction.h). With every
+// behaviour off it is the ideal fluid, apart from the loss-limited rate on lossy paths.
 template <typename NetworkType>
-Result<Simulation> OnHeapLoop(const Topology& topology, const NetworkOptions&) {
+Result<Simulation> FluidWithTcp(const Topology& topology, const NetworkOptions& options) {
   auto loop = std::make_unique<HeapEventLoop>();
-  auto network = std::make_unique<NetworkType>(*loop, topology);
+  std::unique_ptr<Network> network = std::make_unique<NetworkType>(*loop, topology);
+  network = std::make_unique<TcpCorrectedNetwork>(*loop, std::move(network),
+                                                  TcpCorrectionFor(options.tcp));
   return Simulation{std::move(loop), std::move(network)};
-}
-
-Result<Simulation> Flow(const Topology& topology, const NetworkOptions& options) {
-  Simulation sim = std::move(*OnHeapLoop<FlowNetwork>(topology, options));
-  const NetworkOptions::Flow& f = options.flow;
-  if (f.tcp_startup || f.tcp_loss) {
-    TcpCorrection tcp;
-    tcp.startup = f.tcp_startup;
-    tcp.loss = f.tcp_loss;
-    tcp.segment = Bytes(f.segment_bytes);
-    tcp.initial_cwnd_segments = f.initial_cwnd_segments;
-    tcp.min_rto = f.min_rto;
-    sim.network = std::make_unique<TcpCorrectedNetwork>(*sim.loop, std::move(sim.network), tcp);
-  }
-  return sim;
 }
 
 // The registry: one line per backend.
 const std::vector<std::pair<std::string, Factory>>& Backends() {
   static const std::vector<std::pair<std::string, Factory>> backends = {
-      {"analytic", OnHeapLoop<AnalyticNetwork>},
-      {"flow", Flow},
+      {"analytic", FluidWithTcp<AnalyticNetwork>},
+      {"flow", FluidWithTcp<FlowNetwork>},
 #ifdef LOCOSIM_WITH_NS3
       {"ns3", MakeNs3Simulation},
 #endif
@@ -60,6 +49,19 @@ std::vector<std::string> BackendNames() {
 
 Result<Simulation> MakeSimulation(const std::string& backend, const Topology& topology,
                                   const NetworkOptions& options) {
+  const NetworkOptions::Tcp& tcp = options.tcp;
+  if (tcp.streams < 1 || tcp.streams > kMaxTcpStreams) {
+    return ConfigError{"", "$.network.tcp.streams",
+                       "a stream count in [1, " + std::to_string(kMaxTcpStreams) + "], found " +
+                           std::to_string(tcp.streams)};
+  }
+  if (tcp.mtu_bytes < 576 || tcp.mtu_bytes > 65535) {
+    return ConfigError{"", "$.network.tcp.mtu_bytes", "an MTU in [576, 65535] bytes"};
+  }
+  if (tcp.initial_cwnd_segments < 1) {
+    return ConfigError{"", "$.network.tcp.initial_cwnd_segments", "at least 1 segment"};
+  }
+  if (tcp.min_rto <= SimTime()) return ConfigError{"", "$.network.tcp.min_rto", "a positive time"};
   for (const auto& [name, make] : Backends()) {
     if (name == backend) return make(topology, options);
   }

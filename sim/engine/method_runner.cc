@@ -207,8 +207,9 @@ class MethodRunner final : public SyncHost {
 }  // namespace
 
 MethodRunResult RunMethod(const MethodRunInput& input) {
-  auto sim = MakeSimulation(input.scenario.network.backend, input.topology,
-                            input.scenario.network.options);
+  NetworkOptions options = input.scenario.network.options;
+  options.tcp.streams = StreamsOf(input.scenario, input.method);
+  auto sim = MakeSimulation(input.scenario.network.backend, input.topology, options);
   if (!sim) {
     ConfigError error = sim.error();
     error.file = input.scenario.file;

@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "sim/config/field_readers.h"
+#include "sim/net/network_options.h"
 #include "sim/methods/ddp/ddp.h"
 #include "sim/methods/diloco/diloco.h"
 #include "sim/methods/local_sgd/local_sgd.h"
@@ -12,7 +13,7 @@
 namespace locosim {
 namespace {
 
-constexpr std::string_view kCommonKeys[] = {"name", "kind", "inner_steps"};
+constexpr std::string_view kCommonKeys[] = {"name", "kind", "inner_steps", "streams"};
 
 // Every key any method may have, common ones first, in registry order, each once: the
 // candidates for "did you mean".
@@ -74,13 +75,18 @@ MethodSpec ReadMethodSpec(const JsonReader& r, int replicas) {
   Optional(r, "inner_steps", spec.inner_steps, [](const JsonReader& v) {
     return std::optional<int>(IntIn(v, 1, 1 << 30, "a positive step count"));
   });
+  Optional(r, "streams", spec.streams, [](const JsonReader& v) {
+    return std::optional<int>(IntIn(v, 1, kMaxTcpStreams, "a stream count in [1, " + std::to_string(kMaxTcpStreams) + "]"));
+  });
   spec.settings = kind.read(r, spec, replicas);
   return spec;
 }
 
-nlohmann::ordered_json EchoMethodSpec(const MethodSpec& spec, int inner_steps) {
-  nlohmann::ordered_json method = {
-      {"name", spec.name}, {"kind", spec.kind}, {"inner_steps", inner_steps}};
+nlohmann::ordered_json EchoMethodSpec(const MethodSpec& spec, int inner_steps, int streams) {
+  nlohmann::ordered_json method = {{"name", spec.name},
+                                   {"kind", spec.kind},
+                                   {"inner_steps", inner_steps},
+                                   {"streams", streams}};
   spec.settings->Echo(method);
   return method;
 }

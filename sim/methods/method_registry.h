@@ -32,8 +32,8 @@ std::vector<std::string> MethodKindNames();
 // another kind is an error naming this kind; an unknown key gets a "did you mean".
 MethodSpec ReadMethodSpec(const JsonReader& r, int replicas);
 
-// The method's resolved JSON: name, kind, H, then every setting of its kind.
-nlohmann::ordered_json EchoMethodSpec(const MethodSpec& spec, int inner_steps);
+// The method's resolved JSON: name, kind, H, streams, then every setting of its kind.
+nlohmann::ordered_json EchoMethodSpec(const MethodSpec& spec, int inner_steps, int streams);
 
 // `kind` with every default, as if read from {"kind": kind}: for code and tests that build
 // scenarios without a file. REQUIRES: kind is one of MethodKindNames().

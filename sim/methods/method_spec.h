@@ -39,6 +39,7 @@ struct MethodSpec {
   std::string name;                // label in results; default = kind
   std::string kind;                // one of MethodKindNames() (sim/methods/method_registry.h)
   std::optional<int> inner_steps;  // H for this method (default: the scenario's)
+  std::optional<int> streams;      // TCP connections per transfer (default: network.tcp's)
   std::shared_ptr<const MethodSettings> settings;  // never null once read
 };
 

@@ -1,5 +1,7 @@
-// Backend-specific settings, as plain data; each backend reads only its own part. Durations
-// are SimTime, as everywhere across an interface.
+// Backend settings, as plain data. `tcp` describes the transport for every backend: the
+// fluid backends (analytic, flow) model it with their TCP corrections
+// (sim/net/tcp_correction.h), ns3 simulates it packet by packet. `ns3` holds what only the
+// packet-level backend has. Durations are SimTime, as everywhere across an interface.
 #pragma once
 
 #include <cstdint>
@@ -9,27 +11,40 @@
 
 namespace locosim {
 
+// The most TCP connections one transfer may be split over.
+inline constexpr int kMaxTcpStreams = 64;
+
 struct NetworkOptions {
-  // flow backend (sim/net/flow_network.h).
-  struct Flow {
-    // TCP corrections to the fluid model (sim/net/tcp_correction.h): handshake and slow
-    // start per new connection, and a loss-limited rate on lossy paths. Off by default so
-    // that `flow` stays exactly `analytic` where nothing is shared; `locosim crosscheck`
-    // turns them on to compare with ns3 (docs/ns3.md).
-    bool tcp_startup = false;
-    bool tcp_loss = false;
-    int segment_bytes = 8948;             // the TCP the corrections assume: MSS (MTU 9000 - 52),
-    int initial_cwnd_segments = 2;        // initial window,
-    SimTime min_rto = Milliseconds(200);  // minimum retransmission timeout
-  } flow;
+  // The ideal fluid, for lower bounds and closed forms: no handshake, no slow start, no
+  // restart after idle, one stream. Lossy paths still get the loss-limited rate.
+  static NetworkOptions IdealFluid() {
+    NetworkOptions o;
+    o.tcp.startup = false;
+    o.tcp.slow_start_after_idle = false;
+    return o;
+  }
+
+  // TCP as a real deployment runs it; each behaviour can be turned off for lower bounds.
+  struct Tcp {
+    // Handshake and slow start on every new connection.
+    bool startup = true;
+    // Linux's net.ipv4.tcp_slow_start_after_idle = 1 (RFC 2861): after an idle period longer
+    // than the retransmission timeout the window is halved once per timeout of idle time,
+    // down to the initial window. BBR is exempt.
+    bool slow_start_after_idle = true;
+    // Connections each transfer is split over, as production systems shard a transfer to
+    // get past one stream's loss-limited rate. Each is its own flow, with its own slow start.
+    int streams = 1;
+    int mtu_bytes = 9000;                 // IP MTU; TCP segment = MTU - 52
+    int initial_cwnd_segments = 2;        // 2 x 8948 B at MTU 9000 ~ 10 x 1448 B at 1500
+    SimTime min_rto = Milliseconds(200);  // Linux's; ns-3's own default (1 s) is far from it
+    int segment_bytes() const { return mtu_bytes - 52; }  // IPv4 20 + TCP 20 + timestamps 12
+  } tcp;
 
   // ns-3 backend (sim/net/ns3/); see docs/ns3.md.
   struct Ns3 {
-    std::string tcp = "cubic";             // cubic | newreno | bbr
+    std::string tcp = "cubic";             // congestion control: cubic | newreno | bbr
     std::string queue_disc = "fq_codel";   // fq_codel | pfifo | red
-    int mtu_bytes = 9000;                  // IP MTU of every link; TCP segment = MTU - 52
-    int initial_cwnd_segments = 2;         // 2 x 8948 B at MTU 9000 ~ 10 x 1448 B at 1500
-    SimTime min_rto = Milliseconds(200);   // ns-3's own default (1 s) is far from Linux's
     bool sack = true;                      // RFC 6675 recovery; see docs/ns3.md for its cost
     SimTime stall_timeout = Seconds(600);  // watchdog: simulated time without progress
     std::uint64_t seed = 1;                // random loss (RateErrorModel) and RED

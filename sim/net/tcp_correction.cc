@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <memory>
 
 namespace locosim {
 
@@ -38,52 +40,100 @@ BitsPerSecond LossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto)
   return BitsPerSecond(segment.bits() / denominator);
 }
 
+TcpCorrection TcpCorrectionFor(const NetworkOptions::Tcp& tcp) {
+  TcpCorrection c;
+  c.startup = tcp.startup;
+  c.restart_after_idle = tcp.slow_start_after_idle;
+  c.streams = tcp.streams;
+  c.segment = Bytes(tcp.segment_bytes());
+  c.initial_cwnd_segments = tcp.initial_cwnd_segments;
+  c.min_rto = tcp.min_rto;
+  return c;
+}
+
+double RestartWindow(double cwnd, double initial, SimTime idle, SimTime rto) {
+  if (idle <= rto) return cwnd;
+  const double restart = std::min(initial, cwnd);
+  // As Linux: while ((delta -= rto) > 0 && cwnd > restart) cwnd >>= 1.
+  for (SimTime delta = idle - rto; delta > SimTime() && cwnd > restart; delta -= rto) cwnd /= 2;
+  return std::max(cwnd, restart);
+}
+
 TcpCorrectedNetwork::TcpCorrectedNetwork(EventLoop& loop, std::unique_ptr<Network> inner,
                                          TcpCorrection params)
     : loop_(loop), inner_(std::move(inner)), params_(params), routing_(inner_->topology()) {}
 
-SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, Bytes bytes) {
+SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int streams,
+                                   Bytes bytes) {
   const Path& path = routing_.path(src, dst);
   const SimTime rtt = path.latency + path.latency;
-  BitsPerSecond rate = path.bottleneck;
+  // Alone on its path, each of the transfer's streams gets an equal share.
+  BitsPerSecond rate(path.bottleneck.bps() / streams);
   double extra_s = 0;
-  if (params_.loss) {
-    double delivered = 1;
-    for (Channel c : path.channels) delivered *= 1 - topology().links[LinkOfChannel(c)].loss_rate;
-    const double p = 1 - delivered;
-    if (p > 0) {
-      const BitsPerSecond capped = LossLimitedRate(params_.segment, rtt, p, params_.min_rto);
-      if (capped < rate) {
-        // Alone on its path the transfer takes bytes/capped, not bytes/bottleneck.
-        extra_s += bytes.bits() / capped.bps() - bytes.bits() / rate.bps();
-        rate = capped;
-      }
+  double delivered = 1;
+  for (Channel c : path.channels) delivered *= 1 - topology().links[LinkOfChannel(c)].loss_rate;
+  const double p = 1 - delivered;
+  if (p > 0) {
+    const BitsPerSecond capped = LossLimitedRate(params_.segment, rtt, p, params_.min_rto);
+    if (capped < rate) {
+      // Alone on its path the part takes bytes/capped, not bytes/rate.
+      extra_s += bytes.bits() / capped.bps() - bytes.bits() / rate.bps();
+      rate = capped;
     }
   }
-  if (params_.startup) {
-    auto [it, opened] = cwnd_.try_emplace({src, dst}, 0.0);
-    if (opened) {
-      // The handshake, then the first window's last segment waits for the delayed ACK (at
-      // most a round trip: a later round's ACK releases it).
-      extra_s += (rtt + std::min(params_.delayed_ack, rtt)).seconds();
-      it->second = static_cast<double>(params_.segment.count() * params_.initial_cwnd_segments);
-    }
-    const SlowStart ramp = SlowStartExtra(bytes, it->second, rtt, rate);
-    it->second = ramp.cwnd_after;
+  const double bdp = rate.bytes_per_second() * rtt.seconds();
+  const double initial = static_cast<double>(params_.segment.count() * params_.initial_cwnd_segments);
+  auto [it, opened] = connections_.try_emplace(Key{src, dst, stream});
+  Connection& connection = it->second;
+  if (opened) {
+    connection.cwnd = params_.startup ? initial : bdp;
+    // The handshake, then the first window's last segment waits for the delayed ACK (at
+    // most a round trip: a later round's ACK releases it).
+    if (params_.startup) extra_s += (rtt + std::min(params_.delayed_ack, rtt)).seconds();
+  } else if (params_.restart_after_idle && connection.in_flight == 0) {
+    connection.cwnd = RestartWindow(connection.cwnd, initial, loop_.now() - connection.last_send,
+                                    rtt + params_.min_rto);
+  }
+  if (params_.startup || params_.restart_after_idle) {
+    const SlowStart ramp = SlowStartExtra(bytes, connection.cwnd, rtt, rate);
+    connection.cwnd = ramp.cwnd_after;
     extra_s += ramp.extra.seconds();
   }
+  ++connection.in_flight;
   return SimTime::FromSeconds(extra_s);
 }
 
+void TcpCorrectedNetwork::Delivered(NodeIndex src, NodeIndex dst, int stream) {
+  Connection& connection = connections_.at(Key{src, dst, stream});
+  --connection.in_flight;
+  // The last byte left the sender one path latency before it arrived.
+  connection.last_send = loop_.now() - routing_.path(src, dst).latency;
+}
+
 void TcpCorrectedNetwork::transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone on_done) {
-  const SimTime delay = bytes.count() == 0 ? SimTime() : Delay(src, dst, bytes);
-  if (delay == SimTime()) {
+  if (bytes.count() == 0) {
     inner_->transfer(src, dst, bytes, std::move(on_done));
     return;
   }
-  loop_.after(delay, [this, src, dst, bytes, on_done = std::move(on_done)]() mutable {
-    inner_->transfer(src, dst, bytes, std::move(on_done));
-  });
+  // k near-equal parts (the first ones a byte larger), never an empty one.
+  const int streams = static_cast<int>(std::min<std::int64_t>(params_.streams, bytes.count()));
+  auto remaining = std::make_shared<int>(streams);
+  auto done = std::make_shared<OnDone>(std::move(on_done));
+  for (int stream = 0; stream < streams; ++stream) {
+    const Bytes part(bytes.count() / streams + (stream < bytes.count() % streams ? 1 : 0));
+    const SimTime delay = Delay(src, dst, stream, streams, part);
+    auto send = [this, src, dst, stream, part, remaining, done] {
+      inner_->transfer(src, dst, part, [this, src, dst, stream, remaining, done] {
+        Delivered(src, dst, stream);
+        if (--*remaining == 0) (*done)();
+      });
+    };
+    if (delay == SimTime()) {
+      send();
+    } else {
+      loop_.after(delay, std::move(send));
+    }
+  }
 }
 
 }  // namespace locosim

@@ -1,20 +1,30 @@
-// What TCP adds to a transfer that a fluid model (flow_network.h) leaves out, as a delay
-// before the fluid flow starts. Two corrections, each behind an option:
+// What TCP adds to a transfer that a fluid model (flow_network.h, analytic_network.h) leaves
+// out, as a delay before the fluid flow starts, per connection. docs/algorithms.md, "TCP".
 //
-// Start-up (per new connection). One round trip for the handshake; the last segment of the
-// first window then waits for the receiver's delayed-ACK timer (at most a round trip); from
-// there slow start doubles the window every round trip until it covers the path's
-// bandwidth-delay product. A transfer that ends within slow start takes whole rounds; a
-// longer one pays the ramp once. Later transfers on the same connection start from the
-// window the earlier ones reached: ns-3.37 keeps the window across idle periods
-// (docs/ns3.md), so only the first rounds of a run pay.
+// Start-up (per new connection, `startup`). One round trip for the handshake; the last
+// segment of the first window then waits for the receiver's delayed-ACK timer (at most a
+// round trip); from there slow start doubles the window every round trip until it covers
+// the path's bandwidth-delay product. A transfer that ends within slow start takes whole
+// rounds; a longer one pays the ramp once. Later transfers on the connection start from the
+// window the earlier ones reached. Without `startup` a connection opens at the full rate.
 //
-// Loss (per transfer, on paths with loss_rate > 0). Random loss caps a TCP flow at the
-// throughput of Padhye, Firoiu, Towsley and Kurose ("Modeling TCP throughput", SIGCOMM 1998,
-// eq. 31), which extends Mathis et al.'s MSS/RTT·sqrt(3/2p) with retransmission timeouts:
+// Restart after idle (`restart_after_idle`; Linux tcp_cwnd_restart, RFC 2861). When a
+// connection has sent nothing for longer than its retransmission timeout, the window is
+// halved once per timeout of idle time, down to min(initial window, window); ssthresh is
+// kept, so the ramp back is slow start again. The timeout is Linux's for a steady path,
+// RTT + min_rto (srtt + max(4·rttvar, rto_min) with rttvar ~ 0).
+//
+// Loss (per transfer, on paths with loss_rate > 0; always). Random loss caps a TCP flow at
+// the throughput of Padhye, Firoiu, Towsley and Kurose ("Modeling TCP throughput", SIGCOMM
+// 1998, eq. 31), which extends Mathis et al.'s MSS/RTT·sqrt(3/2p) with timeouts:
 //   B = MSS / (RTT·sqrt(2bp/3) + T0·min(1, 3·sqrt(3bp/8))·p·(1 + 32p²)),  b = 2 (delayed ACKs)
 // A transfer alone on its path then takes b/min(B, R) instead of b/R, and slow start aims at
 // min(B, R)·RTT.
+//
+// Parallel streams (`streams` = k). A transfer is split into k near-equal parts, each on its
+// own connection (own window, own idle clock, own loss cap) and each its own fluid flow, so
+// they share the path max-min; alone on the path a stream's uncontended rate is R/k. The
+// transfer is delivered when its last part is.
 //
 // Each correction is exact for a transfer alone on its path under its model; under sharing
 // the delay is the same and the fluid part shares as before (the ramp's rate is the path's
@@ -24,22 +34,35 @@
 
 #include <map>
 #include <memory>
+#include <tuple>
 #include <utility>
 
 #include "sim/core/event_loop.h"
 #include "sim/net/network.h"
+#include "sim/net/network_options.h"
 #include "sim/net/routing.h"
 
 namespace locosim {
 
 struct TcpCorrection {
   bool startup = true;
-  bool loss = true;
+  bool restart_after_idle = true;
+  int streams = 1;
   Bytes segment = Bytes(8948);  // MSS: MTU 9000 - 52
   int initial_cwnd_segments = 2;
   SimTime delayed_ack = Milliseconds(40);  // the receiver's delayed-ACK timeout
-  SimTime min_rto = Milliseconds(200);     // T0 is max(min_rto, 2·RTT)
+  SimTime min_rto = Milliseconds(200);     // T0 is max(min_rto, 2·RTT); restart RTO RTT + min_rto
+
+  // True when no correction can change a transfer on a loss-free path (the ideal fluid).
+  bool ideal() const { return !startup && !restart_after_idle && streams == 1; }
 };
+
+// The corrections for `tcp` (sim/net/network_options.h).
+TcpCorrection TcpCorrectionFor(const NetworkOptions::Tcp& tcp);
+
+// Linux's tcp_cwnd_restart: `cwnd` after `idle` with timeout `rto`, never below
+// min(initial, cwnd). Unchanged unless idle > rto.
+double RestartWindow(double cwnd, double initial, SimTime idle, SimTime rto);
 
 struct SlowStart {
   SimTime extra;          // time over latency + bytes/rate
@@ -53,7 +76,8 @@ SlowStart SlowStartExtra(Bytes bytes, double cwnd, SimTime rtt, BitsPerSecond ra
 // The PFTK throughput above for per-packet loss probability p in (0, 1).
 BitsPerSecond LossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto);
 
-// Wraps a fluid network: each transfer is handed to `inner` after its corrections' delay.
+// Wraps a fluid network: each transfer is handed to `inner` after its corrections' delay,
+// split over the configured streams.
 class TcpCorrectedNetwork final : public Network {
  public:
   // `loop` and `inner`'s topology must outlive this object.
@@ -63,15 +87,26 @@ class TcpCorrectedNetwork final : public Network {
   std::vector<double> channel_bytes() const override { return inner_->channel_bytes(); }
   const Topology& topology() const override { return inner_->topology(); }
 
-  // The delay transfer() would add now, and its effect on the connection's state.
-  SimTime Delay(NodeIndex src, NodeIndex dst, Bytes bytes);
+  // The delay a part of `bytes` on stream `stream` of (src, dst) would get now, when the
+  // transfer is split over `streams`; and its effect on that connection's state (it is
+  // counted as in flight until Delivered).
+  SimTime Delay(NodeIndex src, NodeIndex dst, int stream, int streams, Bytes bytes);
+  // The part sent on (src, dst, stream) has been delivered now.
+  void Delivered(NodeIndex src, NodeIndex dst, int stream);
 
  private:
+  struct Connection {
+    double cwnd = 0;        // bytes
+    int in_flight = 0;      // parts handed to the network, not yet delivered
+    SimTime last_send;      // when the last byte of the latest part left the sender
+  };
+  using Key = std::tuple<NodeIndex, NodeIndex, int>;
+
   EventLoop& loop_;
   std::unique_ptr<Network> inner_;
   TcpCorrection params_;
   Routing routing_;
-  std::map<std::pair<NodeIndex, NodeIndex>, double> cwnd_;  // per open connection, bytes
+  std::map<Key, Connection> connections_;  // open connections
 };
 
 }  // namespace locosim

@@ -34,7 +34,9 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   if (s.inner_optimizer.kind == "adan") optimizer["adan_no_prox"] = s.inner_optimizer.adan_no_prox;
   if (!s.inner_optimizer.betas.empty()) optimizer["betas"] = s.inner_optimizer.betas;
   J methods = J::array();
-  for (const MethodSpec& m : s.methods) methods.push_back(EchoMethodSpec(m, InnerStepsOf(s, m)));
+  for (const MethodSpec& m : s.methods) {
+    methods.push_back(EchoMethodSpec(m, InnerStepsOf(s, m), StreamsOf(s, m)));
+  }
   J payload = J::object();
   if (s.payload.bytes)
     payload["bytes"] = s.payload.bytes->count();
@@ -79,17 +81,18 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
     overrides["latency"] = FormatDuration(*s.network.override_latency);
   if (s.network.override_loss_rate) overrides["loss_rate"] = *s.network.override_loss_rate;
   if (!overrides.empty()) network["overrides"] = std::move(overrides);
-  if (s.network.backend == "flow") {
-    network["flow"] = {{"tcp_startup", s.network.options.flow.tcp_startup},
-                       {"tcp_loss", s.network.options.flow.tcp_loss}};
-  }
+  // Every TCP setting in force, whatever the backend: they all model it.
+  const NetworkOptions::Tcp& tcp = s.network.options.tcp;
+  network["tcp"] = {{"startup", tcp.startup},
+                    {"slow_start_after_idle", tcp.slow_start_after_idle},
+                    {"streams", tcp.streams},
+                    {"mtu_bytes", tcp.mtu_bytes},
+                    {"initial_cwnd_segments", tcp.initial_cwnd_segments},
+                    {"min_rto", FormatDuration(tcp.min_rto)}};
   if (s.network.backend == "ns3") {
     const auto& o = s.network.options.ns3;
     network["ns3"] = {{"tcp", o.tcp},
                       {"queue_disc", o.queue_disc},
-                      {"mtu_bytes", o.mtu_bytes},
-                      {"initial_cwnd_segments", o.initial_cwnd_segments},
-                      {"min_rto", FormatDuration(o.min_rto)},
                       {"sack", o.sack},
                       {"seed", o.seed},
                       {"stall_timeout", FormatDuration(o.stall_timeout)}};

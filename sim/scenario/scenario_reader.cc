@@ -3,10 +3,10 @@
 #include <filesystem>
 #include <set>
 
-#include "sim/backends/network_factory.h"
 #include "sim/config/field_readers.h"
 #include "sim/config/json_reader.h"
 #include "sim/methods/method_registry.h"
+#include "sim/scenario/network_section.h"
 #include "sim/scenario/scenario_overrides.h"
 
 namespace locosim {
@@ -162,80 +162,6 @@ ComputeSpec ReadCompute(const JsonReader& r) {
   return c;
 }
 
-NetworkSpec ReadNetwork(const JsonReader& r) {
-  r.ExpectOnlyKeys({"backend", "topology", "generator", "overrides", "flow", "ns3"});
-  NetworkSpec n;
-  if (auto b = r.OptionalField("backend")) {
-    const std::string backend = b->String();
-    const auto names = BackendNames();
-    if (std::find(names.begin(), names.end(), backend) == names.end()) {
-      std::string expected = "a backend this build has:";
-      for (const auto& name : names) expected += " \"" + name + "\"";
-      b->Fail(expected + ", found \"" + backend + "\"");
-    }
-    n.backend = backend;
-  }
-  const bool has_file = r.Has("topology"), has_generator = r.Has("generator");
-  if (has_file == has_generator) r.Fail("exactly one of \"topology\" (a file) and \"generator\"");
-  if (has_file) n.topology_file = r.Field("topology").String();
-  if (has_generator) {
-    const JsonReader g = r.Field("generator");
-    g.ExpectOnlyKeys(
-        {"kind", "bandwidth", "latency", "regions", "wan_bandwidth", "wan_latency", "seed"});
-    n.generator = Choice(g.Field("kind"), {"star", "ring", "regions", "internet"});
-    Optional(g, "bandwidth", n.bandwidth, [](const JsonReader& v) { return v.Rate(); });
-    Optional(g, "latency", n.latency, [](const JsonReader& v) { return v.Duration(); });
-    Optional(g, "regions", n.regions,
-             [](const JsonReader& v) { return IntIn(v, 1, 1000, "a region count in [1, 1000]"); });
-    Optional(g, "wan_bandwidth", n.wan_bandwidth, [](const JsonReader& v) { return v.Rate(); });
-    Optional(g, "wan_latency", n.wan_latency, [](const JsonReader& v) { return v.Duration(); });
-    Optional(g, "seed", n.generator_seed, [](const JsonReader& v) {
-      return static_cast<std::uint64_t>(IntIn(v, 0, INT32_MAX, "a non-negative seed"));
-    });
-  }
-  if (auto o = r.OptionalField("overrides")) {
-    o->ExpectOnlyKeys({"bandwidth", "latency", "loss_rate"});
-    Optional(*o, "bandwidth", n.override_bandwidth,
-             [](const JsonReader& v) { return std::optional<BitsPerSecond>(v.Rate()); });
-    Optional(*o, "latency", n.override_latency,
-             [](const JsonReader& v) { return std::optional<SimTime>(v.Duration()); });
-    Optional(*o, "loss_rate", n.override_loss_rate, [](const JsonReader& v) {
-      return std::optional<double>(NumberIn(v, 0, 0.999, "a loss rate in [0, 1)"));
-    });
-  }
-  if (auto flow = r.OptionalField("flow")) {
-    flow->ExpectOnlyKeys({"tcp_startup", "tcp_loss"});
-    Optional(*flow, "tcp_startup", n.options.flow.tcp_startup,
-             [](const JsonReader& v) { return v.Boolean(); });
-    Optional(*flow, "tcp_loss", n.options.flow.tcp_loss,
-             [](const JsonReader& v) { return v.Boolean(); });
-  }
-  if (auto ns3 = r.OptionalField("ns3")) {
-    ns3->ExpectOnlyKeys({"tcp", "queue_disc", "mtu_bytes", "initial_cwnd_segments", "min_rto",
-                         "sack", "seed", "stall_timeout"});
-    auto& o = n.options.ns3;
-    Optional(*ns3, "tcp", o.tcp, [](const JsonReader& v) {
-      return Choice(v, {"cubic", "newreno", "bbr"});
-    });
-    Optional(*ns3, "queue_disc", o.queue_disc, [](const JsonReader& v) {
-      return Choice(v, {"fq_codel", "pfifo", "red"});
-    });
-    Optional(*ns3, "mtu_bytes", o.mtu_bytes, [](const JsonReader& v) {
-      return IntIn(v, 576, 65535, "an MTU in [576, 65535] bytes");
-    });
-    Optional(*ns3, "initial_cwnd_segments", o.initial_cwnd_segments,
-             [](const JsonReader& v) { return IntIn(v, 1, 1000, "a segment count in [1, 1000]"); });
-    Optional(*ns3, "min_rto", o.min_rto, [](const JsonReader& v) { return v.Duration(); });
-    Optional(*ns3, "stall_timeout", o.stall_timeout,
-             [](const JsonReader& v) { return v.Duration(); });
-    Optional(*ns3, "sack", o.sack, [](const JsonReader& v) { return v.Boolean(); });
-    Optional(*ns3, "seed", o.seed, [](const JsonReader& v) {
-      return static_cast<std::uint64_t>(IntIn(v, 0, INT32_MAX, "a non-negative seed"));
-    });
-  }
-  return n;
-}
-
 Scenario ReadScenario(const JsonReader& r) {
   r.ExpectOnlyKeys({"name", "description", "seed", "replicas", "model", "data", "batch_size",
                     "inner_optimizer", "inner_steps", "outer_rounds", "total_steps", "eval",
@@ -300,7 +226,7 @@ Scenario ReadScenario(const JsonReader& r) {
   }
   if (auto p = r.OptionalField("payload")) s.payload = ReadPayload(*p);
   s.compute = ReadCompute(r.FieldOrEmptyObject("compute"));
-  s.network = ReadNetwork(r.Field("network"));
+  s.network = ReadNetworkSection(r.Field("network"));
   Optional(r, "device", s.device, [](const JsonReader& v) {
     const std::string d = v.String();
     if (d != "cpu" && d.rfind("cuda", 0) != 0)
@@ -314,6 +240,10 @@ Scenario ReadScenario(const JsonReader& r) {
 }
 
 }  // namespace
+
+int StreamsOf(const Scenario& s, const MethodSpec& m) {
+  return m.streams ? *m.streams : s.network.options.tcp.streams;
+}
 
 int InnerStepsOf(const Scenario& s, const MethodSpec& m) {
   return m.inner_steps ? *m.inner_steps : s.inner_steps;

@@ -22,5 +22,7 @@ Result<Scenario> ScenarioFromJson(const nlohmann::json& doc, const std::string& 
 
 // Inner steps per replica between syncs for `method` (its own, or the scenario's).
 int InnerStepsOf(const Scenario& scenario, const MethodSpec& method);
+// TCP connections per transfer for `method` (its own, or network.tcp.streams).
+int StreamsOf(const Scenario& scenario, const MethodSpec& method);
 
 }  // namespace locosim

@@ -32,7 +32,7 @@ TEST(Ns3Network, SingleTransferTakesAnalyticTimePlusTcpStartUp) {
   const double analytic = 0.010 + 4e6 * 8 / 1e9;
   HeapEventLoop loop;
   TcpCorrectedNetwork model(loop, std::make_unique<AnalyticNetwork>(loop, t), TcpCorrection{});
-  const double startup = model.Delay(0, 1, Bytes(4'000'000)).seconds();
+  const double startup = model.Delay(0, 1, 0, 1, Bytes(4'000'000)).seconds();
   EXPECT_NEAR(ns3, analytic + startup, 0.03 * ns3);
   EXPECT_NEAR(ns3, 0.2043, 0.01 * 0.2043);
 }

@@ -19,7 +19,7 @@ CollectiveOutcome RunOnStar(const std::string& backend, const std::string& algor
                             std::int64_t bytes, SimTime link_latency = Milliseconds(10)) {
   static std::vector<std::unique_ptr<Topology>> keep;  // topologies outlive their simulations
   keep.push_back(std::make_unique<Topology>(MakeStar({n, Gbps(1), link_latency})));
-  auto sim = MakeSimulation(backend, *keep.back());
+  auto sim = MakeSimulation(backend, *keep.back(), NetworkOptions::IdealFluid());
   return RunCollective(*sim, keep.back()->replicas, {algorithm, Bytes(bytes), 7, 0, 2});
 }
 
@@ -108,7 +108,7 @@ TEST(Collectives, EveryRankIsReportedExactlyOnce) {
   for (const std::string& algorithm : CollectiveAlgorithms()) {
     for (int n : {1, 2, 3, 7, 12}) {
       const Topology star = MakeStar({n, Gbps(1), Milliseconds(1)});
-      auto sim = MakeSimulation("flow", star);
+      auto sim = MakeSimulation("flow", star, NetworkOptions::IdealFluid());
       std::vector<int> reports(n, 0);
       StartCollective({algorithm, Bytes(1000), 1, 0, 2},
                       CollectiveSetup{*sim->network, *sim->loop, star.replicas, Bytes(1000)},
@@ -123,7 +123,7 @@ TEST(Collectives, EveryRankIsReportedExactlyOnce) {
 TEST(Collectives, RingSendsTwoNMinusOneChunksOverEachUplink) {
   // Each rank sends 2(n-1) chunks of M/n: 2(n-1)/n · M on its uplink.
   const Topology star = MakeStar({4, Gbps(1), Milliseconds(1)});
-  auto sim = MakeSimulation("flow", star);
+  auto sim = MakeSimulation("flow", star, NetworkOptions::IdealFluid());
   const auto outcome = RunCollective(*sim, star.replicas, {"ring", Bytes(4000), 0, 0, 2});
   for (std::size_t l = 0; l < star.links.size(); ++l) {
     EXPECT_NEAR(outcome.channel_bytes[2 * l], 6000.0, 1e-6);      // replica -> core

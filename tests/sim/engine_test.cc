@@ -32,6 +32,8 @@ Scenario BaseScenario() {
   s.network.bandwidth = Gbps(1);
   s.network.latency = Milliseconds(10);
   s.payload.bytes = Bytes(100'000'000);
+  // The engine's accounting against closed forms: the ideal fluid (TCP is tested apart).
+  s.network.options = NetworkOptions::IdealFluid();
   for (const char* kind : {"diloco", "noloco", "ddp", "local_sgd"}) {
     s.methods.push_back(DefaultMethodSpec(kind, s.replicas));
   }
@@ -88,7 +90,7 @@ TEST(Engine, DdpSyncLatencyOnAUniformStarIsTheRingAllReduceTime) {
   const ScenarioRun run = RunWithFake(s);
   // The same collective, alone: `locosim collective --algorithm ring` on the same star.
   auto topology = BuildScenarioTopology(s);
-  auto sim = MakeSimulation("flow", *topology);
+  auto sim = MakeSimulation("flow", *topology, s.network.options);
   const CollectiveOutcome ring =
       RunCollective(*sim, topology->replicas, {"ring", *s.payload.bytes});
   const MethodRun& ddp = run.methods[0];

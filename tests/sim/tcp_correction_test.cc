@@ -55,11 +55,11 @@ TEST(TcpCorrectedNetwork, FirstTransferPaysHandshakeAndRampLaterOnesDoNot) {
   const Topology t = Pair(Gbps(1), Milliseconds(10));
   HeapEventLoop loop;
   TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), TcpCorrection{});
-  const SimTime first = net.Delay(0, 1, Bytes(100'000'000));
+  const SimTime first = net.Delay(0, 1, 0, 1, Bytes(100'000'000));
   // Handshake 20 ms + delayed-ACK lag min(40 ms, RTT) = 20 ms + the ramp above.
   EXPECT_NEAR(first.seconds(), 0.040 + 8 * 0.020 - 17'896.0 * 255 / 125e6, 1e-6);
-  EXPECT_EQ(net.Delay(0, 1, Bytes(100'000'000)), SimTime());
-  EXPECT_GT(net.Delay(1, 0, Bytes(100'000'000)), SimTime())
+  EXPECT_EQ(net.Delay(0, 1, 0, 1, Bytes(100'000'000)), SimTime());
+  EXPECT_GT(net.Delay(1, 0, 0, 1, Bytes(100'000'000)), SimTime())
       << "each direction is its own connection";
 }
 
@@ -77,20 +77,92 @@ TEST(TcpCorrectedNetwork, LossyPathTakesBytesOverTheLossLimitedRate) {
   EXPECT_NEAR(done.seconds(), 0.040 + 1e7 / rate, 1e-6);
 }
 
-TEST(TcpCorrectedNetwork, FlowBackendIsUncorrectedByDefault) {
-  // `flow` stays exactly `analytic` where nothing is shared unless asked otherwise.
+TEST(TcpCorrectedNetwork, FlowEqualsAnalyticWhereNothingIsSharedWithTcpOnOrOff) {
   const Topology star = MakeStar({4, Gbps(1), Milliseconds(10)});
-  const CollectiveSpec spec{"ring", Bytes(4'000'000), 0, 0, 2};
-  auto flow = MakeSimulation("flow", star);
-  auto analytic = MakeSimulation("analytic", star);
-  EXPECT_EQ(RunCollective(*flow, star.replicas, spec).completion,
-            RunCollective(*analytic, star.replicas, spec).completion);
-  NetworkOptions corrected;
-  corrected.flow.tcp_startup = true;
-  auto tcp = MakeSimulation("flow", star, corrected);
-  auto plain = MakeSimulation("flow", star);
-  EXPECT_GT(RunCollective(*tcp, star.replicas, spec).completion,
-            RunCollective(*plain, star.replicas, spec).completion);
+  const CollectiveSpec spec{"ring", Bytes(4'000'000)};
+  for (const NetworkOptions& options : {NetworkOptions{}, NetworkOptions::IdealFluid()}) {
+    auto flow = MakeSimulation("flow", star, options);
+    auto analytic = MakeSimulation("analytic", star, options);
+    EXPECT_EQ(RunCollective(*flow, star.replicas, spec).completion,
+              RunCollective(*analytic, star.replicas, spec).completion);
+  }
+}
+
+TEST(TcpCorrectedNetwork, TcpIsOnByDefaultAndOffIsTheIdealFluid) {
+  const Topology star = MakeStar({4, Gbps(1), Milliseconds(10)});
+  const CollectiveSpec spec{"ring", Bytes(4'000'000)};
+  auto tcp = MakeSimulation("flow", star);
+  auto ideal = MakeSimulation("flow", star, NetworkOptions::IdealFluid());
+  const SimTime ideal_s = RunCollective(*ideal, star.replicas, spec).completion;
+  EXPECT_GT(RunCollective(*tcp, star.replicas, spec).completion, ideal_s);
+  // The ideal fluid is the closed form: 2(n-1) steps of path latency (two 10 ms links) + (M/n)/B.
+  EXPECT_EQ(ideal_s, Nanoseconds(6 * (20'000'000 + 8'000'000)));
+}
+
+TEST(RestartWindow, HalvesOncePerTimeoutOfIdleDownToTheInitialWindow) {
+  const SimTime rto = Milliseconds(300);
+  // Linux restarts once idle > rto, then halves while (idle -= rto) > 0.
+  EXPECT_EQ(RestartWindow(64e3, 8e3, Milliseconds(300), rto), 64e3);  // not idle long enough
+  EXPECT_EQ(RestartWindow(64e3, 8e3, Milliseconds(301), rto), 32e3);  // one halving
+  EXPECT_EQ(RestartWindow(64e3, 8e3, Milliseconds(601), rto), 16e3);  // two
+  EXPECT_EQ(RestartWindow(64e3, 1e3, Milliseconds(901), rto), 8e3);   // three
+  EXPECT_EQ(RestartWindow(64e3, 8e3, Seconds(30), rto), 8e3);         // floor: the initial window
+  EXPECT_EQ(RestartWindow(4e3, 8e3, Seconds(30), rto), 4e3);          // never grows
+}
+
+// Two transfers of `bytes` on one connection, the second `idle` after the first arrived;
+// returns how long each took.
+std::pair<SimTime, SimTime> TwoTransfers(const TcpCorrection& tcp, SimTime idle, Bytes bytes) {
+  const Topology t = Pair(Gbps(1), Milliseconds(10));
+  HeapEventLoop loop;
+  TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), tcp);
+  SimTime first, second;
+  net.transfer(0, 1, bytes, [&] {
+    first = loop.now();
+    loop.after(idle, [&] {
+      const SimTime start = loop.now();
+      net.transfer(0, 1, bytes, [&, start] { second = loop.now() - start; });
+    });
+  });
+  loop.run();
+  return {first, second};
+}
+
+TEST(TcpCorrectedNetwork, AfterIdleTheWindowRestartsAndTheRampIsPaidAgain) {
+  const Bytes bytes(48'000'000);
+  const SimTime alone = Milliseconds(10) + Nanoseconds(384'000'000);  // latency + 8b/R
+  TcpCorrection linux_default;
+  auto [first, second] = TwoTransfers(linux_default, Seconds(30), bytes);
+  // The second pays the ramp again (no handshake): the first minus the handshake's
+  // round trip and the delayed-ACK wait.
+  EXPECT_NEAR(second.seconds(), first.seconds() - 0.040, 1e-6);
+  EXPECT_GT(second, alone);
+  TcpCorrection no_restart;
+  no_restart.restart_after_idle = false;
+  auto [first_kept, second_kept] = TwoTransfers(no_restart, Seconds(30), bytes);
+  EXPECT_EQ(first_kept, first);
+  EXPECT_EQ(second_kept, alone);  // the window was kept at the path's BDP
+  // Idle shorter than the timeout (RTT + min_rto = 220 ms) keeps the window too.
+  EXPECT_EQ(TwoTransfers(linux_default, Milliseconds(200), bytes).second, alone);
+}
+
+TEST(TcpCorrectedNetwork, ParallelStreamsEachGetTheirOwnLossLimitedRate) {
+  // 100 ms RTT, 0.01% loss: one stream is capped far below 1 Gbps; four get about 4x.
+  const Topology t = Pair(Gbps(1), Milliseconds(50), 1e-4);
+  auto throughput = [&](int streams) {
+    HeapEventLoop loop;
+    TcpCorrection tcp;
+    tcp.streams = streams;
+    TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), tcp);
+    SimTime done;
+    net.transfer(0, 1, Bytes(200'000'000), [&] { done = loop.now(); });
+    loop.run();
+    return 8 * 200e6 / done.seconds();
+  };
+  const double one = throughput(1), four = throughput(4);
+  EXPECT_LT(one, 0.2e9);
+  EXPECT_GE(four, 3 * one);
+  EXPECT_LE(four, 1e9);
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ Row RunCase(const CrosscheckCase& c, const NetworkOptions& options) {
   row.name = c.name;
   row.lossy = c.lossy;
   NetworkOptions fluid = options;
-  fluid.flow.tcp_startup = fluid.flow.tcp_loss = false;
+  fluid.tcp.startup = fluid.tcp.slow_start_after_idle = false;
   row.fluid_s = FluidCompletion(c, fluid);
   row.flow_s = FluidCompletion(c, options);
   const auto start = std::chrono::steady_clock::now();
@@ -167,8 +167,6 @@ int Run(const Options& o) {
 
 void AddCrosscheckCommand(CLI::App& app, int& status) {
   auto o = std::make_shared<Options>();
-  o->network.options.flow.tcp_startup = true;  // the corrections are what is being checked
-  o->network.options.flow.tcp_loss = true;
   auto* cmd = app.add_subcommand(
       "crosscheck", "run the canonical cases on the flow and ns3 backends and compare them");
   cmd->add_option("--cases", o->cases, "cases file (JSON)")->capture_default_str();

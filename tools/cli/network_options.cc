@@ -5,11 +5,23 @@
 namespace locosim::cli {
 
 void AddNetworkOptions(CLI::App& cmd, NetworkOptionText& o) {
-  cmd.add_flag("--flow-tcp-startup,!--no-flow-tcp-startup", o.options.flow.tcp_startup,
-               "flow: add TCP handshake and slow start per new connection (MSS, initial "
-               "window and minimum RTO from the --ns3-* options)");
-  cmd.add_flag("--flow-tcp-loss,!--no-flow-tcp-loss", o.options.flow.tcp_loss,
-               "flow: cap flows on lossy paths at the PFTK loss-limited TCP rate");
+  NetworkOptions::Tcp& t = o.options.tcp;
+  cmd.add_flag("--tcp-startup,!--no-tcp-startup", t.startup,
+               "TCP handshake and slow start on every new connection (on by default)");
+  cmd.add_flag("--slow-start-after-idle,!--no-slow-start-after-idle", t.slow_start_after_idle,
+               "TCP restarts its window after idle, as Linux does by default (on by default)");
+  cmd.add_option("--streams", t.streams, "TCP connections each transfer is split over")
+      ->capture_default_str()
+      ->check(CLI::Range(1, kMaxTcpStreams));
+  cmd.add_option("--mtu,--ns3-mtu", t.mtu_bytes, "IP MTU of every link in bytes (9000 or 1500)")
+      ->capture_default_str()
+      ->check(CLI::Range(576, 65535));
+  cmd.add_option("--initial-cwnd,--ns3-initial-cwnd", t.initial_cwnd_segments,
+                 "TCP initial window, segments")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd.add_option("--min-rto,--ns3-min-rto", o.min_rto, "TCP minimum retransmission timeout")
+      ->capture_default_str();
   NetworkOptions::Ns3& n = o.options.ns3;
   cmd.add_option("--ns3-tcp", n.tcp, "ns3: TCP congestion control")
       ->capture_default_str()
@@ -17,14 +29,6 @@ void AddNetworkOptions(CLI::App& cmd, NetworkOptionText& o) {
   cmd.add_option("--ns3-queue", n.queue_disc, "ns3: queue discipline on every device")
       ->capture_default_str()
       ->check(CLI::IsMember({"fq_codel", "pfifo", "red"}));
-  cmd.add_option("--ns3-mtu", n.mtu_bytes, "ns3: IP MTU of every link in bytes (9000 or 1500)")
-      ->capture_default_str()
-      ->check(CLI::Range(576, 65535));
-  cmd.add_option("--ns3-initial-cwnd", n.initial_cwnd_segments, "ns3: initial window, segments")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd.add_option("--ns3-min-rto", o.ns3_min_rto, "ns3: minimum retransmission timeout")
-      ->capture_default_str();
   cmd.add_option("--ns3-stall-timeout", o.ns3_stall_timeout,
                  "ns3: simulated time without any delivered byte before the run is stopped")
       ->capture_default_str();
@@ -36,14 +40,10 @@ void AddNetworkOptions(CLI::App& cmd, NetworkOptionText& o) {
 NetworkOptions ResolveNetworkOptions(const NetworkOptionText& o,
                                      std::optional<ConfigError>& error) {
   NetworkOptions resolved = o.options;
-  resolved.flow.segment_bytes = resolved.ns3.mtu_bytes - 52;
-  resolved.flow.initial_cwnd_segments = resolved.ns3.initial_cwnd_segments;
-  resolved.ns3.min_rto = DurationOption("--ns3-min-rto", o.ns3_min_rto, error);
+  resolved.tcp.min_rto = DurationOption("--min-rto", o.min_rto, error);
   resolved.ns3.stall_timeout = DurationOption("--ns3-stall-timeout", o.ns3_stall_timeout, error);
-  resolved.flow.min_rto = resolved.ns3.min_rto;
-  if (!error && resolved.ns3.min_rto <= SimTime()) {
-    error =
-        ConfigError{"--ns3-min-rto", "", "a positive duration, found \"" + o.ns3_min_rto + "\""};
+  if (!error && resolved.tcp.min_rto <= SimTime()) {
+    error = ConfigError{"--min-rto", "", "a positive duration, found \"" + o.min_rto + "\""};
   }
   if (!error && resolved.ns3.stall_timeout <= SimTime()) {
     error = ConfigError{"--ns3-stall-timeout", "",

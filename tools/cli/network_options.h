@@ -1,6 +1,7 @@
 // The backend options shared by every command that builds a network (collective,
-// crosscheck): --ns3-tcp, --ns3-queue, --ns3-mtu, --ns3-initial-cwnd, --ns3-min-rto,
-// --ns3-stall-timeout, --ns3-seed. Durations carry their unit, as everywhere else.
+// crosscheck): TCP's (--tcp-startup, --slow-start-after-idle, --streams, --mtu,
+// --initial-cwnd, --min-rto) and ns3's (--ns3-tcp, --ns3-queue, --ns3-sack,
+// --ns3-stall-timeout, --ns3-seed). Durations carry their unit, as everywhere else.
 #pragma once
 
 #include <optional>
@@ -15,7 +16,7 @@ namespace locosim::cli {
 
 struct NetworkOptionText {
   NetworkOptions options;
-  std::string ns3_min_rto = "200ms";
+  std::string min_rto = "200ms";
   std::string ns3_stall_timeout = "600s";
 };
 

@@ -12,6 +12,8 @@
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 
+#include "sim/net/ns3/ns3_idle_restart.h"
+
 namespace locosim {
 namespace {
 
@@ -54,6 +56,9 @@ Ns3Connection::Ns3Connection(NodeIndex src, NodeIndex dst, ns3::Ptr<ns3::Node> s
       ns3::MakeCallback(&Ns3Connection::OnAccepted, this));
 
   sender_ = MakeTcpSocket(src_node, settings);
+  if (!settings.idle_restart_tcp.empty()) {
+    InstallIdleRestart(ns3::DynamicCast<ns3::TcpSocketBase>(sender_), settings.idle_restart_tcp);
+  }
   sender_->Bind();
   sender_->SetConnectCallback(
       ns3::MakeCallback(&Ns3Connection::OnConnected, this),

@@ -35,6 +35,9 @@ struct TcpSettings {
   int64_t min_rto_ns = 0;
   bool pacing = false;  // BBR
   bool sack = false;
+  // Restart after idle on the sender (ns3_idle_restart.h): empty, or the congestion control
+  // to wrap ("cubic", "newreno").
+  std::string idle_restart_tcp;
 };
 
 class Ns3Connection {

@@ -4,8 +4,10 @@
 #include <cassert>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "ns3/callback.h"
@@ -67,10 +69,11 @@ std::string DescribeStall(const Topology& t, SimTime since, SimTime now,
 }  // namespace
 
 struct Ns3Network::Impl {
-  Impl(Ns3EventLoop& l, const Topology& t, const NetworkOptions::Ns3& o)
+  Impl(Ns3EventLoop& l, const Topology& t, const NetworkOptions& o)
       : loop(l),
         topology(t),
-        options(o),
+        tcp(o.tcp),
+        options(o.ns3),
         routing(t),
         world(BuildNs3World(t, o)),
         next_port(static_cast<std::size_t>(t.node_count()), kFirstPort),
@@ -94,19 +97,20 @@ struct Ns3Network::Impl {
     const double rtt_s = 2 * path.latency.seconds();
     const double bdp = path.bottleneck.bytes_per_second() * rtt_s;
     TcpSettings s;
-    s.segment_bytes = static_cast<uint32_t>(options.mtu_bytes - 52);
-    s.initial_cwnd_segments = static_cast<uint32_t>(options.initial_cwnd_segments);
+    s.segment_bytes = static_cast<uint32_t>(tcp.segment_bytes());
+    s.initial_cwnd_segments = static_cast<uint32_t>(tcp.initial_cwnd_segments);
     s.send_buffer_bytes = static_cast<uint32_t>(
         std::clamp(2 * bdp, double{kMinBufferBytes}, double{kMaxSendBufferBytes}));
     s.receive_buffer_bytes = 2 * s.send_buffer_bytes + 4 * s.segment_bytes;
-    s.min_rto_ns = options.min_rto.nanoseconds();
+    s.min_rto_ns = tcp.min_rto.nanoseconds();
     s.pacing = options.tcp == "bbr";
     s.sack = options.sack;
+    if (tcp.slow_start_after_idle && options.tcp != "bbr") s.idle_restart_tcp = options.tcp;
     return s;
   }
 
-  Ns3Connection& ConnectionFor(NodeIndex src, NodeIndex dst) {
-    auto& slot = connections[{src, dst}];
+  Ns3Connection& ConnectionFor(NodeIndex src, NodeIndex dst, int stream) {
+    auto& slot = connections[{src, dst, stream}];
     if (slot) return *slot;
     int& port = next_port[dst];
     assert(port <= 65535 && "more than 55535 connections into one node");
@@ -163,11 +167,12 @@ struct Ns3Network::Impl {
 
   Ns3EventLoop& loop;
   const Topology& topology;
+  const NetworkOptions::Tcp tcp;
   const NetworkOptions::Ns3 options;
   Routing routing;
   Ns3World world;
-  // Ordered by (src, dst) so that reports list connections in a stable order.
-  std::map<std::pair<NodeIndex, NodeIndex>, std::unique_ptr<Ns3Connection>> connections;
+  // Ordered by (src, dst, stream) so that reports list connections in a stable order.
+  std::map<std::tuple<NodeIndex, NodeIndex, int>, std::unique_ptr<Ns3Connection>> connections;
   std::vector<int> next_port;  // per destination node
   struct Counters {
     explicit Counters(int channels)
@@ -185,7 +190,7 @@ struct Ns3Network::Impl {
 };
 
 Ns3Network::Ns3Network(Ns3EventLoop& loop, const Topology& topology,
-                       const NetworkOptions::Ns3& options)
+                       const NetworkOptions& options)
     : topology_(topology), impl_(std::make_unique<Impl>(loop, topology, options)) {}
 
 Ns3Network::~Ns3Network() = default;
@@ -196,8 +201,17 @@ void Ns3Network::transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone on_d
     impl_->loop.after(impl_->routing.path(src, dst).latency, std::move(on_done));
     return;
   }
-  impl_->AddPending();
-  impl_->ConnectionFor(src, dst).Send(bytes, std::move(on_done));
+  // k near-equal parts (the first ones a byte larger), never an empty one.
+  const int streams = static_cast<int>(std::min<std::int64_t>(impl_->tcp.streams, bytes.count()));
+  auto remaining = std::make_shared<int>(streams);
+  auto done = std::make_shared<OnDone>(std::move(on_done));
+  for (int stream = 0; stream < streams; ++stream) {
+    const Bytes part(bytes.count() / streams + (stream < bytes.count() % streams ? 1 : 0));
+    impl_->AddPending();
+    impl_->ConnectionFor(src, dst, stream).Send(part, [remaining, done] {
+      if (--*remaining == 0) (*done)();
+    });
+  }
 }
 
 std::vector<double> Ns3Network::channel_bytes() const { return impl_->counters->payload; }

@@ -6,6 +6,9 @@
 // included, headers excluded; channel_wire_bytes() is every frame on the wire (PPP + IPv4 +
 // TCP headers, ACKs, retransmissions).
 //
+// Parallel streams: a transfer is split over options.tcp.streams connections of its own
+// (src, dst, stream), in near-equal parts, and delivered when its last part is.
+//
 // The watchdog: while any transfer is pending, if no byte reaches the application of any
 // connection for options.stall_timeout of simulated time, the watchdog stops the loop and
 // stall() lists the pending transfers, instead of running forever.
@@ -26,7 +29,7 @@ class Ns3Network final : public Network {
   // Builds the ns-3 nodes, links and routes now. `loop` and `topology` must outlive this
   // object, which must be destroyed before `loop`. REQUIRES: CheckNs3Options(options) is
   // empty.
-  Ns3Network(Ns3EventLoop& loop, const Topology& topology, const NetworkOptions::Ns3& options);
+  Ns3Network(Ns3EventLoop& loop, const Topology& topology, const NetworkOptions& options);
   ~Ns3Network() override;
 
   void transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone on_done) override;

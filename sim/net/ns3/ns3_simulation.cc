@@ -7,26 +7,29 @@
 
 namespace locosim {
 
-std::string CheckNs3Options(const NetworkOptions::Ns3& o) {
+std::string CheckNs3Options(const NetworkOptions& options) {
+  const NetworkOptions::Ns3& o = options.ns3;
   if (o.tcp != "cubic" && o.tcp != "newreno" && o.tcp != "bbr") {
     return "tcp: expected cubic, newreno or bbr, found \"" + o.tcp + "\"";
   }
   if (o.queue_disc != "fq_codel" && o.queue_disc != "pfifo" && o.queue_disc != "red") {
     return "queue disc: expected fq_codel, pfifo or red, found \"" + o.queue_disc + "\"";
   }
-  if (o.mtu_bytes < 576 || o.mtu_bytes > 65535) return "mtu: expected 576 to 65535 bytes";
-  if (o.initial_cwnd_segments < 1) return "initial cwnd: expected at least 1 segment";
-  if (o.min_rto <= SimTime()) return "min rto: expected a positive time";
   if (o.stall_timeout <= SimTime()) return "stall timeout: expected a positive time";
   return "";
 }
 
 Result<Simulation> MakeNs3Simulation(const Topology& topology, const NetworkOptions& options) {
-  if (std::string problem = CheckNs3Options(options.ns3); !problem.empty()) {
+  if (!options.tcp.startup) {
+    return ConfigError{"", "$.network.tcp.startup",
+                       "true with the ns3 backend, which always simulates the handshake and slow "
+                       "start (turning them off is for the fluid backends' lower bounds)"};
+  }
+  if (std::string problem = CheckNs3Options(options); !problem.empty()) {
     return ConfigError{"", "$.network.ns3", "options the ns-3 backend can honour; " + problem};
   }
   auto loop = std::make_unique<Ns3EventLoop>();
-  auto network = std::make_unique<Ns3Network>(*loop, topology, options.ns3);
+  auto network = std::make_unique<Ns3Network>(*loop, topology, options);
   return Simulation{std::move(loop), std::move(network)};
 }
 

@@ -13,7 +13,7 @@
 namespace locosim {
 
 // Empty if `options` are usable, else what is wrong ("tcp: expected cubic, newreno or bbr").
-std::string CheckNs3Options(const NetworkOptions::Ns3& options);
+std::string CheckNs3Options(const NetworkOptions& options);
 
 // An error naming the option if CheckNs3Options fails. Throws std::logic_error if another
 // ns-3 simulation exists in this process (a programming error: one at a time).

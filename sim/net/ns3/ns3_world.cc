@@ -52,7 +52,8 @@ ns3::QueueSize QueueSizeOf(const Link& link, const std::string& queue_disc) {
                         static_cast<uint32_t>(DefaultQueuePackets(queue_disc)));
 }
 
-ns3::TrafficControlHelper QueueDiscFor(const Link& link, const NetworkOptions::Ns3& o) {
+ns3::TrafficControlHelper QueueDiscFor(const Link& link, const NetworkOptions& options) {
+  const NetworkOptions::Ns3& o = options.ns3;
   ns3::TrafficControlHelper tc;
   const ns3::QueueSizeValue size(QueueSizeOf(link, o.queue_disc));
   if (o.queue_disc == "pfifo") {
@@ -63,7 +64,7 @@ ns3::TrafficControlHelper QueueDiscFor(const Link& link, const NetworkOptions::N
     tc.SetRootQueueDisc(
         "ns3::RedQueueDisc", "MaxSize", size, "ARED", ns3::BooleanValue(true), "MinTh",
         ns3::DoubleValue(0), "MaxTh", ns3::DoubleValue(0), "MeanPktSize",
-        ns3::UintegerValue(static_cast<uint32_t>(o.mtu_bytes)), "LinkBandwidth",
+        ns3::UintegerValue(static_cast<uint32_t>(options.tcp.mtu_bytes)), "LinkBandwidth",
         ns3::DataRateValue(ns3::DataRate(static_cast<uint64_t>(link.bandwidth.bps()))), "LinkDelay",
         ns3::TimeValue(ns3::NanoSeconds(link.latency.nanoseconds())));
   } else {
@@ -92,7 +93,8 @@ std::int64_t DefaultQueuePackets(const std::string& queue_disc) {
   return queue_disc == "fq_codel" ? 10240 : 1000;
 }
 
-Ns3World BuildNs3World(const Topology& topology, const NetworkOptions::Ns3& o) {
+Ns3World BuildNs3World(const Topology& topology, const NetworkOptions& options) {
+  const NetworkOptions::Ns3& o = options.ns3;
   ns3::RngSeedManager::SetSeed(static_cast<uint32_t>(std::max<std::uint64_t>(1, o.seed)));
   ns3::RngSeedManager::SetRun(1);
   ns3::Ipv4AddressGenerator::Reset();
@@ -121,7 +123,7 @@ Ns3World BuildNs3World(const Topology& topology, const NetworkOptions::Ns3& o) {
     ns3::PointToPointHelper p2p;
     p2p.SetDeviceAttribute(
         "DataRate", ns3::DataRateValue(ns3::DataRate(static_cast<uint64_t>(link.bandwidth.bps()))));
-    p2p.SetDeviceAttribute("Mtu", ns3::UintegerValue(static_cast<uint32_t>(o.mtu_bytes)));
+    p2p.SetDeviceAttribute("Mtu", ns3::UintegerValue(static_cast<uint32_t>(options.tcp.mtu_bytes)));
     p2p.SetChannelAttribute("Delay", ns3::TimeValue(ns3::NanoSeconds(link.latency.nanoseconds())));
     // The queue disc holds the queue; the device keeps one packet so that the disc, not a
     // drop-tail device queue, decides what waits and what drops.
@@ -138,7 +140,7 @@ Ns3World BuildNs3World(const Topology& topology, const NetworkOptions::Ns3& o) {
       }
     }
     // Queue discs before addresses, or Ipv4AddressHelper installs its own default.
-    ns3::QueueDiscContainer discs = QueueDiscFor(link, o).Install(devices);
+    ns3::QueueDiscContainer discs = QueueDiscFor(link, options).Install(devices);
     for (uint32_t d = 0; d < discs.GetN(); ++d) {
       if (auto red = ns3::DynamicCast<ns3::RedQueueDisc>(discs.Get(d))) {
         stream += red->AssignStreams(stream);

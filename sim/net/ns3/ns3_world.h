@@ -32,6 +32,6 @@ std::int64_t DefaultQueuePackets(const std::string& queue_disc);
 // Builds the ns-3 side of `topology` inside the current (fresh) ns-3 simulation: sets the
 // random seed, the TCP variant on every node, queue discs, loss and routes. REQUIRES:
 // options were checked by CheckNs3Options (ns3_simulation.h).
-Ns3World BuildNs3World(const Topology& topology, const NetworkOptions::Ns3& options);
+Ns3World BuildNs3World(const Topology& topology, const NetworkOptions& options);
 
 }  // namespace locosim
