@@ -91,7 +91,14 @@ struct Ns3Network::Impl {
     }
   }
 
-  ~Impl() { watchdog.Cancel(); }
+  ~Impl() { StopWatchdog(); }
+
+  // Removed, not just cancelled: a cancelled ns-3 event stays queued and, when the loop runs
+  // dry, still moves the clock to its time, which would count as idle time on every
+  // connection (restart after idle) and shift whatever the caller schedules next.
+  void StopWatchdog() {
+    if (watchdog.IsRunning()) ns3::Simulator::Remove(watchdog);
+  }
 
   TcpSettings SettingsFor(const Path& path) const {
     const double rtt_s = 2 * path.latency.seconds();
@@ -141,7 +148,7 @@ struct Ns3Network::Impl {
   }
 
   void RemovePending() {
-    if (--pending == 0) watchdog.Cancel();
+    if (--pending == 0) StopWatchdog();
   }
 
   void Watchdog() {
