@@ -4,11 +4,11 @@
 #include <cassert>
 
 #include "sim/config/field_readers.h"
-#include "sim/net/network_options.h"
 #include "sim/methods/ddp/ddp.h"
 #include "sim/methods/diloco/diloco.h"
 #include "sim/methods/local_sgd/local_sgd.h"
 #include "sim/methods/noloco/noloco.h"
+#include "sim/net/network_options.h"
 
 namespace locosim {
 namespace {
@@ -76,17 +76,16 @@ MethodSpec ReadMethodSpec(const JsonReader& r, int replicas) {
     return std::optional<int>(IntIn(v, 1, 1 << 30, "a positive step count"));
   });
   Optional(r, "streams", spec.streams, [](const JsonReader& v) {
-    return std::optional<int>(IntIn(v, 1, kMaxTcpStreams, "a stream count in [1, " + std::to_string(kMaxTcpStreams) + "]"));
+    return std::optional<int>(IntIn(
+        v, 1, kMaxTcpStreams, "a stream count in [1, " + std::to_string(kMaxTcpStreams) + "]"));
   });
   spec.settings = kind.read(r, spec, replicas);
   return spec;
 }
 
 nlohmann::ordered_json EchoMethodSpec(const MethodSpec& spec, int inner_steps, int streams) {
-  nlohmann::ordered_json method = {{"name", spec.name},
-                                   {"kind", spec.kind},
-                                   {"inner_steps", inner_steps},
-                                   {"streams", streams}};
+  nlohmann::ordered_json method = {
+      {"name", spec.name}, {"kind", spec.kind}, {"inner_steps", inner_steps}, {"streams", streams}};
   spec.settings->Echo(method);
   return method;
 }

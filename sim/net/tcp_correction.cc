@@ -82,7 +82,8 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
     }
   }
   const double bdp = rate.bytes_per_second() * rtt.seconds();
-  const double initial = static_cast<double>(params_.segment.count() * params_.initial_cwnd_segments);
+  const double initial =
+      static_cast<double>(params_.segment.count() * params_.initial_cwnd_segments);
   auto [it, opened] = connections_.try_emplace(Key{src, dst, stream});
   Connection& connection = it->second;
   if (opened) {

@@ -96,9 +96,9 @@ class TcpCorrectedNetwork final : public Network {
 
  private:
   struct Connection {
-    double cwnd = 0;        // bytes
-    int in_flight = 0;      // parts handed to the network, not yet delivered
-    SimTime last_send;      // when the last byte of the latest part left the sender
+    double cwnd = 0;    // bytes
+    int in_flight = 0;  // parts handed to the network, not yet delivered
+    SimTime last_send;  // when the last byte of the latest part left the sender
   };
   using Key = std::tuple<NodeIndex, NodeIndex, int>;
 

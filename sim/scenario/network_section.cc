@@ -17,7 +17,8 @@ NetworkOptions::Tcp ReadTcp(const JsonReader& r) {
   Optional(r, "slow_start_after_idle", t.slow_start_after_idle,
            [](const JsonReader& v) { return v.Boolean(); });
   Optional(r, "streams", t.streams, [](const JsonReader& v) {
-    return IntIn(v, 1, kMaxTcpStreams, "a stream count in [1, " + std::to_string(kMaxTcpStreams) + "]");
+    return IntIn(v, 1, kMaxTcpStreams,
+                 "a stream count in [1, " + std::to_string(kMaxTcpStreams) + "]");
   });
   Optional(r, "mtu_bytes", t.mtu_bytes, [](const JsonReader& v) {
     return IntIn(v, 576, 65535, "an MTU in [576, 65535] bytes");
@@ -41,7 +42,9 @@ NetworkOptions::Ns3 ReadNs3(const JsonReader& r) {
   }
   r.ExpectOnlyKeys({"tcp", "queue_disc", "sack", "seed", "stall_timeout"});
   NetworkOptions::Ns3 o;
-  Optional(r, "tcp", o.tcp, [](const JsonReader& v) { return Choice(v, {"cubic", "newreno", "bbr"}); });
+  Optional(r, "tcp", o.tcp, [](const JsonReader& v) {
+    return Choice(v, {"cubic", "newreno", "bbr"});
+  });
   Optional(r, "queue_disc", o.queue_disc, [](const JsonReader& v) {
     return Choice(v, {"fq_codel", "pfifo", "red"});
   });
@@ -97,8 +100,9 @@ NetworkSpec ReadNetworkSection(const JsonReader& r) {
     });
   }
   if (auto moved = r.OptionalField("flow")) {
-    moved->Fail("\"network.tcp\" (startup, slow_start_after_idle, streams): TCP is now modelled "
-                "by default on every backend and the loss-limited rate always applies");
+    moved->Fail(
+        "\"network.tcp\" (startup, slow_start_after_idle, streams): TCP is now modelled "
+        "by default on every backend and the loss-limited rate always applies");
   }
   if (auto tcp = r.OptionalField("tcp")) n.options.tcp = ReadTcp(*tcp);
   if (auto ns3 = r.OptionalField("ns3")) n.options.ns3 = ReadNs3(*ns3);

@@ -122,18 +122,21 @@ TEST(RunCli, SmallRunWritesACompleteResultsFolderAndATable) {
 }
 
 TEST(RunCli, DdpSyncLatencyOnAUniformStarEqualsTheCollectiveCommand) {
-  // No stragglers, no jitter: every DDP step's sync is exactly one ring all-reduce.
+  // No stragglers, no jitter, the ideal fluid: every DDP step's sync is exactly one ring
+  // all-reduce.
   const std::string out = TempDir() + "/ddp";
-  const auto r = RunLocosim(
-      "run " + kQuickstart + kSmall +
-      " --set compute.jitter_sigma=0 --set compute.stragglers.fraction=0 --methods ddp --out " +
-      out);
+  const std::string ideal = " --no-tcp-startup --no-slow-start-after-idle";
+  const auto r = RunLocosim("run " + kQuickstart + kSmall +
+                            " --set compute.jitter_sigma=0 --set compute.stragglers.fraction=0"
+                            " --set network.tcp.startup=false"
+                            " --set network.tcp.slow_start_after_idle=false --methods ddp --out " +
+                            out);
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto summary = nlohmann::json::parse(ReadText(out + "/summary.json"));
   const auto& sync = summary["methods"]["ddp"]["sync_latency_s"];
-  const auto c =
-      RunLocosim("collective --topology " + kSource +
-                 "/topologies/star16.json --algorithm ring --replicas 4 --bytes 250e6 --json");
+  const auto c = RunLocosim(
+      "collective --topology " + kSource +
+      "/topologies/star16.json --algorithm ring --replicas 4 --bytes 250e6 --json" + ideal);
   ASSERT_EQ(c.exit_status, 0) << c.err;
   const double ring_s = nlohmann::json::parse(c.out)["completion_s"];
   EXPECT_NEAR(sync["p50"].get<double>(), ring_s, 1e-9);

@@ -5,8 +5,8 @@
 
 #include "ns3/callback.h"
 #include "ns3/simulator.h"
-#include "ns3/tcp-cubic.h"
 #include "ns3/tcp-congestion-ops.h"
+#include "ns3/tcp-cubic.h"
 #include "ns3/tcp-socket-state.h"
 
 #include "sim/net/tcp_correction.h"
@@ -32,7 +32,8 @@ class IdleRestart final : public Base {
 
   void SetRto(ns3::Time, ns3::Time rto) { rto_ = rto; }
 
-  void PktsAcked(ns3::Ptr<ns3::TcpSocketState> tcb, uint32_t segments, const ns3::Time& rtt) override {
+  void PktsAcked(ns3::Ptr<ns3::TcpSocketState> tcb, uint32_t segments,
+                 const ns3::Time& rtt) override {
     Base::PktsAcked(tcb, segments, rtt);
     last_ack_ = ns3::Simulator::Now();
     last_rtt_ = rtt;

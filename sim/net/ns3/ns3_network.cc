@@ -196,8 +196,7 @@ struct Ns3Network::Impl {
   ns3::EventId watchdog;
 };
 
-Ns3Network::Ns3Network(Ns3EventLoop& loop, const Topology& topology,
-                       const NetworkOptions& options)
+Ns3Network::Ns3Network(Ns3EventLoop& loop, const Topology& topology, const NetworkOptions& options)
     : topology_(topology), impl_(std::make_unique<Impl>(loop, topology, options)) {}
 
 Ns3Network::~Ns3Network() = default;
