@@ -1,5 +1,7 @@
 #include "sim/config/crosscheck_cases.h"
 
+#include "sim/net/network_options.h"
+
 #include <algorithm>
 #include <filesystem>
 
@@ -65,7 +67,8 @@ void ApplyLoss(const JsonReader& loss, Topology& t) {
 
 CrosscheckCase ReadCase(const JsonReader& c, const std::filesystem::path& dir) {
   c.ExpectOnlyKeys(
-      {"name", "topology", "generator", "algorithm", "bytes", "replicas", "seed", "loss"});
+      {"name", "topology", "generator", "algorithm", "bytes", "replicas", "seed", "loss", "streams",
+       "after_idle"});
   CrosscheckCase out;
   out.name = c.Field("name").String();
   if (c.Has("topology") == c.Has("generator"))
@@ -92,6 +95,14 @@ CrosscheckCase ReadCase(const JsonReader& c, const std::filesystem::path& dir) {
     }
   }
   if (auto s = c.OptionalField("seed")) out.seed = static_cast<std::uint64_t>(s->Integer());
+  if (auto s = c.OptionalField("streams")) {
+    out.streams = static_cast<int>(s->PositiveInteger());
+    if (out.streams > kMaxTcpStreams) s->Fail("at most " + std::to_string(kMaxTcpStreams) + " streams");
+  }
+  if (auto idle = c.OptionalField("after_idle")) {
+    out.after_idle = idle->Duration();
+    if (*out.after_idle <= SimTime()) idle->Fail("a positive duration");
+  }
   out.lossy = std::any_of(out.topology.links.begin(), out.topology.links.end(),
                           [](const Link& l) { return l.loss_rate > 0; });
   return out;

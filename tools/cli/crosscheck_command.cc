@@ -27,7 +27,7 @@ struct Options {
   std::string cases = "scenarios/crosscheck.json";
   bool json = false;
   bool check = false;
-  double median_tolerance = 0.10;
+  double median_tolerance = 0.05;
   double case_tolerance = 0.15;
   NetworkOptionText network;
 };
@@ -48,12 +48,21 @@ struct Row {
 // options, or its watchdog found the network stalled).
 std::variant<double, std::string> Completion(const std::string& backend, const CrosscheckCase& c,
                                              const NetworkOptions& options) {
-  auto sim = MakeSimulation(backend, c.topology, options);
+  NetworkOptions own = options;
+  if (c.streams > 0) own.tcp.streams = c.streams;
+  auto sim = MakeSimulation(backend, c.topology, own);
   if (!sim) return sim.error().message();
   const std::vector<NodeIndex> nodes(c.topology.replicas.begin(),
                                      c.topology.replicas.begin() + c.replicas);
-  const CollectiveOutcome outcome =
-      RunCollective(*sim, nodes, CollectiveSpec{c.algorithm, c.bytes, c.seed});
+  const CollectiveSpec spec{c.algorithm, c.bytes, c.seed};
+  CollectiveOutcome outcome = RunCollective(*sim, nodes, spec);
+  if (c.after_idle && !outcome.stall) {
+    // The second run starts the idle time after the first ended, on every backend alike
+    // (ns-3's loop may have drained a little past the end).
+    sim->loop->at(outcome.completion + *c.after_idle, [] {});
+    sim->loop->run();
+    outcome = RunCollective(*sim, nodes, spec);
+  }
   if (outcome.stall) return outcome.stall->message;
   return outcome.completion.seconds();
 }
@@ -118,15 +127,12 @@ int Run(const Options& o) {
     std::fflush(stdout);
   }
 
-  std::vector<double> all, loss_free;
+  std::vector<double> all;
   for (const Row& r : rows) {
-    if (!r.ns3_s) continue;
-    all.push_back(std::abs(r.error()));
-    if (!r.lossy) loss_free.push_back(std::abs(r.error()));
+    if (r.ns3_s) all.push_back(std::abs(r.error()));
   }
   const double median = Median(all);
-  const double worst =
-      loss_free.empty() ? NAN : *std::max_element(loss_free.begin(), loss_free.end());
+  const double worst = all.empty() ? NAN : *std::max_element(all.begin(), all.end());
   const bool stalled = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return !r.ns3_s; });
   const bool within = !stalled && median <= o.median_tolerance && worst <= o.case_tolerance;
 
@@ -147,7 +153,7 @@ int Run(const Options& o) {
       doc["cases"].push_back(row);
     }
     doc["median_abs_error"] = median;
-    doc["max_abs_error_loss_free"] = worst;
+    doc["max_abs_error"] = worst;
     doc["within_tolerance"] = within;
     std::cout << doc.dump(2) << "\n";
   } else {
@@ -155,8 +161,7 @@ int Run(const Options& o) {
       if (!r.ns3_s) std::printf("%s: %s\n", r.name.c_str(), r.ns3_failure.c_str());
     }
     std::printf(
-        "median |error| %.1f%% (tolerance %.0f%%); worst loss-free |error| %.1f%% (tolerance "
-        "%.0f%%): %s\n",
+        "median |error| %.1f%% (tolerance %.0f%%); worst |error| %.1f%% (tolerance %.0f%%): %s\n",
         100 * median, 100 * o.median_tolerance, 100 * worst, 100 * o.case_tolerance,
         within ? "within tolerance" : "OUTSIDE tolerance");
   }
@@ -175,8 +180,7 @@ void AddCrosscheckCommand(CLI::App& app, int& status) {
                 "exit with status 1 when flow is outside the tolerances (default: always 0)");
   cmd->add_option("--median-tolerance", o->median_tolerance, "tolerance on the median |error|")
       ->capture_default_str();
-  cmd->add_option("--case-tolerance", o->case_tolerance,
-                  "tolerance on every loss-free case's |error|")
+  cmd->add_option("--case-tolerance", o->case_tolerance, "tolerance on every case's |error|")
       ->capture_default_str();
   AddNetworkOptions(*cmd, o->network);
   cmd->callback([o, &status] { status = Run(*o); });
