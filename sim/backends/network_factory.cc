@@ -18,20 +18,20 @@ using Factory = std::function<Result<Simulation>(const Topology&, const NetworkO
 
 // A fluid backend with TCP's behaviours on top (sim/net/tcp_correction.h). With every
 // behaviour off it is the ideal fluid, apart from the loss-limited rate on lossy paths.
-template <typename NetworkType>
+template <typename NetworkType, bool kShares>
 Result<Simulation> FluidWithTcp(const Topology& topology, const NetworkOptions& options) {
   auto loop = std::make_unique<HeapEventLoop>();
   std::unique_ptr<Network> network = std::make_unique<NetworkType>(*loop, topology);
   network = std::make_unique<TcpCorrectedNetwork>(*loop, std::move(network),
-                                                  TcpCorrectionFor(options.tcp));
+                                                  TcpCorrectionFor(options.tcp), kShares);
   return Simulation{std::move(loop), std::move(network)};
 }
 
 // The registry: one line per backend.
 const std::vector<std::pair<std::string, Factory>>& Backends() {
   static const std::vector<std::pair<std::string, Factory>> backends = {
-      {"analytic", FluidWithTcp<AnalyticNetwork>},
-      {"flow", FluidWithTcp<FlowNetwork>},
+      {"analytic", FluidWithTcp<AnalyticNetwork, false>},
+      {"flow", FluidWithTcp<FlowNetwork, true>},
 #ifdef LOCOSIM_WITH_NS3
       {"ns3", MakeNs3Simulation},
 #endif

@@ -35,6 +35,9 @@ struct NetworkOptions {
     // Connections each transfer is split over, as production systems shard a transfer to
     // get past one stream's loss-limited rate. Each is its own flow, with its own slow start.
     int streams = 1;
+    // cubic (Linux's default) | newreno | bbr: what ns3 runs, and which response to random
+    // loss the fluid backends model (docs/algorithms.md, "Loss").
+    std::string congestion_control = "cubic";
     int mtu_bytes = 9000;                 // IP MTU; TCP segment = MTU - 52
     int initial_cwnd_segments = 2;        // 2 x 8948 B at MTU 9000 ~ 10 x 1448 B at 1500
     SimTime min_rto = Milliseconds(200);  // Linux's; ns-3's own default (1 s) is far from it
@@ -43,7 +46,6 @@ struct NetworkOptions {
 
   // ns-3 backend (sim/net/ns3/); see docs/ns3.md.
   struct Ns3 {
-    std::string tcp = "cubic";             // congestion control: cubic | newreno | bbr
     std::string queue_disc = "fq_codel";   // fq_codel | pfifo | red
     bool sack = true;                      // RFC 6675 recovery; see docs/ns3.md for its cost
     SimTime stall_timeout = Seconds(600);  // watchdog: simulated time without progress

@@ -40,6 +40,22 @@ BitsPerSecond LossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto)
   return BitsPerSecond(segment.bits() / denominator);
 }
 
+BitsPerSecond CubicLossLimitedRate(Bytes segment, SimTime rtt, double p) {
+  constexpr double c = 0.4, beta = 0.7;
+  const double r = rtt.seconds();
+  const double cubic = std::pow(c * (3 + beta) / (4 * (1 - beta)), 0.25) * std::pow(r, 0.75) /
+                       std::pow(p, 0.75);
+  const double reno_friendly = std::sqrt(3 / (2 * p));
+  return BitsPerSecond(std::max(cubic, reno_friendly) * segment.bits() / r);
+}
+
+std::optional<BitsPerSecond> LossResponseRate(const std::string& congestion_control, Bytes segment,
+                                              SimTime rtt, double p, SimTime rto) {
+  if (congestion_control == "bbr") return std::nullopt;
+  if (congestion_control == "newreno") return LossLimitedRate(segment, rtt, p, rto);
+  return CubicLossLimitedRate(segment, rtt, p);
+}
+
 TcpCorrection TcpCorrectionFor(const NetworkOptions::Tcp& tcp) {
   TcpCorrection c;
   c.startup = tcp.startup;
@@ -48,6 +64,7 @@ TcpCorrection TcpCorrectionFor(const NetworkOptions::Tcp& tcp) {
   c.segment = Bytes(tcp.segment_bytes());
   c.initial_cwnd_segments = tcp.initial_cwnd_segments;
   c.min_rto = tcp.min_rto;
+  c.congestion_control = tcp.congestion_control;
   return c;
 }
 
@@ -60,8 +77,12 @@ double RestartWindow(double cwnd, double initial, SimTime idle, SimTime rto) {
 }
 
 TcpCorrectedNetwork::TcpCorrectedNetwork(EventLoop& loop, std::unique_ptr<Network> inner,
-                                         TcpCorrection params)
-    : loop_(loop), inner_(std::move(inner)), params_(params), routing_(inner_->topology()) {}
+                                         TcpCorrection params, bool inner_shares)
+    : loop_(loop),
+      inner_(std::move(inner)),
+      params_(params),
+      inner_shares_(inner_shares),
+      routing_(inner_->topology()) {}
 
 SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int streams,
                                    Bytes bytes) {
@@ -74,12 +95,14 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
   for (Channel c : path.channels) delivered *= 1 - topology().links[LinkOfChannel(c)].loss_rate;
   const double p = 1 - delivered;
   if (p > 0) {
-    const BitsPerSecond capped = LossLimitedRate(params_.segment, rtt, p, params_.min_rto);
-    if (capped < rate) {
-      // Alone on its path the part takes bytes/capped, not bytes/rate.
-      extra_s += bytes.bits() / capped.bps() - bytes.bits() / rate.bps();
-      rate = capped;
-    }
+    // The bytes before the first expected loss go at the loss-free rate, the rest at the
+    // congestion control's response rate (if lower): alone on its path the part then takes
+    // lossless/rate + lossy/capped instead of bytes/rate.
+    const double lossless = static_cast<double>(params_.segment.count()) / p;
+    const double lossy = std::max(0.0, static_cast<double>(bytes.count()) - lossless);
+    const auto capped = LossResponseRate(params_.congestion_control, params_.segment, rtt, p,
+                                         params_.min_rto);
+    if (capped && *capped < rate && lossy > 0) extra_s += 8 * lossy * (1 / capped->bps() - 1 / rate.bps());
   }
   const double bdp = rate.bytes_per_second() * rtt.seconds();
   const double initial =
@@ -118,6 +141,27 @@ void TcpCorrectedNetwork::transfer(NodeIndex src, NodeIndex dst, Bytes bytes, On
   }
   // k near-equal parts (the first ones a byte larger), never an empty one.
   const int streams = static_cast<int>(std::min<std::int64_t>(params_.streams, bytes.count()));
+  if (!inner_shares_) {
+    // One flow for the whole transfer, after the slowest stream's delay; every stream's
+    // connection is busy until it is delivered.
+    SimTime delay;
+    for (int stream = 0; stream < streams; ++stream) {
+      const Bytes part(bytes.count() / streams + (stream < bytes.count() % streams ? 1 : 0));
+      delay = std::max(delay, Delay(src, dst, stream, streams, part));
+    }
+    auto send = [this, src, dst, bytes, streams, on_done = std::move(on_done)]() mutable {
+      inner_->transfer(src, dst, bytes, [this, src, dst, streams, on_done = std::move(on_done)] {
+        for (int stream = 0; stream < streams; ++stream) Delivered(src, dst, stream);
+        on_done();
+      });
+    };
+    if (delay == SimTime()) {
+      send();
+    } else {
+      loop_.after(delay, std::move(send));
+    }
+    return;
+  }
   auto remaining = std::make_shared<int>(streams);
   auto done = std::make_shared<OnDone>(std::move(on_done));
   for (int stream = 0; stream < streams; ++stream) {

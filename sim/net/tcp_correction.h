@@ -14,17 +14,24 @@
 // kept, so the ramp back is slow start again. The timeout is Linux's for a steady path,
 // RTT + min_rto (srtt + max(4·rttvar, rto_min) with rttvar ~ 0).
 //
-// Loss (per transfer, on paths with loss_rate > 0; always). Random loss caps a TCP flow at
-// the throughput of Padhye, Firoiu, Towsley and Kurose ("Modeling TCP throughput", SIGCOMM
-// 1998, eq. 31), which extends Mathis et al.'s MSS/RTT·sqrt(3/2p) with timeouts:
-//   B = MSS / (RTT·sqrt(2bp/3) + T0·min(1, 3·sqrt(3bp/8))·p·(1 + 32p²)),  b = 2 (delayed ACKs)
-// A transfer alone on its path then takes b/min(B, R) instead of b/R, and slow start aims at
-// min(B, R)·RTT.
+// Loss (per transfer, on paths with per-packet loss p > 0; always). Losses are random, so a
+// transfer expects its first loss after MSS/p bytes: those go as on a loss-free path (slow
+// start to the path's rate). The rest goes at the congestion control's response rate B to
+// random loss, if below the path's:
+//   newreno: Padhye, Firoiu, Towsley and Kurose ("Modeling TCP throughput", SIGCOMM 1998,
+//     eq. 31), Mathis et al.'s MSS/RTT·sqrt(3/2bp) with retransmission timeouts:
+//     B = MSS / (RTT·sqrt(2bp/3) + T0·min(1, 3·sqrt(3bp/8))·p·(1 + 32p²)),  b = 2
+//   cubic: RFC 8312 section 5.1, the larger of CUBIC's and its Reno-friendly average window,
+//     W = max((C(3+β)/(4(1-β)))^(1/4)·RTT^(3/4)/p^(3/4), sqrt(3/(2p))) segments, C 0.4,
+//     β 0.7, RTT in seconds; B = W·MSS/RTT
+//   bbr: not loss-based; no cap.
 //
 // Parallel streams (`streams` = k). A transfer is split into k near-equal parts, each on its
 // own connection (own window, own idle clock, own loss cap) and each its own fluid flow, so
 // they share the path max-min; alone on the path a stream's uncontended rate is R/k. The
-// transfer is delivered when its last part is.
+// transfer is delivered when its last part is. Over a backend that does not share links
+// (analytic), the transfer stays one flow, started after the slowest stream's delay, so that
+// k streams never exceed the path's rate.
 //
 // Each correction is exact for a transfer alone on its path under its model; under sharing
 // the delay is the same and the fluid part shares as before (the ramp's rate is the path's
@@ -34,6 +41,8 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -52,6 +61,7 @@ struct TcpCorrection {
   int initial_cwnd_segments = 2;
   SimTime delayed_ack = Milliseconds(40);  // the receiver's delayed-ACK timeout
   SimTime min_rto = Milliseconds(200);     // T0 is max(min_rto, 2·RTT); restart RTO RTT + min_rto
+  std::string congestion_control = "cubic";  // cubic | newreno | bbr: the response to loss
 
   // True when no correction can change a transfer on a loss-free path (the ideal fluid).
   bool ideal() const { return !startup && !restart_after_idle && streams == 1; }
@@ -75,13 +85,21 @@ SlowStart SlowStartExtra(Bytes bytes, double cwnd, SimTime rtt, BitsPerSecond ra
 
 // The PFTK throughput above for per-packet loss probability p in (0, 1).
 BitsPerSecond LossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto);
+// RFC 8312's CUBIC response function above.
+BitsPerSecond CubicLossLimitedRate(Bytes segment, SimTime rtt, double p);
+// The rate `congestion_control` settles at under random loss p; nullopt when it is not
+// limited by loss (bbr).
+std::optional<BitsPerSecond> LossResponseRate(const std::string& congestion_control, Bytes segment,
+                                              SimTime rtt, double p, SimTime rto);
 
 // Wraps a fluid network: each transfer is handed to `inner` after its corrections' delay,
 // split over the configured streams.
 class TcpCorrectedNetwork final : public Network {
  public:
-  // `loop` and `inner`'s topology must outlive this object.
-  TcpCorrectedNetwork(EventLoop& loop, std::unique_ptr<Network> inner, TcpCorrection params);
+  // `loop` and `inner`'s topology must outlive this object. `inner_shares`: whether `inner`
+  // shares links among concurrent flows (flow does, analytic does not).
+  TcpCorrectedNetwork(EventLoop& loop, std::unique_ptr<Network> inner, TcpCorrection params,
+                      bool inner_shares = true);
 
   void transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone on_done) override;
   std::vector<double> channel_bytes() const override { return inner_->channel_bytes(); }
@@ -105,6 +123,7 @@ class TcpCorrectedNetwork final : public Network {
   EventLoop& loop_;
   std::unique_ptr<Network> inner_;
   TcpCorrection params_;
+  bool inner_shares_;
   Routing routing_;
   std::map<Key, Connection> connections_;  // open connections
 };

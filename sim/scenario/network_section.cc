@@ -10,8 +10,8 @@ namespace locosim {
 namespace {
 
 NetworkOptions::Tcp ReadTcp(const JsonReader& r) {
-  r.ExpectOnlyKeys({"startup", "slow_start_after_idle", "streams", "mtu_bytes",
-                    "initial_cwnd_segments", "min_rto"});
+  r.ExpectOnlyKeys({"startup", "slow_start_after_idle", "streams", "congestion_control",
+                    "mtu_bytes", "initial_cwnd_segments", "min_rto"});
   NetworkOptions::Tcp t;
   Optional(r, "startup", t.startup, [](const JsonReader& v) { return v.Boolean(); });
   Optional(r, "slow_start_after_idle", t.slow_start_after_idle,
@@ -20,6 +20,8 @@ NetworkOptions::Tcp ReadTcp(const JsonReader& r) {
     return IntIn(v, 1, kMaxTcpStreams,
                  "a stream count in [1, " + std::to_string(kMaxTcpStreams) + "]");
   });
+  Optional(r, "congestion_control", t.congestion_control,
+           [](const JsonReader& v) { return Choice(v, {"cubic", "newreno", "bbr"}); });
   Optional(r, "mtu_bytes", t.mtu_bytes, [](const JsonReader& v) {
     return IntIn(v, 576, 65535, "an MTU in [576, 65535] bytes");
   });
@@ -34,17 +36,14 @@ NetworkOptions::Tcp ReadTcp(const JsonReader& r) {
 }
 
 NetworkOptions::Ns3 ReadNs3(const JsonReader& r) {
-  for (const char* moved : {"mtu_bytes", "initial_cwnd_segments", "min_rto"}) {
+  for (const char* moved : {"mtu_bytes", "initial_cwnd_segments", "min_rto", "tcp"}) {
     if (r.Has(moved)) {
-      r.Field(moved).Fail(std::string("\"network.tcp.") + moved +
-                          "\": it describes TCP for every backend, not only ns3");
+      const std::string now = std::string(moved) == "tcp" ? "congestion_control" : moved;
+      r.Field(moved).Fail("\"network.tcp." + now + "\": it describes TCP for every backend, not only ns3");
     }
   }
-  r.ExpectOnlyKeys({"tcp", "queue_disc", "sack", "seed", "stall_timeout"});
+  r.ExpectOnlyKeys({"queue_disc", "sack", "seed", "stall_timeout"});
   NetworkOptions::Ns3 o;
-  Optional(r, "tcp", o.tcp, [](const JsonReader& v) {
-    return Choice(v, {"cubic", "newreno", "bbr"});
-  });
   Optional(r, "queue_disc", o.queue_disc, [](const JsonReader& v) {
     return Choice(v, {"fq_codel", "pfifo", "red"});
   });

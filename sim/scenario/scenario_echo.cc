@@ -86,13 +86,13 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   network["tcp"] = {{"startup", tcp.startup},
                     {"slow_start_after_idle", tcp.slow_start_after_idle},
                     {"streams", tcp.streams},
+                    {"congestion_control", tcp.congestion_control},
                     {"mtu_bytes", tcp.mtu_bytes},
                     {"initial_cwnd_segments", tcp.initial_cwnd_segments},
                     {"min_rto", FormatDuration(tcp.min_rto)}};
   if (s.network.backend == "ns3") {
     const auto& o = s.network.options.ns3;
-    network["ns3"] = {{"tcp", o.tcp},
-                      {"queue_disc", o.queue_disc},
+    network["ns3"] = {{"queue_disc", o.queue_disc},
                       {"sack", o.sack},
                       {"seed", o.seed},
                       {"stall_timeout", FormatDuration(o.stall_timeout)}};

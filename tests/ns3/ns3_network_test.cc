@@ -199,7 +199,7 @@ TEST(Ns3Network, WatchdogStaysQuietAcrossLongIdleGaps) {
 TEST(Ns3Network, OptionsAreChecked) {
   const Topology t = Line(2, Gbps(1), Milliseconds(1));
   NetworkOptions options;
-  options.ns3.tcp = "vegas";
+  options.tcp.congestion_control = "vegas";
   auto refused = MakeSimulation("ns3", t, options);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().path, "$.network.ns3");

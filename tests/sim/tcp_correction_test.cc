@@ -9,6 +9,7 @@
 #include "sim/collectives/collective_by_name.h"
 #include "sim/core/heap_event_loop.h"
 #include "sim/net/analytic_network.h"
+#include "sim/net/flow_network.h"
 #include "sim/topogen/generators.h"
 
 namespace locosim {
@@ -63,18 +64,33 @@ TEST(TcpCorrectedNetwork, FirstTransferPaysHandshakeAndRampLaterOnesDoNot) {
       << "each direction is its own connection";
 }
 
-TEST(TcpCorrectedNetwork, LossyPathTakesBytesOverTheLossLimitedRate) {
+TEST(CubicLossLimitedRate, MatchesRfc8312ByHand) {
+  // p = 1%, RTT 80 ms: CUBIC's window 1.0538·0.08^0.75/0.01^0.75 = 5.01 segments is below
+  // the Reno-friendly sqrt(1.5/p) = 12.247, which wins: 12.247·8948 B / 0.08 s.
+  EXPECT_NEAR(CubicLossLimitedRate(Bytes(8948), Milliseconds(80), 0.01).bytes_per_second(),
+              std::sqrt(150.0) * 8948 / 0.08, 1.0);
+  // p = 0.01%, RTT 100 ms: CUBIC's own window wins, 1.0538·0.1^0.75/1e-4^0.75 = 187.4.
+  const double w = std::pow(0.4 * 3.7 / 1.2, 0.25) * std::pow(0.1, 0.75) / std::pow(1e-4, 0.75);
+  EXPECT_NEAR(w, 187.4, 0.1);
+  EXPECT_NEAR(CubicLossLimitedRate(Bytes(8948), Milliseconds(100), 1e-4).bytes_per_second(),
+              w * 8948 / 0.1, 1.0);
+  EXPECT_FALSE(LossResponseRate("bbr", Bytes(8948), Milliseconds(100), 1e-4, Milliseconds(200)));
+}
+
+TEST(TcpCorrectedNetwork, LossyPathSendsUntilTheFirstExpectedLossThenAtTheResponseRate) {
   const Topology t = Pair(Gbps(1), Milliseconds(40), 0.01);
   HeapEventLoop loop;
   TcpCorrection loss_only;
   loss_only.startup = false;
+  loss_only.congestion_control = "newreno";
   TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), loss_only);
   SimTime done;
   net.transfer(0, 1, Bytes(10'000'000), [&] { done = loop.now(); });
   loop.run();
+  // The first 8948/0.01 = 894,800 bytes at 1 Gbps, the other 9,105,200 at PFTK's rate.
   const double rate =
       LossLimitedRate(Bytes(8948), Milliseconds(80), 0.01, Milliseconds(200)).bytes_per_second();
-  EXPECT_NEAR(done.seconds(), 0.040 + 1e7 / rate, 1e-6);
+  EXPECT_NEAR(done.seconds(), 0.040 + 894'800 / 125e6 + 9'105'200 / rate, 1e-6);
 }
 
 TEST(TcpCorrectedNetwork, FlowEqualsAnalyticWhereNothingIsSharedWithTcpOnOrOff) {
@@ -147,22 +163,32 @@ TEST(TcpCorrectedNetwork, AfterIdleTheWindowRestartsAndTheRampIsPaidAgain) {
 }
 
 TEST(TcpCorrectedNetwork, ParallelStreamsEachGetTheirOwnLossLimitedRate) {
-  // 100 ms RTT, 0.01% loss: one stream is capped far below 1 Gbps; four get about 4x.
+  // 100 ms RTT, 0.01% loss, 1 GB: one stream is capped far below 1 Gbps; four get about 4x,
+  // never more than the link, over a sharing (flow) and a non-sharing (analytic) backend.
   const Topology t = Pair(Gbps(1), Milliseconds(50), 1e-4);
-  auto throughput = [&](int streams) {
+  auto throughput = [&](int streams, bool flow) {
     HeapEventLoop loop;
     TcpCorrection tcp;
     tcp.streams = streams;
-    TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), tcp);
+    std::unique_ptr<Network> inner;
+    if (flow) {
+      inner = std::make_unique<FlowNetwork>(loop, t);
+    } else {
+      inner = std::make_unique<AnalyticNetwork>(loop, t);
+    }
+    TcpCorrectedNetwork net(loop, std::move(inner), tcp, flow);
     SimTime done;
-    net.transfer(0, 1, Bytes(200'000'000), [&] { done = loop.now(); });
+    net.transfer(0, 1, Bytes(1'000'000'000), [&] { done = loop.now(); });
     loop.run();
-    return 8 * 200e6 / done.seconds();
+    return 8 * 1e9 / done.seconds();
   };
-  const double one = throughput(1), four = throughput(4);
-  EXPECT_LT(one, 0.2e9);
-  EXPECT_GE(four, 3 * one);
-  EXPECT_LE(four, 1e9);
+  for (bool flow : {true, false}) {
+    const double one = throughput(1, flow), four = throughput(4, flow);
+    EXPECT_LT(one, 0.2e9) << (flow ? "flow" : "analytic");
+    EXPECT_GE(four, 3 * one) << (flow ? "flow" : "analytic");
+    EXPECT_LE(four, 1e9) << (flow ? "flow" : "analytic");
+    EXPECT_NEAR(four, throughput(4, !flow), 0.02 * four) << "both backends agree when alone";
+  }
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The backend options shared by every command that builds a network (collective,
 // crosscheck): TCP's (--tcp-startup, --slow-start-after-idle, --streams, --mtu,
-// --initial-cwnd, --min-rto) and ns3's (--ns3-tcp, --ns3-queue, --ns3-sack,
+// --initial-cwnd, --min-rto, --congestion-control) and ns3's (--ns3-queue, --ns3-sack,
 // --ns3-stall-timeout, --ns3-seed). Durations carry their unit, as everywhere else.
 #pragma once
 

@@ -110,9 +110,11 @@ struct Ns3Network::Impl {
         std::clamp(2 * bdp, double{kMinBufferBytes}, double{kMaxSendBufferBytes}));
     s.receive_buffer_bytes = 2 * s.send_buffer_bytes + 4 * s.segment_bytes;
     s.min_rto_ns = tcp.min_rto.nanoseconds();
-    s.pacing = options.tcp == "bbr";
+    s.pacing = tcp.congestion_control == "bbr";
     s.sack = options.sack;
-    if (tcp.slow_start_after_idle && options.tcp != "bbr") s.idle_restart_tcp = options.tcp;
+    if (tcp.slow_start_after_idle && tcp.congestion_control != "bbr") {
+      s.idle_restart_tcp = tcp.congestion_control;
+    }
     return s;
   }
 

@@ -9,8 +9,9 @@ namespace locosim {
 
 std::string CheckNs3Options(const NetworkOptions& options) {
   const NetworkOptions::Ns3& o = options.ns3;
-  if (o.tcp != "cubic" && o.tcp != "newreno" && o.tcp != "bbr") {
-    return "tcp: expected cubic, newreno or bbr, found \"" + o.tcp + "\"";
+  const std::string& cc = options.tcp.congestion_control;
+  if (cc != "cubic" && cc != "newreno" && cc != "bbr") {
+    return "congestion control: expected cubic, newreno or bbr, found \"" + cc + "\"";
   }
   if (o.queue_disc != "fq_codel" && o.queue_disc != "pfifo" && o.queue_disc != "red") {
     return "queue disc: expected fq_codel, pfifo or red, found \"" + o.queue_disc + "\"";

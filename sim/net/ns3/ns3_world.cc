@@ -100,7 +100,7 @@ Ns3World BuildNs3World(const Topology& topology, const NetworkOptions& options) 
   ns3::Ipv4AddressGenerator::Reset();
   // Read by every TcpSocketState when a socket is made (there is no per-socket attribute
   // for it before the socket exists); set on every build so nothing leaks between runs.
-  ns3::Config::SetDefault("ns3::TcpSocketState::EnablePacing", ns3::BooleanValue(o.tcp == "bbr"));
+  ns3::Config::SetDefault("ns3::TcpSocketState::EnablePacing", ns3::BooleanValue(options.tcp.congestion_control == "bbr"));
 
   Ns3World world;
   world.nodes.Create(static_cast<uint32_t>(topology.node_count()));
@@ -109,7 +109,7 @@ Ns3World BuildNs3World(const Topology& topology, const NetworkOptions& options) 
   internet.Install(world.nodes);
   for (uint32_t i = 0; i < world.nodes.GetN(); ++i) {
     world.nodes.Get(i)->GetObject<ns3::TcpL4Protocol>()->SetAttribute(
-        "SocketType", ns3::TypeIdValue(TcpTypeId(o.tcp)));
+        "SocketType", ns3::TypeIdValue(TcpTypeId(options.tcp.congestion_control)));
   }
 
   const std::vector<uint16_t> metric = LatencyMetrics(topology);
