@@ -66,9 +66,8 @@ void ApplyLoss(const JsonReader& loss, Topology& t) {
 }
 
 CrosscheckCase ReadCase(const JsonReader& c, const std::filesystem::path& dir) {
-  c.ExpectOnlyKeys(
-      {"name", "topology", "generator", "algorithm", "bytes", "replicas", "seed", "loss", "streams",
-       "after_idle"});
+  c.ExpectOnlyKeys({"name", "topology", "generator", "algorithm", "bytes", "replicas", "seed",
+                    "loss", "streams", "after_idle"});
   CrosscheckCase out;
   out.name = c.Field("name").String();
   if (c.Has("topology") == c.Has("generator"))
@@ -97,7 +96,8 @@ CrosscheckCase ReadCase(const JsonReader& c, const std::filesystem::path& dir) {
   if (auto s = c.OptionalField("seed")) out.seed = static_cast<std::uint64_t>(s->Integer());
   if (auto s = c.OptionalField("streams")) {
     out.streams = static_cast<int>(s->PositiveInteger());
-    if (out.streams > kMaxTcpStreams) s->Fail("at most " + std::to_string(kMaxTcpStreams) + " streams");
+    if (out.streams > kMaxTcpStreams)
+      s->Fail("at most " + std::to_string(kMaxTcpStreams) + " streams");
   }
   if (auto idle = c.OptionalField("after_idle")) {
     out.after_idle = idle->Duration();

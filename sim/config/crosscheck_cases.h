@@ -34,8 +34,8 @@ struct CrosscheckCase {
   Bytes bytes;
   int replicas = 0;  // the first `replicas` of topology.replicas
   std::uint64_t seed = 0;
-  bool lossy = false;  // some link on the topology has loss_rate > 0
-  int streams = 0;     // 0: the command's --streams
+  bool lossy = false;                 // some link on the topology has loss_rate > 0
+  int streams = 0;                    // 0: the command's --streams
   std::optional<SimTime> after_idle;  // measure a second run this long after the first ends
 };
 

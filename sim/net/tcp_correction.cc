@@ -30,30 +30,45 @@ SlowStart SlowStartExtra(Bytes bytes, double cwnd, SimTime rtt, BitsPerSecond ra
   return SlowStart{SimTime::FromSeconds(std::max(0.0, extra_s)), std::min(window_after, bdp)};
 }
 
+namespace {
+
+constexpr double kSegmentsPerAck = 2;  // b: delayed ACKs
+
+// PFTK's expected time per segment lost to retransmission timeouts.
+double TimeoutSecondsPerSegment(SimTime rtt, double p, SimTime rto) {
+  const double b = kSegmentsPerAck;
+  const double t0 = std::max(rto.seconds(), 2 * rtt.seconds());
+  return t0 * std::min(1.0, 3 * std::sqrt(3 * b * p / 8)) * p * (1 + 32 * p * p);
+}
+
+double CubicWindowSegments(SimTime rtt, double p) {
+  constexpr double c = 0.4, beta = 0.7;
+  const double cubic = std::pow(c * (3 + beta) / (4 * (1 - beta)), 0.25) *
+                       std::pow(rtt.seconds(), 0.75) / std::pow(p, 0.75);
+  const double reno_friendly = std::sqrt(3 / (2 * kSegmentsPerAck * p));
+  return std::max(cubic, reno_friendly);
+}
+
+}  // namespace
+
 BitsPerSecond LossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto) {
-  const double b = 2;  // segments acknowledged per ACK
-  const double r = rtt.seconds();
-  const double t0 = std::max(rto.seconds(), 2 * r);
+  const double b = kSegmentsPerAck;
   const double denominator =
-      r * std::sqrt(2 * b * p / 3) +
-      t0 * std::min(1.0, 3 * std::sqrt(3 * b * p / 8)) * p * (1 + 32 * p * p);
+      rtt.seconds() * std::sqrt(2 * b * p / 3) + TimeoutSecondsPerSegment(rtt, p, rto);
   return BitsPerSecond(segment.bits() / denominator);
 }
 
-BitsPerSecond CubicLossLimitedRate(Bytes segment, SimTime rtt, double p) {
-  constexpr double c = 0.4, beta = 0.7;
-  const double r = rtt.seconds();
-  const double cubic = std::pow(c * (3 + beta) / (4 * (1 - beta)), 0.25) * std::pow(r, 0.75) /
-                       std::pow(p, 0.75);
-  const double reno_friendly = std::sqrt(3 / (2 * p));
-  return BitsPerSecond(std::max(cubic, reno_friendly) * segment.bits() / r);
+BitsPerSecond CubicLossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto) {
+  const double denominator =
+      rtt.seconds() / CubicWindowSegments(rtt, p) + TimeoutSecondsPerSegment(rtt, p, rto);
+  return BitsPerSecond(segment.bits() / denominator);
 }
 
 std::optional<BitsPerSecond> LossResponseRate(const std::string& congestion_control, Bytes segment,
                                               SimTime rtt, double p, SimTime rto) {
   if (congestion_control == "bbr") return std::nullopt;
   if (congestion_control == "newreno") return LossLimitedRate(segment, rtt, p, rto);
-  return CubicLossLimitedRate(segment, rtt, p);
+  return CubicLossLimitedRate(segment, rtt, p, rto);
 }
 
 TcpCorrection TcpCorrectionFor(const NetworkOptions::Tcp& tcp) {
@@ -100,9 +115,10 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
     // lossless/rate + lossy/capped instead of bytes/rate.
     const double lossless = static_cast<double>(params_.segment.count()) / p;
     const double lossy = std::max(0.0, static_cast<double>(bytes.count()) - lossless);
-    const auto capped = LossResponseRate(params_.congestion_control, params_.segment, rtt, p,
-                                         params_.min_rto);
-    if (capped && *capped < rate && lossy > 0) extra_s += 8 * lossy * (1 / capped->bps() - 1 / rate.bps());
+    const auto capped =
+        LossResponseRate(params_.congestion_control, params_.segment, rtt, p, params_.min_rto);
+    if (capped && *capped < rate && lossy > 0)
+      extra_s += 8 * lossy * (1 / capped->bps() - 1 / rate.bps());
   }
   const double bdp = rate.bytes_per_second() * rtt.seconds();
   const double initial =

@@ -21,9 +21,11 @@
 //   newreno: Padhye, Firoiu, Towsley and Kurose ("Modeling TCP throughput", SIGCOMM 1998,
 //     eq. 31), Mathis et al.'s MSS/RTT·sqrt(3/2bp) with retransmission timeouts:
 //     B = MSS / (RTT·sqrt(2bp/3) + T0·min(1, 3·sqrt(3bp/8))·p·(1 + 32p²)),  b = 2
-//   cubic: RFC 8312 section 5.1, the larger of CUBIC's and its Reno-friendly average window,
-//     W = max((C(3+β)/(4(1-β)))^(1/4)·RTT^(3/4)/p^(3/4), sqrt(3/(2p))) segments, C 0.4,
-//     β 0.7, RTT in seconds; B = W·MSS/RTT
+//   cubic: the same with CUBIC's average window in congestion avoidance (RFC 8312 section
+//     5.1, the larger of CUBIC's and its Reno-friendly window):
+//     W = max((C(3+β)/(4(1-β)))^(1/4)·RTT^(3/4)/p^(3/4), sqrt(3/2bp)) segments, C 0.4, β 0.7,
+//     RTT in seconds; B = MSS / (RTT/W + PFTK's timeout term). With W = sqrt(3/2bp) this
+//     is PFTK exactly.
 //   bbr: not loss-based; no cap.
 //
 // Parallel streams (`streams` = k). A transfer is split into k near-equal parts, each on its
@@ -85,8 +87,8 @@ SlowStart SlowStartExtra(Bytes bytes, double cwnd, SimTime rtt, BitsPerSecond ra
 
 // The PFTK throughput above for per-packet loss probability p in (0, 1).
 BitsPerSecond LossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto);
-// RFC 8312's CUBIC response function above.
-BitsPerSecond CubicLossLimitedRate(Bytes segment, SimTime rtt, double p);
+// The CUBIC response above.
+BitsPerSecond CubicLossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto);
 // The rate `congestion_control` settles at under random loss p; nullopt when it is not
 // limited by loss (bbr).
 std::optional<BitsPerSecond> LossResponseRate(const std::string& congestion_control, Bytes segment,

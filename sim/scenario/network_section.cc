@@ -20,8 +20,9 @@ NetworkOptions::Tcp ReadTcp(const JsonReader& r) {
     return IntIn(v, 1, kMaxTcpStreams,
                  "a stream count in [1, " + std::to_string(kMaxTcpStreams) + "]");
   });
-  Optional(r, "congestion_control", t.congestion_control,
-           [](const JsonReader& v) { return Choice(v, {"cubic", "newreno", "bbr"}); });
+  Optional(r, "congestion_control", t.congestion_control, [](const JsonReader& v) {
+    return Choice(v, {"cubic", "newreno", "bbr"});
+  });
   Optional(r, "mtu_bytes", t.mtu_bytes, [](const JsonReader& v) {
     return IntIn(v, 576, 65535, "an MTU in [576, 65535] bytes");
   });
@@ -39,7 +40,8 @@ NetworkOptions::Ns3 ReadNs3(const JsonReader& r) {
   for (const char* moved : {"mtu_bytes", "initial_cwnd_segments", "min_rto", "tcp"}) {
     if (r.Has(moved)) {
       const std::string now = std::string(moved) == "tcp" ? "congestion_control" : moved;
-      r.Field(moved).Fail("\"network.tcp." + now + "\": it describes TCP for every backend, not only ns3");
+      r.Field(moved).Fail("\"network.tcp." + now +
+                          "\": it describes TCP for every backend, not only ns3");
     }
   }
   r.ExpectOnlyKeys({"queue_disc", "sack", "seed", "stall_timeout"});

@@ -64,16 +64,19 @@ TEST(TcpCorrectedNetwork, FirstTransferPaysHandshakeAndRampLaterOnesDoNot) {
       << "each direction is its own connection";
 }
 
-TEST(CubicLossLimitedRate, MatchesRfc8312ByHand) {
+TEST(CubicLossLimitedRate, IsPftkWithCubicsWindowInCongestionAvoidance) {
   // p = 1%, RTT 80 ms: CUBIC's window 1.0538·0.08^0.75/0.01^0.75 = 5.01 segments is below
-  // the Reno-friendly sqrt(1.5/p) = 12.247, which wins: 12.247·8948 B / 0.08 s.
-  EXPECT_NEAR(CubicLossLimitedRate(Bytes(8948), Milliseconds(80), 0.01).bytes_per_second(),
-              std::sqrt(150.0) * 8948 / 0.08, 1.0);
-  // p = 0.01%, RTT 100 ms: CUBIC's own window wins, 1.0538·0.1^0.75/1e-4^0.75 = 187.4.
+  // the Reno-friendly sqrt(3/(2·2·0.01)) = 8.66, so the rate is PFTK's exactly.
+  EXPECT_NEAR(CubicLossLimitedRate(Bytes(8948), Milliseconds(80), 0.01, Milliseconds(200)).bps(),
+              LossLimitedRate(Bytes(8948), Milliseconds(80), 0.01, Milliseconds(200)).bps(), 1.0);
+  // p = 0.01%, RTT 100 ms: CUBIC's own window wins, 1.0538·0.1^0.75/1e-4^0.75 = 187.4
+  // segments; PFTK's timeout term is 0.2·3·sqrt(7.5e-5)·1e-4 = 5.2e-7 s per segment.
   const double w = std::pow(0.4 * 3.7 / 1.2, 0.25) * std::pow(0.1, 0.75) / std::pow(1e-4, 0.75);
   EXPECT_NEAR(w, 187.4, 0.1);
-  EXPECT_NEAR(CubicLossLimitedRate(Bytes(8948), Milliseconds(100), 1e-4).bytes_per_second(),
-              w * 8948 / 0.1, 1.0);
+  const double timeout = 0.2 * 3 * std::sqrt(3 * 2 * 1e-4 / 8) * 1e-4 * (1 + 32e-8);
+  EXPECT_NEAR(CubicLossLimitedRate(Bytes(8948), Milliseconds(100), 1e-4, Milliseconds(200))
+                  .bytes_per_second(),
+              8948 / (0.1 / w + timeout), 1.0);
   EXPECT_FALSE(LossResponseRate("bbr", Bytes(8948), Milliseconds(100), 1e-4, Milliseconds(200)));
 }
 

@@ -23,8 +23,9 @@ void AddNetworkOptions(CLI::App& cmd, NetworkOptionText& o) {
   cmd.add_option("--min-rto,--ns3-min-rto", o.min_rto, "TCP minimum retransmission timeout")
       ->capture_default_str();
   NetworkOptions::Ns3& n = o.options.ns3;
-  cmd.add_option("--congestion-control,--ns3-tcp", t.congestion_control,
-                 "TCP congestion control (ns3 runs it; the fluid backends model its response to loss)")
+  cmd.add_option(
+         "--congestion-control,--ns3-tcp", t.congestion_control,
+         "TCP congestion control (ns3 runs it; the fluid backends model its response to loss)")
       ->capture_default_str()
       ->check(CLI::IsMember({"cubic", "newreno", "bbr"}));
   cmd.add_option("--ns3-queue", n.queue_disc, "ns3: queue discipline on every device")

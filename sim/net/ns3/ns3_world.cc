@@ -100,7 +100,8 @@ Ns3World BuildNs3World(const Topology& topology, const NetworkOptions& options) 
   ns3::Ipv4AddressGenerator::Reset();
   // Read by every TcpSocketState when a socket is made (there is no per-socket attribute
   // for it before the socket exists); set on every build so nothing leaks between runs.
-  ns3::Config::SetDefault("ns3::TcpSocketState::EnablePacing", ns3::BooleanValue(options.tcp.congestion_control == "bbr"));
+  ns3::Config::SetDefault("ns3::TcpSocketState::EnablePacing",
+                          ns3::BooleanValue(options.tcp.congestion_control == "bbr"));
 
   Ns3World world;
   world.nodes.Create(static_cast<uint32_t>(topology.node_count()));
