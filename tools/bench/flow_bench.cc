@@ -10,14 +10,16 @@
 namespace locosim {
 namespace {
 
-void RunOnStar(benchmark::State& state, const std::string& algorithm) {
+// TCP modelled (the default) or the ideal fluid, to show what the TCP model costs.
+void RunOnStar(benchmark::State& state, const std::string& algorithm,
+               const NetworkOptions& options = {}) {
   const int n = static_cast<int>(state.range(0));
   const Topology star = MakeStar({n, Gbps(1), Milliseconds(10)});
   const CollectiveSpec spec{algorithm, Bytes(1'000'000'000), 1, 0, 2};
   double completion_s = 0;
   std::uint64_t transfers = 0;
   for (auto _ : state) {
-    auto sim = MakeSimulation("flow", star);
+    auto sim = MakeSimulation("flow", star, options);
     const CollectiveOutcome outcome = RunCollective(*sim, star.replicas, spec);
     completion_s = outcome.completion.seconds();
     transfers += algorithm == "ring" ? 2ULL * (n - 1) * n : 2ULL * (n / 2);
@@ -29,9 +31,13 @@ void RunOnStar(benchmark::State& state, const std::string& algorithm) {
 
 void BM_FlowRingAllReduce1GB(benchmark::State& state) { RunOnStar(state, "ring"); }
 void BM_FlowGossipRound1GB(benchmark::State& state) { RunOnStar(state, "gossip"); }
+void BM_FlowRingAllReduce1GBIdealFluid(benchmark::State& state) {
+  RunOnStar(state, "ring", NetworkOptions::IdealFluid());
+}
 
 BENCHMARK(BM_FlowRingAllReduce1GB)->Arg(64)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FlowGossipRound1GB)->Arg(64)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FlowRingAllReduce1GBIdealFluid)->Arg(256)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace locosim
