@@ -45,6 +45,20 @@ TEST(OnNs3Rounds, GossipRoundsReuseConnectionsAndGetFaster) {
   EXPECT_LT(second.seconds(), 0.6 * first.seconds());
 }
 
+TEST(DefaultFlowAgainstNs3, GossipAndRingOf48MBOnAStarOfSixAgreeWithin15Percent) {
+  // The crosscheck's fast subset (docs/ns3.md has the whole table): default options on
+  // both backends, a generated 1 Gbps / 5 ms star of 6 replicas.
+  const Topology star = MakeStar({6, Gbps(1), Milliseconds(5)});
+  for (const char* algorithm : {"gossip", "ring"}) {
+    const CollectiveSpec spec{algorithm, Bytes(48'000'000), 0};
+    Simulation flow = std::move(*MakeSimulation("flow", star));
+    const double flow_s = RunCollective(flow, star.replicas, spec).completion.seconds();
+    Simulation ns3 = testing_ns3::Ns3(star);
+    const double ns3_s = RunCollective(ns3, star.replicas, spec).completion.seconds();
+    EXPECT_NEAR(flow_s, ns3_s, 0.15 * ns3_s) << algorithm;
+  }
+}
+
 // A ring all-reduce of 48 MB on a 1 Gbps / 5 ms star of 6, then again after `idle`: the
 // second's completion time.
 double RingAgainAfterIdle(Simulation& sim, const Topology& star, SimTime idle) {
