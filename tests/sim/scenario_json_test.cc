@@ -35,6 +35,20 @@ Result<Scenario> Parse(const std::string& text) {
   return testing::ParseAs(text, "s.json", ScenarioFromJson);
 }
 
+TEST(ScenarioJson, TcpIsModelledByDefaultAndEchoedWithAMethodsStreams) {
+  auto s = Parse(Replace(kValid, R"({"kind": "ddp"})", R"({"kind": "ddp", "streams": 4})"));
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_TRUE(s->network.options.tcp.startup);
+  EXPECT_TRUE(s->network.options.tcp.slow_start_after_idle);
+  EXPECT_EQ(s->network.options.tcp.congestion_control, "cubic");
+  EXPECT_EQ(StreamsOf(*s, s->methods[0]), 1);
+  EXPECT_EQ(StreamsOf(*s, s->methods[2]), 4);
+  const auto echo = ScenarioToJson(*s);
+  EXPECT_EQ(echo["network"]["tcp"]["slow_start_after_idle"], true);
+  EXPECT_EQ(echo["network"]["tcp"]["min_rto"], "200ms");
+  EXPECT_EQ(echo["methods"][2]["streams"], 4);
+}
+
 TEST(ScenarioJson, ValidScenarioResolvesDefaults) {
   auto s = Parse(kValid);
   ASSERT_TRUE(s.ok()) << s.error().message();
@@ -172,6 +186,24 @@ INSTANTIATE_TEST_SUITE_P(
                 "$", "exactly one of \"outer_rounds\""},
         BadCase{"HeadsNotDividingWidth", Replace(kValid, R"("heads": 2)", R"("heads": 3)"),
                 "$.model.heads", "dividing d_model"},
+        BadCase{"OldFlowSection",
+                Replace(kValid,
+                        R"("generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"})",
+                        R"("generator": {"kind": "star"}, "flow": {"tcp_startup": true})"),
+                "$.network.flow", "\"network.tcp\""},
+        BadCase{"MtuUnderNs3",
+                Replace(kValid,
+                        R"("generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"})",
+                        R"("generator": {"kind": "star"}, "ns3": {"mtu_bytes": 1500})"),
+                "$.network.ns3.mtu_bytes", "network.tcp.mtu_bytes"},
+        BadCase{"TooManyStreams",
+                Replace(kValid,
+                        R"("generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"})",
+                        R"("generator": {"kind": "star"}, "tcp": {"streams": 65})"),
+                "$.network.tcp.streams", "a stream count in [1, 64]"},
+        BadCase{"MethodStreamsZero",
+                Replace(kValid, R"({"kind": "ddp"})", R"({"kind": "ddp", "streams": 0})"),
+                "$.methods[2].streams", "a stream count in [1, 64]"},
         BadCase{"NotJson", "{\"name\": ", "", "valid JSON"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
 
