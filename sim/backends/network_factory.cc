@@ -6,6 +6,7 @@
 #include "sim/core/heap_event_loop.h"
 #include "sim/net/analytic_network.h"
 #include "sim/net/flow_network.h"
+#include "sim/net/jittered_network.h"
 #include "sim/net/tcp_correction.h"
 #ifdef LOCOSIM_WITH_NS3
 #include "sim/net/ns3/ns3_simulation.h"
@@ -24,6 +25,9 @@ Result<Simulation> FluidWithTcp(const Topology& topology, const NetworkOptions& 
   std::unique_ptr<Network> network = std::make_unique<NetworkType>(*loop, topology);
   network = std::make_unique<TcpCorrectedNetwork>(*loop, std::move(network),
                                                   TcpCorrectionFor(options.tcp), kShares);
+  if (HasJitter(topology)) {
+    network = std::make_unique<JitteredNetwork>(*loop, std::move(network), options.jitter_seed);
+  }
   return Simulation{std::move(loop), std::move(network)};
 }
 

@@ -66,7 +66,7 @@ Topology ReadTopology(const JsonReader& root) {
   const JsonReader links = root.Field("links");
   for (std::size_t i = 0; i < links.ArraySize(); ++i) {
     const JsonReader l = links.Element(i);
-    l.ExpectOnlyKeys({"id", "endpoints", "bandwidth", "latency", "loss_rate", "queue"});
+    l.ExpectOnlyKeys({"id", "endpoints", "bandwidth", "latency", "loss_rate", "queue", "jitter"});
     Link link;
     const JsonReader ends = l.Field("endpoints");
     if (ends.ArraySize() != 2) ends.Fail("two node ids");
@@ -85,6 +85,7 @@ Topology ReadTopology(const JsonReader& root) {
       if (!(link.loss_rate >= 0 && link.loss_rate < 1)) loss->Fail("a loss rate in [0, 1)");
     }
     if (auto q = l.OptionalField("queue")) link.queue = ReadQueue(*q);
+    if (auto j = l.OptionalField("jitter")) link.jitter = ReadLatencyJitter(*j);
     t.links.push_back(std::move(link));
   }
 
@@ -102,6 +103,42 @@ Topology ReadTopology(const JsonReader& root) {
 }
 
 }  // namespace
+
+LatencyJitter ReadLatencyJitter(const JsonReader& r) {
+  r.ExpectOnlyKeys({"distribution", "mean", "sigma"});
+  LatencyJitter j;
+  const std::string d = r.Field("distribution").String();
+  if (d == "lognormal") {
+    j.distribution = LatencyJitter::Distribution::kLognormal;
+  } else if (d == "exponential") {
+    j.distribution = LatencyJitter::Distribution::kExponential;
+  } else if (d == "uniform") {
+    j.distribution = LatencyJitter::Distribution::kUniform;
+  } else {
+    r.Field("distribution")
+        .Fail("one of \"lognormal\", \"exponential\", \"uniform\", found \"" + d + "\"");
+  }
+  j.mean = r.Field("mean").Duration();
+  if (j.mean <= SimTime()) r.Field("mean").Fail("a positive duration");
+  if (j.distribution == LatencyJitter::Distribution::kLognormal) {
+    const JsonReader sigma = r.Field("sigma");
+    j.sigma = sigma.Number();
+    if (!(j.sigma > 0 && j.sigma <= 3)) sigma.Fail("a lognormal sigma in (0, 3]");
+  } else if (r.Has("sigma")) {
+    r.Field("sigma").Fail("no \"sigma\" unless the distribution is \"lognormal\"");
+  }
+  return j;
+}
+
+nlohmann::ordered_json LatencyJitterJson(const LatencyJitter& j) {
+  using D = LatencyJitter::Distribution;
+  nlohmann::ordered_json out = {{"distribution", j.distribution == D::kLognormal     ? "lognormal"
+                                                 : j.distribution == D::kExponential ? "exponential"
+                                                                                     : "uniform"},
+                                {"mean", FormatDuration(j.mean)}};
+  if (j.distribution == D::kLognormal) out["sigma"] = j.sigma;
+  return out;
+}
 
 std::optional<ConfigError> ValidateTopology(const Topology& t, const std::string& file) {
   auto at = [&](std::string path, std::string expected) {
@@ -168,6 +205,7 @@ nlohmann::ordered_json TopologyToJson(const Topology& t) {
     if (l.loss_rate > 0) link["loss_rate"] = l.loss_rate;
     if (l.queue.packets > 0) link["queue"] = std::to_string(l.queue.packets) + "p";
     if (l.queue.bytes.count() > 0) link["queue"] = FormatBytes(l.queue.bytes);
+    if (l.jitter.active()) link["jitter"] = LatencyJitterJson(l.jitter);
     doc["links"].push_back(std::move(link));
   }
   doc["replicas"] = nlohmann::ordered_json::array();

@@ -5,14 +5,17 @@
 //     "links":    [ {"id": "r0-core", "endpoints": ["r0", "core"], "bandwidth": "1Gbps",
 //                    "latency": "10ms", "loss_rate": 0.0, "queue": "100p"}, ... ],
 //     "replicas": [ "r0", ... ] }
-// "latency" is one way; links are full duplex. "id", "region", "loss_rate" (default 0) and
-// "queue" (packets "100p", or bytes "1MB"; default: backend's own) are optional.
+// "latency" is one way; links are full duplex. "id", "region", "loss_rate" (default 0),
+// "queue" (packets "100p", or bytes "1MB"; default: backend's own) and "jitter" (an extra
+// one-way delay per transfer: {"distribution": "lognormal", "mean": "5ms", "sigma": 0.5},
+// or "exponential" / "uniform" with a mean; default none) are optional.
 #pragma once
 
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "sim/config/json_reader.h"
 #include "sim/core/config_error.h"
 #include "sim/net/topology.h"
 
@@ -23,6 +26,10 @@ Result<Topology> LoadTopologyFile(const std::string& path);
 Result<Topology> TopologyFromJson(const nlohmann::json& doc, const std::string& file);
 
 nlohmann::ordered_json TopologyToJson(const Topology& topology);
+
+// A link's "jitter" object (also network.overrides.jitter in scenarios), and back.
+LatencyJitter ReadLatencyJitter(const JsonReader& jitter);
+nlohmann::ordered_json LatencyJitterJson(const LatencyJitter& jitter);
 // The file text: one node or link per line, so that files diff and read well.
 std::string TopologyToText(const Topology& topology);
 

@@ -209,6 +209,7 @@ class MethodRunner final : public SyncHost {
 MethodRunResult RunMethod(const MethodRunInput& input) {
   NetworkOptions options = input.scenario.network.options;
   options.tcp.streams = StreamsOf(input.scenario, input.method);
+  options.jitter_seed = input.scenario.seed;
   auto sim = MakeSimulation(input.scenario.network.backend, input.topology, options);
   if (!sim) {
     ConfigError error = sim.error();

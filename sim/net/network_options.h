@@ -44,6 +44,10 @@ struct NetworkOptions {
     int segment_bytes() const { return mtu_bytes - 52; }  // IPv4 20 + TCP 20 + timestamps 12
   } tcp;
 
+  // Seed of the links' latency jitter draws (sim/net/jittered_network.h); the engine sets
+  // the scenario's.
+  std::uint64_t jitter_seed = 1;
+
   // ns-3 backend (sim/net/ns3/); see docs/ns3.md.
   struct Ns3 {
     std::string queue_disc = "fq_codel";   // fq_codel | pfifo | red

@@ -25,6 +25,16 @@ struct QueueLimit {
   bool is_set() const { return packets > 0 || bytes.count() > 0; }
 };
 
+// An extra one-way delay, drawn afresh (seeded) for every transfer that crosses the link:
+// the random message times of the NoLoCo paper's latency study, or a path whose delay varies.
+struct LatencyJitter {
+  enum class Distribution { kNone, kLognormal, kExponential, kUniform };
+  Distribution distribution = Distribution::kNone;
+  SimTime mean;  // of the extra delay; lognormal: mean·exp(σZ − σ²/2); uniform: [0, 2·mean]
+  double sigma = 0;  // lognormal: σ of the delay's logarithm
+  bool active() const { return distribution != Distribution::kNone && mean > SimTime(); }
+};
+
 // A full-duplex point-to-point link: each direction has the full bandwidth.
 struct Link {
   std::string id;
@@ -34,6 +44,7 @@ struct Link {
   SimTime latency;         // one way
   double loss_rate = 0.0;  // per packet, in [0, 1); only the ns-3 backend drops packets
   QueueLimit queue;
+  LatencyJitter jitter;  // none by default
 };
 
 // One direction of a link: channel 2*link is a->b, 2*link+1 is b->a. Flow-level backends

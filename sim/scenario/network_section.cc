@@ -5,6 +5,7 @@
 
 #include "sim/backends/network_factory.h"
 #include "sim/config/field_readers.h"
+#include "sim/config/topology_json.h"
 
 namespace locosim {
 namespace {
@@ -91,7 +92,10 @@ NetworkSpec ReadNetworkSection(const JsonReader& r) {
     });
   }
   if (auto o = r.OptionalField("overrides")) {
-    o->ExpectOnlyKeys({"bandwidth", "latency", "loss_rate"});
+    o->ExpectOnlyKeys({"bandwidth", "latency", "loss_rate", "jitter"});
+    Optional(*o, "jitter", n.override_jitter, [](const JsonReader& v) {
+      return std::optional<LatencyJitter>(ReadLatencyJitter(v));
+    });
     Optional(*o, "bandwidth", n.override_bandwidth,
              [](const JsonReader& v) { return std::optional<BitsPerSecond>(v.Rate()); });
     Optional(*o, "latency", n.override_latency,

@@ -78,6 +78,7 @@ struct NetworkSpec {
   std::optional<BitsPerSecond> override_bandwidth;
   std::optional<SimTime> override_latency;
   std::optional<double> override_loss_rate;
+  std::optional<LatencyJitter> override_jitter;
   NetworkOptions options;
 };
 

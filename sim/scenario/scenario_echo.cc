@@ -1,6 +1,7 @@
 #include "sim/scenario/scenario_echo.h"
 
 #include "sim/config/quantity.h"
+#include "sim/config/topology_json.h"
 #include "sim/methods/method_registry.h"
 #include "sim/scenario/scenario_reader.h"
 
@@ -80,6 +81,8 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   if (s.network.override_latency)
     overrides["latency"] = FormatDuration(*s.network.override_latency);
   if (s.network.override_loss_rate) overrides["loss_rate"] = *s.network.override_loss_rate;
+  if (s.network.override_jitter)
+    overrides["jitter"] = LatencyJitterJson(*s.network.override_jitter);
   if (!overrides.empty()) network["overrides"] = std::move(overrides);
   // Every TCP setting in force, whatever the backend: they all model it.
   const NetworkOptions::Tcp& tcp = s.network.options.tcp;

@@ -38,6 +38,7 @@ Result<Topology> BuildScenarioTopology(const Scenario& s) {
     if (n.override_bandwidth) link.bandwidth = *n.override_bandwidth;
     if (n.override_latency) link.latency = *n.override_latency;
     if (n.override_loss_rate) link.loss_rate = *n.override_loss_rate;
+    if (n.override_jitter) link.jitter = *n.override_jitter;
   }
   t.replicas.resize(s.replicas);
   return t;

@@ -206,5 +206,15 @@ TEST(Ns3Network, OptionsAreChecked) {
   EXPECT_NE(refused.error().expected.find("vegas"), std::string::npos) << refused.error().message();
 }
 
+TEST(Ns3Network, LatencyJitterIsRefusedWithAClearError) {
+  Topology t = Line(2, Gbps(1), Milliseconds(1));
+  t.links[0].jitter = {LatencyJitter::Distribution::kLognormal, Milliseconds(5), 0.5};
+  auto refused = MakeSimulation("ns3", t);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().expected.find("no latency jitter with the ns3 backend"),
+            std::string::npos)
+      << refused.error().message();
+}
+
 }  // namespace
 }  // namespace locosim

@@ -62,7 +62,8 @@ int Run(const Options& o) {
                           ", found " + std::to_string(n));
   }
   std::optional<ConfigError> option_error;
-  const NetworkOptions options = ResolveNetworkOptions(o.network, option_error);
+  NetworkOptions options = ResolveNetworkOptions(o.network, option_error);
+  options.jitter_seed = o.seed;  // links with latency jitter draw from it
   if (option_error) return ReportBadInput(*option_error);
   auto sim = MakeSimulation(o.backend, *topology, options);
   if (!sim) return ReportBadInput(sim.error().message());
@@ -121,7 +122,8 @@ void AddCollectiveCommand(CLI::App& app, int& status) {
   cmd->add_option("--replicas", o->replicas,
                   "use the first K replicas of the topology (default: all)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", o->seed, "gossip: seed of the pairing permutation")
+  cmd->add_option("--seed", o->seed,
+                  "gossip: seed of the pairing permutation; also of latency jitter draws")
       ->capture_default_str();
   cmd->add_option("--group-size", o->group_size, "gossip: members per group")
       ->capture_default_str()

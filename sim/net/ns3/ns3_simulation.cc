@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "sim/net/jittered_network.h"
 #include "sim/net/ns3/ns3_event_loop.h"
 #include "sim/net/ns3/ns3_network.h"
 
@@ -25,6 +26,11 @@ Result<Simulation> MakeNs3Simulation(const Topology& topology, const NetworkOpti
     return ConfigError{"", "$.network.tcp.startup",
                        "true with the ns3 backend, which always simulates the handshake and slow "
                        "start (turning them off is for the fluid backends' lower bounds)"};
+  }
+  if (HasJitter(topology)) {
+    return ConfigError{"", "$.network",
+                       "no latency jitter with the ns3 backend (its links have fixed delays); "
+                       "use analytic or flow, or remove the links' \"jitter\""};
   }
   if (std::string problem = CheckNs3Options(options); !problem.empty()) {
     return ConfigError{"", "$.network.ns3", "options the ns-3 backend can honour; " + problem};
