@@ -172,5 +172,34 @@ TEST(Engine, EveryMethodSeesTheSameComputeDrawsPerReplica) {
   }
 }
 
+TEST(Engine, ASyncAfterThirtySecondsOfComputePaysSlowStartAgain) {
+  // Timing only, DiLoCo, two rounds of 30 s of compute each on the default (TCP) network:
+  // the second sync restarts its windows after idle and costs the first's slow start again
+  // (without the handshake); with slow_start_after_idle off it is faster.
+  Scenario s = BaseScenario();
+  s.methods = {s.methods[0]};  // diloco
+  s.inner_steps = 10;
+  s.total_steps = 20;
+  s.compute.step_time = Seconds(3);
+  s.network.options = NetworkOptions{};
+  auto second_over_first = [&](bool restart) {
+    Scenario sc = s;
+    sc.network.options.tcp.slow_start_after_idle = restart;
+    const ScenarioRun run = RunWithFake(sc);
+    SimTime first, second;
+    for (const SyncEvent& e : run.methods[0].syncs) {
+      SimTime& slot = e.round == 0 ? first : second;
+      slot = std::max(slot, e.done - e.started);
+    }
+    return std::make_pair(first.seconds(), second.seconds());
+  };
+  const auto [first, second] = second_over_first(true);
+  const auto [first_kept, second_kept] = second_over_first(false);
+  EXPECT_EQ(first, first_kept);
+  EXPECT_GT(second, 0.9 * first);  // the ramp again, less the handshake (2 RTT on a star)
+  EXPECT_LT(second, first);
+  EXPECT_LT(second_kept, 0.9 * second);
+}
+
 }  // namespace
 }  // namespace locosim

@@ -9,8 +9,8 @@
 
 #include "sim/backends/network_factory.h"
 #include "sim/config/topology_json.h"
-#include "sim/methods/method_registry.h"
 #include "sim/engine/scenario_runner.h"
+#include "sim/methods/method_registry.h"
 #include "sim/scenario/scenario_reader.h"
 #include "sim/scenario/scenario_topology.h"
 #include "tests/sim/fake_data_plane.h"
@@ -40,7 +40,9 @@ std::vector<double> ExtraDelays(const std::string& backend, const Topology& t, s
   std::vector<double> extra;
   for (int i = 0; i < n; ++i) {
     const SimTime start = sim->loop->now();
-    sim->network->transfer(0, 1, Bytes(0), [&] { extra.push_back((sim->loop->now() - start - Milliseconds(10)).seconds()); });
+    sim->network->transfer(0, 1, Bytes(0), [&] {
+      extra.push_back((sim->loop->now() - start - Milliseconds(10)).seconds());
+    });
     sim->loop->run();
   }
   return extra;
@@ -72,7 +74,8 @@ TEST(LatencyJitter, SameSeedSameDrawsOtherSeedOthers) {
 }
 
 TEST(LatencyJitter, ExponentialAndUniformHaveTheirMeans) {
-  for (auto d : {LatencyJitter::Distribution::kExponential, LatencyJitter::Distribution::kUniform}) {
+  for (auto d :
+       {LatencyJitter::Distribution::kExponential, LatencyJitter::Distribution::kUniform}) {
     const std::vector<double> extra = ExtraDelays("flow", Pair({d, Milliseconds(4), 0}), 1, 4000);
     double sum = 0, max = 0;
     for (double e : extra) {
