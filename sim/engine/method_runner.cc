@@ -165,7 +165,7 @@ class MethodRunner final : public SyncHost {
       run_.train_losses[st.pending_loss].loss = done.loss;
       st.pending_loss = -1;
     }
-    for (int r : pending) assert(state_[r].pending_loss < 0);
+    for ([[maybe_unused]] int r : pending) assert(state_[r].pending_loss < 0);
   }
 
   // The mean model after `completed` rounds is evaluated once every replica has contributed.

@@ -11,7 +11,9 @@ GroupSyncMethod::Round& GroupSyncMethod::RoundState(int round) {
       if (m >= static_cast<int>(state.group_of.size())) state.group_of.resize(m + 1, -1);
       state.group_of[m] = static_cast<int>(state.groups.size());
     }
-    state.groups.push_back(Group{std::move(members)});
+    Group group;
+    group.members = std::move(members);
+    state.groups.push_back(std::move(group));
   }
   return state;
 }

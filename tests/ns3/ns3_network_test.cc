@@ -85,7 +85,7 @@ TEST(Ns3Network, TwoFlowsOnOneBottleneckEachGetAboutHalf) {
   Topology t;
   for (const char* id : {"a0", "a1", "s0", "s1", "b0", "b1"}) t.nodes.push_back({id, ""});
   auto link = [&](const char* id, int a, int b, BitsPerSecond rate) {
-    t.links.push_back(Link{id, a, b, rate, Milliseconds(1), 0, {}});
+    t.links.push_back(Link{id, a, b, rate, Milliseconds(1), 0, {}, {}});
   };
   link("a0s0", 0, 2, Gbps(1));
   link("a1s0", 1, 2, Gbps(1));

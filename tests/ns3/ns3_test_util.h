@@ -17,7 +17,7 @@ inline Topology Line(int nodes, BitsPerSecond rate, SimTime latency, double loss
   t.name = "line";
   for (int i = 0; i < nodes; ++i) t.nodes.push_back({"n" + std::to_string(i), ""});
   for (int i = 0; i + 1 < nodes; ++i) {
-    t.links.push_back(Link{"l" + std::to_string(i), i, i + 1, rate, latency, loss_rate, {}});
+    t.links.push_back(Link{"l" + std::to_string(i), i, i + 1, rate, latency, loss_rate, {}, {}});
   }
   t.replicas = {0, nodes - 1};
   return t;

@@ -139,7 +139,9 @@ TEST(Engine, TimeToTargetIsTheFirstEvaluationAtOrBelowIt) {
   const MethodSummary summary = SummarizeMethod(diloco, s.target_loss);
   ASSERT_TRUE(summary.time_to_target_s);
   for (const EvalPoint& e : diloco.evals) {
-    if (e.step == 60) EXPECT_DOUBLE_EQ(*summary.time_to_target_s, e.time.seconds());
+    if (e.step == 60) {
+      EXPECT_DOUBLE_EQ(*summary.time_to_target_s, e.time.seconds());
+    }
   }
   EXPECT_FALSE(SummarizeMethod(diloco, 0.5).time_to_target_s);  // below the fake's floor
 }

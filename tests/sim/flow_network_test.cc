@@ -66,7 +66,7 @@ TEST(MaxMin, FlowWithNoSharedChannelRunsAtItsCap) {
 Topology Dumbbell(BitsPerSecond bw, SimTime latency) {
   Topology t;
   t.nodes = {{"a", ""}, {"b", ""}};
-  t.links = {{"ab", 0, 1, bw, latency, 0, {}}};
+  t.links = {{"ab", 0, 1, bw, latency, 0, {}, {}}};
   t.replicas = {0, 1};
   return t;
 }

@@ -83,7 +83,9 @@ TEST(LatencyJitter, ExponentialAndUniformHaveTheirMeans) {
       max = std::max(max, e);
     }
     EXPECT_NEAR(sum / extra.size(), 0.004, 0.004 * 0.06);
-    if (d == LatencyJitter::Distribution::kUniform) EXPECT_LE(max, 0.008);
+    if (d == LatencyJitter::Distribution::kUniform) {
+      EXPECT_LE(max, 0.008);
+    }
   }
 }
 

@@ -18,7 +18,7 @@ namespace {
 Topology Pair(BitsPerSecond rate, SimTime latency, double loss = 0) {
   Topology t;
   t.nodes = {{"a", ""}, {"b", ""}};
-  t.links = {Link{"ab", 0, 1, rate, latency, loss, {}}};
+  t.links = {Link{"ab", 0, 1, rate, latency, loss, {}, {}}};
   t.replicas = {0, 1};
   return t;
 }
