@@ -1,7 +1,9 @@
 #include "sim/config/json_reader.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -170,18 +172,39 @@ Bytes JsonReader::ByteCount() const {
 }
 
 nlohmann::json ParseJsonText(const std::string& text, const std::string& file) {
+  // A key given twice in one object would silently take the last value: refuse it.
+  std::vector<std::set<std::string>> keys;  // one set per open object
+  const auto no_duplicate_keys = [&](int, nlohmann::json::parse_event_t event,
+                                     nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) keys.emplace_back();
+    if (event == Event::object_end && !keys.empty()) keys.pop_back();
+    if (event == Event::key && !keys.empty() &&
+        !keys.back().insert(parsed.get<std::string>()).second) {
+      throw ConfigException{ConfigError{file, "",
+                                        "JSON objects without duplicate keys; \"" +
+                                            parsed.get<std::string>() + "\" is given twice"}};
+    }
+    return true;
+  };
   try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() reads "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
+    return nlohmann::json::parse(text, no_duplicate_keys);
+  } catch (const nlohmann::json::exception& e) {
+    // A syntax error, or a number out of the range of a double (1e400). e.what() reads
+    // "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
     std::string what = e.what();
     const auto cut = what.find("] ");
     if (cut != std::string::npos) what = what.substr(cut + 2);
-    throw ConfigException{ConfigError{file, "", "valid JSON (" + what + ")"}};
+    throw ConfigException{
+        ConfigError{file, "", "valid JSON with numbers a double can hold (" + what + ")"}};
   }
 }
 
 nlohmann::json ReadJsonFile(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    throw ConfigException{ConfigError{file, "", "a JSON file, found a folder"}};
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ConfigException{ConfigError{file, "", "a readable file (cannot open it)"}};
   std::ostringstream text;

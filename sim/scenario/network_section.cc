@@ -50,7 +50,11 @@ NetworkOptions::Ns3 ReadNs3(const JsonReader& r) {
   Optional(r, "queue_disc", o.queue_disc, [](const JsonReader& v) {
     return Choice(v, {"fq_codel", "pfifo", "red"});
   });
-  Optional(r, "stall_timeout", o.stall_timeout, [](const JsonReader& v) { return v.Duration(); });
+  Optional(r, "stall_timeout", o.stall_timeout, [](const JsonReader& v) {
+    const SimTime d = v.Duration();
+    if (d <= SimTime()) v.Fail("a positive duration");
+    return d;
+  });
   Optional(r, "sack", o.sack, [](const JsonReader& v) { return v.Boolean(); });
   Optional(r, "seed", o.seed, [](const JsonReader& v) {
     return static_cast<std::uint64_t>(IntIn(v, 0, INT32_MAX, "a non-negative seed"));

@@ -12,6 +12,9 @@
 namespace locosim {
 namespace {
 
+constexpr std::size_t kMaxNameLength = 100;
+constexpr std::int64_t kMaxSteps = 1 << 30;  // inner steps per replica
+
 ModelSpec ReadModel(const JsonReader& r) {
   r.ExpectOnlyKeys({"kind", "layers", "d_model", "heads", "context", "hidden", "channels"});
   ModelSpec m;
@@ -169,9 +172,12 @@ Scenario ReadScenario(const JsonReader& r) {
                     "threads"});
   Scenario s;
   s.name = r.Field("name").String();
-  if (s.name.empty() || s.name.find_first_of("/ \t") != std::string::npos) {
-    r.Field("name").Fail(
-        "a non-empty name without spaces or slashes (it names the results folder)");
+  // The name makes the results folder's name (with a UTC time, under a file-name limit of
+  // 255 bytes), so it is checked before anything runs.
+  if (s.name.empty() || s.name.size() > kMaxNameLength ||
+      s.name.find_first_of("/ \t") != std::string::npos) {
+    r.Field("name").Fail("a name of 1 to " + std::to_string(kMaxNameLength) +
+                         " characters without spaces or slashes (it names the results folder)");
   }
   if (auto d = r.OptionalField("description")) d->String();
   Optional(r, "seed", s.seed, [](const JsonReader& v) {
@@ -191,7 +197,14 @@ Scenario ReadScenario(const JsonReader& r) {
     r.Fail("exactly one of \"outer_rounds\" and \"total_steps\" (the step budget of every method)");
   }
   if (auto rounds = r.OptionalField("outer_rounds")) {
-    s.total_steps = IntIn(*rounds, 1, 1 << 30, "a positive round count") * s.inner_steps;
+    const std::int64_t budget =
+        static_cast<std::int64_t>(IntIn(*rounds, 1, 1 << 30, "a positive round count")) *
+        s.inner_steps;
+    if (budget > kMaxSteps) {
+      rounds->Fail("a round count whose step budget (outer_rounds × inner_steps = " +
+                   std::to_string(budget) + ") is at most " + std::to_string(kMaxSteps) + " steps");
+    }
+    s.total_steps = static_cast<int>(budget);
   }
   Optional(r, "total_steps", s.total_steps,
            [](const JsonReader& v) { return IntIn(v, 1, 1 << 30, "a positive step count"); });

@@ -92,6 +92,26 @@ TEST(RunCli, UnknownMethodFilterIsBadInput) {
   EXPECT_NE(r.err.find("fedavg"), std::string::npos) << r.err;
 }
 
+TEST(RunCli, AFolderGivenAsTheScenarioIsNamedAsSuch) {
+  const auto r = RunLocosim("validate " + kSource + "/scenarios");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("a JSON file, found a folder"), std::string::npos) << r.err;
+}
+
+TEST(RunCli, EmptyOutIsRefused) {
+  const auto r = RunLocosim("run " + kQuickstart + kSmall + " --out ''");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("--out: expected a folder name"), std::string::npos) << r.err;
+}
+
+TEST(RunCli, AnUnwritableOutIsFoundBeforeAnythingRuns) {
+  // /proc accepts no new folder, even for root.
+  const auto r = RunLocosim("run " + kQuickstart + kSmall + " --out /proc/locosim-test/run");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("--out: cannot create /proc/locosim-test"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("diloco"), std::string::npos) << "nothing may have run: " << r.out;
+}
+
 TEST(RunCli, ExistingOutputFolderIsRefused) {
   const auto r = RunLocosim("run " + kQuickstart + " --out " + TempDir());
   EXPECT_EQ(r.exit_status, 2);

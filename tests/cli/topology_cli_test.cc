@@ -29,6 +29,13 @@ TEST(CollectiveCli, Star16RingAllReduceReportsFifteenPointSixSeconds) {
   EXPECT_NEAR(doc["link_bytes"]["r0-core"]["reverse_bytes"].get<double>(), 1.875e9, 1);
 }
 
+TEST(TopologyCli, ZeroReplicasIsRefusedInOneShortLine) {
+  const auto r = RunLocosim("topology star --replicas 0");
+  EXPECT_NE(r.exit_status, 0);
+  EXPECT_NE(r.err.find("--replicas"), std::string::npos) << r.err;
+  EXPECT_LT(r.err.size(), 200u) << r.err;
+}
+
 TEST(CollectiveCli, FirstKReplicasOnly) {
   const auto r =
       RunLocosim("collective --topology " + kSource +

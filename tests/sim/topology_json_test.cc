@@ -107,6 +107,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"WrongType", Replace(kValid, R"("name": "pair")", R"("name": 7)"), "$.name",
                 "a string"},
         BadCase{"NotJson", "{\"nodes\": [", "", "valid JSON"},
+        BadCase{"LossRateTooLargeForADouble", Replace(kValid, "0.01", "1e400"), "",
+                "numbers a double can hold"},
         BadCase{"NotAnObject", "[1, 2]", "$", "an object"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
 

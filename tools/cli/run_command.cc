@@ -12,7 +12,7 @@ namespace {
 
 struct Options {
   RunRequest request;
-  std::string out;
+  std::optional<std::string> out;  // absent: runs/<name>-<UTC time>
 };
 
 int Validate(const Options& o) {
@@ -31,10 +31,11 @@ int Validate(const Options& o) {
 }
 
 int Run(const Options& o) {
+  if (o.out && o.out->empty()) return ReportBadInput("--out: expected a folder name, found \"\"");
   auto prepared = PrepareRun(o.request);
   if (!prepared) return ReportBadInput(prepared.error());
   const Scenario& s = prepared->scenario;
-  const std::string out = o.out.empty() ? "runs/" + s.name + "-" + UtcNow("%Y%m%d-%H%M%S") : o.out;
+  const std::string out = o.out ? *o.out : "runs/" + s.name + "-" + UtcNow("%Y%m%d-%H%M%S");
   Progress progress(static_cast<int>(s.methods.size()));
   ScenarioRun run;
   const int status = ExecuteRun(

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "sim/engine/scenario_runner.h"
 #include "sim/engine/timing_only_data_plane.h"
 #include "sim/record/results_files.h"
@@ -52,6 +54,23 @@ std::unique_ptr<DataPlane> MakeDataPlane(const Scenario& s, bool timing_only) {
   return std::move(*MakeTorchDataPlane(s));  // checked by PrepareRun
 }
 
+// Why the results folder `out` could not be created, or nullopt: its parent is made if
+// missing, and must accept a new entry.
+std::optional<std::string> CheckWritableParent(const std::string& out) {
+  namespace fs = std::filesystem;
+  fs::path parent = fs::path(out).parent_path();
+  if (parent.empty()) parent = ".";
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) return "--out: cannot create " + parent.string() + " (" + ec.message() + ")";
+  const fs::path probe =
+      parent / ("." + fs::path(out).filename().string() + ".probe-" + std::to_string(::getpid()));
+  fs::create_directory(probe, ec);
+  if (ec) return "--out: cannot write in " + parent.string() + " (" + ec.message() + ")";
+  fs::remove(probe, ec);
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<PreparedRun> PrepareRun(const RunRequest& request) {
@@ -84,6 +103,8 @@ int ExecuteRun(const PreparedRun& prepared, const std::string& out, const Progre
   const Scenario& s = prepared.scenario;
   if (std::filesystem::exists(out))
     return ReportBadInput("--out: " + out + " already exists; choose another folder");
+  // Checked before anything runs, so that a run is never lost to an unwritable folder.
+  if (auto error = CheckWritableParent(out)) return ReportBadInput(*error);
   const auto wall_start = std::chrono::steady_clock::now();
   const std::string started = UtcNow("%Y-%m-%dT%H:%M:%SZ");
   ScenarioRunResult outcome = RunScenario(

@@ -31,7 +31,7 @@ void AddStar(CLI::App& topology, int& status) {
       topology.add_subcommand("star", "N replicas, each with one access link to a core switch");
   cmd->add_option("--replicas", o->replicas, "number of replicas")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--bandwidth", o->bandwidth, "per-link bandwidth, e.g. 1Gbps")
       ->capture_default_str();
   cmd->add_option("--latency", o->latency, "per-link one-way latency, e.g. 10ms")
@@ -52,7 +52,7 @@ void AddRing(CLI::App& topology, int& status) {
   auto* cmd = topology.add_subcommand("ring", "N replicas in a ring, each linked to the next");
   cmd->add_option("--replicas", o->replicas, "number of replicas")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--bandwidth", o->bandwidth, "per-link bandwidth")->capture_default_str();
   cmd->add_option("--latency", o->latency, "per-link one-way latency")->capture_default_str();
   cmd->add_option("-o,--output", o->out, "output file (default: stdout)");
@@ -80,10 +80,10 @@ void AddRegions(CLI::App& topology, int& status) {
       "link between each pair of regions");
   cmd->add_option("--regions", o->regions, "number of regions")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--replicas-per-region", o->per_region, "replicas in each region")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--intra-bandwidth", o->intra_bandwidth, "replica-to-switch bandwidth")
       ->capture_default_str();
   cmd->add_option("--intra-latency", o->intra_latency, "replica-to-switch one-way latency")
@@ -122,10 +122,10 @@ void AddInternet(CLI::App& topology, int& status) {
       "Uniform(min, max); hubs fully meshed by backbone links with latency ~ Uniform(min, max)");
   cmd->add_option("--replicas", o->p.replicas, "number of replicas")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--regions", o->p.regions, "number of regional hubs")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--seed", o->p.seed, "seed of the draws")->capture_default_str();
   cmd->add_option("--access-bandwidth-median", o->bw_median, "median access bandwidth")
       ->capture_default_str();
