@@ -61,7 +61,17 @@ Json BusiestLinks(const MethodRun& run, const Topology& t, std::size_t count) {
 }
 
 Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
-  const MethodSummary s = SummarizeMethod(run, all.scenario.target_loss);
+  const MethodSummary s = SummarizeMethod(run, all.scenario.target_loss, all.trains);
+  Json diverged = nullptr;
+  if (s.diverged) {
+    diverged =
+        Json{{"replica", s.diverged->replica ? Json(*s.diverged->replica) : Json("mean model")},
+             {"step", s.diverged->step},
+             {"virtual_time_s", s.diverged->time.seconds()},
+             {"loss", std::isnan(s.diverged->loss) ? "nan"
+                      : s.diverged->loss > 0       ? "inf"
+                                                   : "-inf"}};
+  }
   double compute = 0, communicate = 0, idle = 0;
   for (const ReplicaTotals& r : run.replicas) {
     compute += r.compute.seconds();
@@ -84,6 +94,7 @@ Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
       {"final_eval", MetricsJson(run.evals.back().metrics)},
       {"virtual_time_s", s.virtual_time_s},
       {"time_to_target_s", s.time_to_target_s ? Json(*s.time_to_target_s) : Json(nullptr)},
+      {"diverged", std::move(diverged)},
       {"idle_fraction", DistributionJson(Summarize(IdleFractions(run)))},
       {"sync_latency_s", DistributionJson(Summarize(SyncLatencies(run)))},
       {"time_breakdown_s",
@@ -106,8 +117,25 @@ std::string LossCell(double v) { return std::isnan(v) ? "" : Number(v); }
 
 }  // namespace
 
-MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target_loss) {
+std::optional<Divergence> FirstDivergence(const MethodRun& run, bool trains) {
+  if (!trains) return std::nullopt;
+  std::optional<Divergence> first;
+  auto consider = [&](std::optional<int> replica, int step, SimTime time, double loss) {
+    if (std::isfinite(loss)) return;
+    const bool earlier =
+        !first || step < first->step ||
+        (step == first->step && replica && (!first->replica || *replica < *first->replica));
+    if (earlier) first = Divergence{replica, step, time, loss};
+  };
+  for (const TrainLoss& t : run.train_losses) consider(t.replica, t.step, t.time, t.loss);
+  for (const EvalPoint& e : run.evals) consider(std::nullopt, e.step, e.time, e.metrics.loss);
+  return first;
+}
+
+MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target_loss,
+                              bool trains) {
   MethodSummary s;
+  s.diverged = FirstDivergence(run, trains);
   s.name = run.name;
   s.final_eval_loss = run.evals.back().metrics.loss;
   if (target_loss) {

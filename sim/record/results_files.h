@@ -14,6 +14,16 @@
 
 namespace locosim {
 
+// The first non-finite loss of a method that trains: a replica's training loss, or the mean
+// model's evaluation (replica empty). Timing-only runs have no losses and never diverge.
+struct Divergence {
+  std::optional<int> replica;
+  int step = 0;
+  SimTime time;
+  double loss = 0;  // NaN or ±inf
+};
+std::optional<Divergence> FirstDivergence(const MethodRun& run, bool trains);
+
 // One method's headline figures, as in summary.json.
 struct MethodSummary {
   std::string name;
@@ -23,8 +33,10 @@ struct MethodSummary {
   double idle_fraction_mean = 0, idle_fraction_p50 = 0, idle_fraction_p99 = 0;
   double sync_latency_mean_s = 0, sync_latency_p50_s = 0, sync_latency_p99_s = 0;
   double bytes_sent_total = 0;
+  std::optional<Divergence> diverged;
 };
-MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target_loss);
+MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target_loss,
+                              bool trains = true);
 
 nlohmann::ordered_json SummaryJson(const ScenarioRun& run);
 std::string CurvesCsv(const ScenarioRun& run);

@@ -112,6 +112,25 @@ TEST(RunCli, AnUnwritableOutIsFoundBeforeAnythingRuns) {
   EXPECT_EQ(r.out.find("diloco"), std::string::npos) << "nothing may have run: " << r.out;
 }
 
+TEST(RunCli, ADivergingMethodIsFlaggedInTheTableTheSummaryAndTheExitStatus) {
+  // lr 10 without clipping and an outer lr of 10: DiLoCo's mean model reaches NaN by step 50.
+  const std::string out = TempDir() + "/diverged";
+  const auto r = RunLocosim("run " + kQuickstart +
+                            " --set outer_rounds=6 --set inner_steps=10 --set eval.every_steps=10"
+                            " --set replicas=4 --set threads=1 --set inner_optimizer.lr=10"
+                            " --set inner_optimizer.max_grad_norm=0 --set methods[0].outer_lr=10"
+                            " --methods diloco --out " +
+                            out);
+  EXPECT_EQ(r.exit_status, 3) << r.err;
+  EXPECT_NE(r.out.find("DIVERGED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("diloco diverged:"), std::string::npos) << r.out;
+  const auto summary = nlohmann::json::parse(ReadText(out + "/summary.json"));
+  const auto& diverged = summary["methods"]["diloco"]["diverged"];
+  ASSERT_TRUE(diverged.is_object()) << diverged;
+  EXPECT_EQ(diverged["loss"], "nan");
+  EXPECT_LE(diverged["step"].get<int>(), 60);
+}
+
 TEST(RunCli, ExistingOutputFolderIsRefused) {
   const auto r = RunLocosim("run " + kQuickstart + " --out " + TempDir());
   EXPECT_EQ(r.exit_status, 2);

@@ -14,20 +14,38 @@ std::string ComparisonTable(const ScenarioRun& run) {
                 "final_loss", "to_target_s", "virtual_s", "idle_p50", "idle_p99", "sync_p50_s",
                 "sync_p99_s", "sent");
   out += line;
+  std::string notes;
   for (const MethodRun& m : run.methods) {
-    const MethodSummary s = SummarizeMethod(m, run.scenario.target_loss);
-    std::snprintf(
-        line, sizeof line, "%-12s %10s %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n",
-        s.name.c_str(),
-        report::FormatLoss(std::isnan(s.final_eval_loss) ? std::nullopt
-                                                         : std::optional(s.final_eval_loss))
-            .c_str(),
-        s.time_to_target_s ? report::FormatFixed(*s.time_to_target_s, 2).c_str() : "-",
-        s.virtual_time_s, s.idle_fraction_p50, s.idle_fraction_p99, s.sync_latency_p50_s,
-        s.sync_latency_p99_s, report::FormatBytes(s.bytes_sent_total).c_str());
+    const MethodSummary s = SummarizeMethod(m, run.scenario.target_loss, run.trains);
+    if (s.diverged) notes += DivergenceLine(s.name, *s.diverged) + "\n";
+    std::snprintf(line, sizeof line, "%-12s %10s %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n",
+                  s.name.c_str(),
+                  s.diverged ? "DIVERGED"
+                             : report::FormatLoss(std::isnan(s.final_eval_loss)
+                                                      ? std::nullopt
+                                                      : std::optional(s.final_eval_loss))
+                                   .c_str(),
+                  s.time_to_target_s ? report::FormatFixed(*s.time_to_target_s, 2).c_str() : "-",
+                  s.virtual_time_s, s.idle_fraction_p50, s.idle_fraction_p99, s.sync_latency_p50_s,
+                  s.sync_latency_p99_s, report::FormatBytes(s.bytes_sent_total).c_str());
     out += line;
   }
-  return out;
+  return out + notes;
+}
+
+std::string DivergenceLine(const std::string& method, const Divergence& d) {
+  const std::string who = d.replica ? "replica " + std::to_string(*d.replica) : "the mean model";
+  const std::string loss = std::isnan(d.loss) ? "nan" : d.loss > 0 ? "inf" : "-inf";
+  return method + " diverged: " + who + "'s loss is " + loss + " at step " +
+         std::to_string(d.step) + " (virtual time " + report::FormatFixed(d.time.seconds(), 2) +
+         " s)";
+}
+
+bool AnyDiverged(const ScenarioRun& run) {
+  for (const MethodRun& m : run.methods) {
+    if (FirstDivergence(m, run.trains)) return true;
+  }
+  return false;
 }
 
 }  // namespace locosim::cli

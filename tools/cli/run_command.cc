@@ -1,6 +1,8 @@
 // locosim validate SCENARIO / locosim run SCENARIO: the product's main job.
 #include <cstdio>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "tools/cli/command.h"
 #include "tools/cli/comparison_table.h"
@@ -44,6 +46,13 @@ int Run(const Options& o) {
   std::printf("%s", ComparisonTable(run).c_str());
   std::printf("\nresults: %s (summary.json, curves.csv, syncs.csv, trace.json, scenario.json)\n",
               out.c_str());
+  if (AnyDiverged(run)) {
+    // The results are complete and say so ("diverged" in summary.json); the status tells a
+    // script that a method's numbers are not a converged training run.
+    std::fprintf(stderr,
+                 "locosim: a method diverged (its loss became NaN or infinite); exit status 3\n");
+    return 3;
+  }
   return 0;
 }
 
