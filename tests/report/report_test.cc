@@ -85,6 +85,15 @@ TEST(RunReport, RunWithoutTransfersStillRendersAndSaysWhy) {
   EXPECT_FALSE(report::WriteReport(doc, {TempDir() + "/alone.html", ""}).has_value());
 }
 
+TEST(RunReport, ADivergedMethodReadsDivergedNotNotReached) {
+  auto runs = TwoRuns();
+  runs[0].methods[0].diverged_at_step = 40;
+  runs[0].target_loss = 1.0;
+  const std::string md = report::RenderMarkdown(report::BuildRunReport(runs), "f");
+  EXPECT_NE(md.find("DIVERGED"), std::string::npos) << md;
+  EXPECT_NE(md.find("diverged at step 40"), std::string::npos) << md;
+}
+
 TEST(RunReport, HtmlInlinesEverySvgWithUniqueIdsAndForbidsFetches) {
   const report::Document doc = report::BuildRunReport(TwoRuns());
   auto svgs = report::RenderFigures(doc.figures);

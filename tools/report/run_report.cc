@@ -101,8 +101,13 @@ Table MethodTable(const std::vector<SeriesRef>& series) {
   t.numeric = {false, false, true, true, true, true, true, true, true, true, true};
   for (const SeriesRef& s : series) {
     const MethodResult& m = *s.method;
-    const std::string to_target = s.run->target_loss ? "not reached" : "no target";
-    t.rows.push_back({s.label, m.kind, std::to_string(m.inner_steps), FormatLoss(m.final_eval_loss),
+    const std::string diverged =
+        m.diverged_at_step ? "diverged at step " + std::to_string(*m.diverged_at_step) : "";
+    const std::string to_target = !diverged.empty()    ? diverged
+                                  : s.run->target_loss ? "not reached"
+                                                       : "no target";
+    t.rows.push_back({s.label, m.kind, std::to_string(m.inner_steps),
+                      diverged.empty() ? FormatLoss(m.final_eval_loss) : "DIVERGED",
                       FormatOptionalSeconds(m.time_to_target_s, to_target),
                       FormatSeconds(m.virtual_time_s), FormatFraction(m.idle_p50),
                       FormatFraction(m.idle_p99), FormatSeconds(m.sync_p50_s),

@@ -62,6 +62,9 @@ MethodResult ReadMethod(const std::string& name, const JsonReader& r) {
   m.inner_steps = static_cast<int>(r.Field("inner_steps").Integer());
   m.final_eval_loss = OptionalNumber(r, "final_eval_loss");
   m.time_to_target_s = OptionalNumber(r, "time_to_target_s");
+  if (auto d = r.OptionalField("diverged"); d && !d->raw().is_null()) {
+    m.diverged_at_step = static_cast<int>(d->Field("step").Integer());
+  }
   m.virtual_time_s = r.Field("virtual_time_s").Number();
   const JsonReader idle = r.Field("idle_fraction");
   m.idle_mean = idle.Field("mean").Number();

@@ -52,6 +52,7 @@ struct MethodResult {
   int inner_steps = 0;
   std::optional<double> final_eval_loss;
   std::optional<double> time_to_target_s;
+  std::optional<int> diverged_at_step;  // the first NaN or infinite loss (summary "diverged")
   double virtual_time_s = 0;
   double idle_mean = 0, idle_p50 = 0, idle_p99 = 0;
   double sync_mean_s = 0, sync_p50_s = 0, sync_p99_s = 0;
