@@ -88,6 +88,7 @@ TEST(RunReport, RunWithoutTransfersStillRendersAndSaysWhy) {
 TEST(RunReport, ADivergedMethodReadsDivergedNotNotReached) {
   auto runs = TwoRuns();
   runs[0].methods[0].diverged_at_step = 40;
+  runs[0].methods[0].time_to_target_s.reset();  // as a run that diverged before reaching it
   runs[0].target_loss = 1.0;
   const std::string md = report::RenderMarkdown(report::BuildRunReport(runs), "f");
   EXPECT_NE(md.find("DIVERGED"), std::string::npos) << md;
