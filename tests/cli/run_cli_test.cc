@@ -131,6 +131,16 @@ TEST(RunCli, ADivergingMethodIsFlaggedInTheTableTheSummaryAndTheExitStatus) {
   EXPECT_LE(diverged["step"].get<int>(), 60);
 }
 
+TEST(RunCli, AVirtualTimeBeyondTheRangeIsRefusedNamingTheNetwork) {
+  // "1bps" for 1Gbps: 250 MB syncs would overflow the 64-bit nanosecond clock.
+  for (const char* rate : {"1bps", "1e-30bps"}) {
+    const auto r =
+        RunLocosim("validate " + kQuickstart + " --set network.overrides.bandwidth=" + rate);
+    EXPECT_EQ(r.exit_status, 2) << rate;
+    EXPECT_NE(r.err.find("at $.network: expected links fast enough"), std::string::npos) << r.err;
+  }
+}
+
 TEST(RunCli, ExistingOutputFolderIsRefused) {
   const auto r = RunLocosim("run " + kQuickstart + " --out " + TempDir());
   EXPECT_EQ(r.exit_status, 2);

@@ -5,6 +5,7 @@
 #include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
 #include "sim/engine/scenario_runner.h"
+#include "sim/engine/time_budget.h"
 #include "sim/methods/method_registry.h"
 #include "sim/record/results_files.h"
 #include "sim/record/statistics.h"
@@ -172,6 +173,27 @@ TEST(Engine, EveryMethodSeesTheSameComputeDrawsPerReplica) {
           << m.name << " replica " << r;
     }
   }
+}
+
+TEST(Engine, TheVirtualTimeBoundHoldsForEveryMethod) {
+  Scenario s = BaseScenario();
+  s.network.options = NetworkOptions{};  // TCP on: the slowest case the bound covers
+  s.compute.jitter_sigma = 0.3;
+  s.compute.straggler_fraction = 0.25;
+  s.compute.straggler_slowdown = 2;
+  auto topology = BuildScenarioTopology(s);
+  ASSERT_TRUE(topology.ok());
+  const double bound = VirtualSecondsBound(s, *topology, *s.payload.bytes);
+  for (const MethodRun& m : RunWithFake(s).methods) {
+    for (const ReplicaTotals& r : m.replicas) EXPECT_LE(r.end.seconds(), bound) << m.name;
+  }
+  EXPECT_FALSE(CheckVirtualTimeFits(s, *topology, *s.payload.bytes));
+  s.total_steps = 1 << 30;  // 100 ms steps: 3.4 years of compute fits; 1 MB/s links do not
+  s.network.override_bandwidth = Mbps(8);
+  auto slow = BuildScenarioTopology(s);
+  auto error = CheckVirtualTimeFits(s, *slow, *s.payload.bytes);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->path, "$.network");
 }
 
 TEST(Engine, ASyncAfterThirtySecondsOfComputePaysSlowStartAgain) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sim/engine/scenario_runner.h"
+#include "sim/engine/time_budget.h"
 #include "sim/engine/timing_only_data_plane.h"
 #include "sim/record/results_files.h"
 #include "sim/scenario/scenario_reader.h"
@@ -90,11 +91,16 @@ Result<PreparedRun> PrepareRun(const RunRequest& request) {
   }
   auto topology = BuildScenarioTopology(*scenario);
   if (!topology) return topology.error();
-  if (!request.timing_only) {
+  Bytes payload;
+  if (request.timing_only) {
+    payload = PayloadBytes(*scenario, TimingOnlyDataPlane(scenario->replicas));
+  } else {
     // Building the data plane once checks the model and data settings (and reads the data).
     auto data = MakeTorchDataPlane(*scenario);
     if (!data) return data.error();
+    payload = PayloadBytes(*scenario, **data);
   }
+  if (auto error = CheckVirtualTimeFits(*scenario, *topology, payload)) return *error;
   return PreparedRun{std::move(*scenario), std::move(*topology), request.timing_only};
 }
 
