@@ -23,7 +23,8 @@ Bound MethodBound(const Scenario& s, const MethodSpec& m, const Topology& t, Byt
   const double rounds = static_cast<double>(s.total_steps) / InnerStepsOf(s, m);
   double step_s = 0;
   if (!s.compute.measured) {
-    const SimTime base = s.compute.step_time ? *s.compute.step_time : ComputeModel::DerivedStepTime(s.compute);
+    const SimTime base =
+        s.compute.step_time ? *s.compute.step_time : ComputeModel::DerivedStepTime(s.compute);
     step_s = base.seconds() * std::max(1.0, s.compute.straggler_slowdown);
   }
   const double message_s = 4 * payload.bits() / slowest_bps;
@@ -44,23 +45,26 @@ double VirtualSecondsBound(const Scenario& s, const Topology& t, Bytes payload) 
   return worst;
 }
 
-std::optional<ConfigError> CheckVirtualTimeFits(const Scenario& s, const Topology& t, Bytes payload) {
+std::optional<ConfigError> CheckVirtualTimeFits(const Scenario& s, const Topology& t,
+                                                Bytes payload) {
   for (const MethodSpec& m : s.methods) {
     const Bound b = MethodBound(s, m, t, payload);
     if (b.compute_s + b.sync_s <= kMaxVirtualSeconds) continue;
     char figures[200];
-    std::snprintf(figures, sizeof figures,
-                  "; method %s could take up to %.3g s of virtual time (compute %.3g s, syncs %.3g s), "
-                  "beyond the %.3g s locosim represents",
-                  m.name.c_str(), b.compute_s + b.sync_s, b.compute_s, b.sync_s, kMaxVirtualSeconds);
+    std::snprintf(
+        figures, sizeof figures,
+        "; method %s could take up to %.3g s of virtual time (compute %.3g s, syncs %.3g s), "
+        "beyond the %.3g s locosim represents",
+        m.name.c_str(), b.compute_s + b.sync_s, b.compute_s, b.sync_s, kMaxVirtualSeconds);
     if (b.sync_s >= b.compute_s) {
       return ConfigError{s.file, "$.network",
                          "links fast enough for the payload (the slowest link's bandwidth, or a "
-                         "smaller payload, or fewer rounds)" + std::string(figures)};
+                         "smaller payload, or fewer rounds)" +
+                             std::string(figures)};
     }
-    return ConfigError{s.file, "$.compute",
-                       "a step time and budget whose total fits (step time × total_steps)" +
-                           std::string(figures)};
+    return ConfigError{
+        s.file, "$.compute",
+        "a step time and budget whose total fits (step time × total_steps)" + std::string(figures)};
   }
   return std::nullopt;
 }

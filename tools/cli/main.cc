@@ -1,5 +1,8 @@
 // locosim: simulate low-communication training over a wide-area network.
+#include <exception>
 #include <iostream>
+#include <new>
+#include <string>
 
 #include "tools/cli/command.h"
 
@@ -22,6 +25,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // --help and --version are "errors" with status 0; every real parse error is bad input.
     return app.exit(e) == 0 ? 0 : 2;
+  } catch (const std::bad_alloc&) {
+    // The command boundary: nothing reaches the user as an abort or a stack trace.
+    std::cerr << "locosim: out of memory (try fewer replicas, a smaller batch_size or model); "
+                 "no results were written\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    what = what.substr(0, what.find('\n'));  // LibTorch appends a backtrace
+    std::cerr << "locosim: " << what << "\nno results were written\n";
+    return 1;
   }
   return exit_status;
 }
