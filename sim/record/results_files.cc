@@ -280,6 +280,25 @@ std::string TraceJson(const ScenarioRun& run) {
   return out;
 }
 
+nlohmann::ordered_json RerunnableScenarioJson(const Scenario& scenario) {
+  // The resolved paths are relative to where the run started; a file read back from the
+  // results folder would resolve them against that folder, so they are made absolute here.
+  // (summary.json keeps them as given: it must not depend on the machine's folders.)
+  nlohmann::ordered_json doc = ScenarioToJson(scenario);
+  auto absolute = [](const std::string& path) {
+    std::error_code ec;
+    const std::filesystem::path p = std::filesystem::absolute(path, ec);
+    return ec ? path : p.lexically_normal().string();
+  };
+  if (doc["network"].contains("topology")) {
+    doc["network"]["topology"] = absolute(doc["network"]["topology"].get<std::string>());
+  }
+  if (doc["data"].contains("path")) {
+    doc["data"]["path"] = absolute(doc["data"]["path"].get<std::string>());
+  }
+  return doc;
+}
+
 std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -294,7 +313,7 @@ std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std:
       {results::kCurvesFile, CurvesCsv(run)},
       {results::kSyncsFile, SyncsCsv(run)},
       {results::kTraceFile, TraceJson(run)},
-      {results::kScenarioFile, ScenarioToJson(run.scenario).dump(2) + "\n"},
+      {results::kScenarioFile, RerunnableScenarioJson(run.scenario).dump(2) + "\n"},
   };
   for (const auto& [name, content] : files) {
     if (auto error = WriteFileAtomically((temp / std::string(name)).string(), content)) {

@@ -43,6 +43,10 @@ std::string CurvesCsv(const ScenarioRun& run);
 std::string SyncsCsv(const ScenarioRun& run);
 std::string TraceJson(const ScenarioRun& run);
 
+// The resolved scenario as scenario.json has it: as ScenarioToJson, with the topology and data
+// paths made absolute, so that `locosim run DIR/scenario.json` reruns it from anywhere.
+nlohmann::ordered_json RerunnableScenarioJson(const Scenario& scenario);
+
 // Writes all the files into a new folder `dir`, atomically: they are written to a temporary
 // sibling folder which is renamed to `dir` at the end. Fails if `dir` exists. Returns an
 // error message, or nullopt.

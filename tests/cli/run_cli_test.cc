@@ -141,6 +141,19 @@ TEST(RunCli, AVirtualTimeBeyondTheRangeIsRefusedNamingTheNetwork) {
   }
 }
 
+TEST(RunCli, TheResolvedScenarioOfAResultsFolderRerunsFromAnywhere) {
+  // Run with a relative scenario path, so that the resolved paths are relative to here.
+  const std::string out = TempDir() + "/rerunnable";
+  const std::string relative = std::filesystem::relative(kQuickstart).string();
+  ASSERT_NE(relative.front(), '/');
+  const auto r =
+      RunLocosim("run " + relative + kSmall + " --timing-only --methods diloco --out " + out);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  // Validated from another folder: its topology and data paths resolve where they were.
+  const auto again = RunLocosim("validate " + out + "/scenario.json");
+  EXPECT_EQ(again.exit_status, 0) << again.err;
+}
+
 TEST(RunCli, ExistingOutputFolderIsRefused) {
   const auto r = RunLocosim("run " + kQuickstart + " --out " + TempDir());
   EXPECT_EQ(r.exit_status, 2);
