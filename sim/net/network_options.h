@@ -4,6 +4,7 @@
 // packet-level backend has. Durations are SimTime, as everywhere across an interface.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -13,6 +14,15 @@ namespace locosim {
 
 // The most TCP connections one transfer may be split over.
 inline constexpr int kMaxTcpStreams = 64;
+
+// How a transfer of `bytes` is split over `streams` connections (every backend alike): as
+// many streams as bytes at most, near-equal parts, the first ones a byte larger.
+inline int StreamsFor(Bytes bytes, int streams) {
+  return static_cast<int>(std::min<std::int64_t>(streams, bytes.count()));
+}
+inline Bytes StreamPart(Bytes bytes, int streams, int stream) {
+  return Bytes(bytes.count() / streams + (stream < bytes.count() % streams ? 1 : 0));
+}
 
 struct NetworkOptions {
   // The ideal fluid, for lower bounds and closed forms: no handshake, no slow start, no

@@ -155,14 +155,13 @@ void TcpCorrectedNetwork::transfer(NodeIndex src, NodeIndex dst, Bytes bytes, On
     inner_->transfer(src, dst, bytes, std::move(on_done));
     return;
   }
-  // k near-equal parts (the first ones a byte larger), never an empty one.
-  const int streams = static_cast<int>(std::min<std::int64_t>(params_.streams, bytes.count()));
+  const int streams = StreamsFor(bytes, params_.streams);
   if (!inner_shares_) {
     // One flow for the whole transfer, after the slowest stream's delay; every stream's
     // connection is busy until it is delivered.
     SimTime delay;
     for (int stream = 0; stream < streams; ++stream) {
-      const Bytes part(bytes.count() / streams + (stream < bytes.count() % streams ? 1 : 0));
+      const Bytes part = StreamPart(bytes, streams, stream);
       delay = std::max(delay, Delay(src, dst, stream, streams, part));
     }
     auto send = [this, src, dst, bytes, streams, on_done = std::move(on_done)]() mutable {
@@ -181,7 +180,7 @@ void TcpCorrectedNetwork::transfer(NodeIndex src, NodeIndex dst, Bytes bytes, On
   auto remaining = std::make_shared<int>(streams);
   auto done = std::make_shared<OnDone>(std::move(on_done));
   for (int stream = 0; stream < streams; ++stream) {
-    const Bytes part(bytes.count() / streams + (stream < bytes.count() % streams ? 1 : 0));
+    const Bytes part = StreamPart(bytes, streams, stream);
     const SimTime delay = Delay(src, dst, stream, streams, part);
     auto send = [this, src, dst, stream, part, remaining, done] {
       inner_->transfer(src, dst, part, [this, src, dst, stream, remaining, done] {

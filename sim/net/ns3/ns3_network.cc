@@ -209,12 +209,11 @@ void Ns3Network::transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone on_d
     impl_->loop.after(impl_->routing.path(src, dst).latency, std::move(on_done));
     return;
   }
-  // k near-equal parts (the first ones a byte larger), never an empty one.
-  const int streams = static_cast<int>(std::min<std::int64_t>(impl_->tcp.streams, bytes.count()));
+  const int streams = StreamsFor(bytes, impl_->tcp.streams);
   auto remaining = std::make_shared<int>(streams);
   auto done = std::make_shared<OnDone>(std::move(on_done));
   for (int stream = 0; stream < streams; ++stream) {
-    const Bytes part(bytes.count() / streams + (stream < bytes.count() % streams ? 1 : 0));
+    const Bytes part = StreamPart(bytes, streams, stream);
     impl_->AddPending();
     impl_->ConnectionFor(src, dst, stream).Send(part, [remaining, done] {
       if (--*remaining == 0) (*done)();
