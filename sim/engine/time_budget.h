@@ -19,8 +19,9 @@ inline constexpr double kMaxVirtualSeconds = 9.2e8;
 // An upper bound of the virtual time of the scenario's longest method, in seconds: every
 // round's compute (declared or derived step time, stragglers' slowdown, jitter's mean) plus
 // a sync in which every replica's messages (4 payloads: NoLoCo's φ and Δ both ways, a
-// ring's two passes) cross the slowest link one after another, with every link's latency and
-// TCP's start-up. Measured compute is left out (unknown before the run).
+// ring's two passes) cross the slowest link (at TCP's loss response on the worst path) one
+// after another, and each of a ring's steps pays TCP's start-up over the longest round trip.
+// Measured compute is left out (unknown before the run).
 double VirtualSecondsBound(const Scenario& scenario, const Topology& topology, Bytes payload);
 
 // An error naming $.network (or $.compute, or $.total_steps) when the bound exceeds

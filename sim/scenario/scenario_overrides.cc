@@ -1,6 +1,7 @@
 #include "sim/scenario/scenario_overrides.h"
 
 #include <optional>
+#include <stdexcept>
 
 namespace locosim {
 namespace {
@@ -37,9 +38,7 @@ std::optional<nlohmann::json::json_pointer> PointerOf(const std::string& path) {
   return nlohmann::json::json_pointer(pointer);
 }
 
-}  // namespace
-
-void ApplyOverride(nlohmann::json& doc, const std::string& assignment) {
+void ApplyOverrideOrThrow(nlohmann::json& doc, const std::string& assignment) {
   const auto eq = assignment.find('=');
   auto fail = [&](const std::string& expected) {
     throw ConfigException{ConfigError{"--set", assignment, expected}};
@@ -72,6 +71,20 @@ void ApplyOverride(nlohmann::json& doc, const std::string& assignment) {
   nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
   if (value.is_discarded()) value = text;  // bare words are strings: backend=ns3
   doc[*pointer] = std::move(value);
+}
+
+}  // namespace
+
+void ApplyOverride(nlohmann::json& doc, const std::string& assignment) {
+  try {
+    ApplyOverrideOrThrow(doc, assignment);
+  } catch (const nlohmann::json::exception&) {
+    // A path JSON pointers refuse ("a~b", "methods[01]"): bad input like any other.
+    throw ConfigException{
+        ConfigError{"--set", assignment, "a path such as network.backend or methods[0].outer_lr"}};
+  } catch (const std::logic_error&) {  // an index beyond any integer
+    throw ConfigException{ConfigError{"--set", assignment, "an array index the scenario has"}};
+  }
 }
 
 }  // namespace locosim

@@ -154,6 +154,14 @@ TEST(RunCli, TheResolvedScenarioOfAResultsFolderRerunsFromAnywhere) {
   EXPECT_EQ(again.exit_status, 0) << again.err;
 }
 
+TEST(RunCli, SetPathsThatAreNoJsonPointerAreBadInput) {
+  for (const char* set : {"a~b=1", "methods[99999999999999999999]=1", "methods[01].outer_lr=1"}) {
+    const auto r = RunLocosim("validate " + kQuickstart + " --set '" + set + "'");
+    EXPECT_EQ(r.exit_status, 2) << set << ": " << r.err;
+    EXPECT_NE(r.err.find("--set"), std::string::npos) << r.err;
+  }
+}
+
 TEST(RunCli, ExistingOutputFolderIsRefused) {
   const auto r = RunLocosim("run " + kQuickstart + " --out " + TempDir());
   EXPECT_EQ(r.exit_status, 2);

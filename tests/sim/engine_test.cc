@@ -194,6 +194,16 @@ TEST(Engine, TheVirtualTimeBoundHoldsForEveryMethod) {
   auto error = CheckVirtualTimeFits(s, *slow, *s.payload.bytes);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->path, "$.network");
+  // A derived step time beyond SimTime's range (a 7e10-parameter model at 1e-4 TFLOP/s) is
+  // caught in doubles instead of wrapping negative.
+  Scenario derived = BaseScenario();
+  derived.compute.step_time.reset();
+  derived.compute.target_parameters = 7e10;
+  derived.compute.tokens_per_step = 4e6;
+  derived.compute.accelerator_tflops = 1e-4;
+  error = CheckVirtualTimeFits(derived, *topology, *derived.payload.bytes);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->path, "$.compute");
 }
 
 TEST(Engine, ASyncAfterThirtySecondsOfComputePaysSlowStartAgain) {

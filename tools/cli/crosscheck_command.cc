@@ -62,7 +62,7 @@ std::variant<double, std::string> Completion(const std::string& backend, const C
   if (c.after_idle && !outcome.stall) {
     // The second run starts the idle time after the first ended, on every backend alike
     // (ns-3's loop may have drained a little past the end).
-    sim->loop->at(outcome.completion + *c.after_idle, [] {});
+    sim->loop->at(std::max(sim->loop->now(), outcome.completion + *c.after_idle), [] {});
     sim->loop->run();
     outcome = RunCollective(*sim, nodes, spec);
   }
