@@ -5,12 +5,16 @@
 
 namespace locosim {
 
-SimTime ComputeModel::DerivedStepTime(const ComputeSpec& spec) {
+double ComputeModel::DerivedStepSeconds(const ComputeSpec& spec) {
   // Forward and backward of a dense transformer: ≈ 6 FLOPs per parameter per token
   // (Kaplan et al. 2020).
   const double flops = 6.0 * *spec.target_parameters * spec.tokens_per_step;
   const double rate = spec.accelerator_tflops * 1e12 * spec.mfu * spec.accelerators_per_replica;
-  return Seconds(flops / rate);
+  return flops / rate;
+}
+
+SimTime ComputeModel::DerivedStepTime(const ComputeSpec& spec) {
+  return Seconds(DerivedStepSeconds(spec));
 }
 
 ComputeModel::ComputeModel(const ComputeSpec& spec, std::uint64_t seed, int replicas)

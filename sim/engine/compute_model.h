@@ -24,6 +24,8 @@ class ComputeModel {
 
   // The derived step time of a target model: 6·P·tokens FLOPs over the accelerators.
   static SimTime DerivedStepTime(const ComputeSpec& spec);
+  // The same in seconds as a double, which cannot overflow (sim/engine/time_budget.h).
+  static double DerivedStepSeconds(const ComputeSpec& spec);
 
  private:
   SimTime base_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "sim/engine/compute_model.h"
 #include "sim/net/routing.h"
 #include "sim/net/tcp_correction.h"
 #include "sim/scenario/scenario_reader.h"
@@ -57,9 +58,7 @@ Bound MethodBound(const Scenario& s, const MethodSpec& m, const NetworkBound& n,
   if (!s.compute.measured) {
     // In doubles: a derived step time beyond SimTime's range must be caught, not wrapped.
     const ComputeSpec& c = s.compute;
-    step_s = c.step_time ? c.step_time->seconds()
-                         : 6.0 * *c.target_parameters * c.tokens_per_step /
-                               (c.accelerator_tflops * 1e12 * c.mfu * c.accelerators_per_replica);
+    step_s = c.step_time ? c.step_time->seconds() : ComputeModel::DerivedStepSeconds(c);
     step_s *= std::max(1.0, c.straggler_slowdown);
   }
   const double message_s = 4 * payload.bits() / n.slowest_bps;

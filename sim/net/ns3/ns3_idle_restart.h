@@ -8,6 +8,8 @@
 // the socket's own RTO, fed by its "RTO" trace. BBR is exempt, as in Linux.
 #pragma once
 
+#include <string>
+
 #include "ns3/nstime.h"
 #include "ns3/ptr.h"
 #include "ns3/tcp-socket-base.h"
