@@ -51,6 +51,16 @@ double CubicWindowSegments(SimTime rtt, double p) {
 
 }  // namespace
 
+double ExpectedLossyBytesOfSlowestStream(double part_bytes, Bytes segment, double p, int streams) {
+  // Each stream's first loss comes after X bytes, X exponential with mean MSS/p (one loss
+  // per 1/p segments, at random). The transfer ends with its slowest stream: the one whose
+  // first loss came earliest, so the most of whose part goes at the response rate. The
+  // earliest of k such X is exponential with mean mu = MSS/(k·p), and for Y ~ Exp(mu),
+  // E[(part - Y)+] = part - mu·(1 - e^(-part/mu)).
+  const double mu = static_cast<double>(segment.count()) / (p * streams);
+  return std::max(0.0, part_bytes + mu * std::expm1(-part_bytes / mu));
+}
+
 BitsPerSecond LossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto) {
   const double b = kSegmentsPerAck;
   const double denominator =
@@ -110,11 +120,11 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
   for (Channel c : path.channels) delivered *= 1 - topology().links[LinkOfChannel(c)].loss_rate;
   const double p = 1 - delivered;
   if (p > 0) {
-    // The bytes before the first expected loss go at the loss-free rate, the rest at the
+    // The bytes before the stream's first loss go at the loss-free rate, the rest at the
     // congestion control's response rate (if lower): alone on its path the part then takes
     // lossless/rate + lossy/capped instead of bytes/rate.
-    const double lossless = static_cast<double>(params_.segment.count()) / p;
-    const double lossy = std::max(0.0, static_cast<double>(bytes.count()) - lossless);
+    const double lossy = ExpectedLossyBytesOfSlowestStream(static_cast<double>(bytes.count()),
+                                                           params_.segment, p, streams);
     const auto capped =
         LossResponseRate(params_.congestion_control, params_.segment, rtt, p, params_.min_rto);
     if (capped && *capped < rate && lossy > 0)

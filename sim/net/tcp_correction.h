@@ -14,10 +14,12 @@
 // kept, so the ramp back is slow start again. The timeout is Linux's for a steady path,
 // RTT + min_rto (srtt + max(4·rttvar, rto_min) with rttvar ~ 0).
 //
-// Loss (per transfer, on paths with per-packet loss p > 0; always). Losses are random, so a
-// transfer expects its first loss after MSS/p bytes: those go as on a loss-free path (slow
-// start to the path's rate). The rest goes at the congestion control's response rate B to
-// random loss, if below the path's:
+// Loss (per transfer, on paths with per-packet loss p > 0; always). Losses are random: the
+// bytes a stream sends before its first loss go as on a loss-free path (slow start to the
+// path's rate), the rest at the congestion control's response rate B to random loss, if below
+// the path's. The part counted as lossy is the expectation, over where the first losses fall,
+// for the slowest of the transfer's k streams (ExpectedLossyBytesOfSlowestStream), since the
+// transfer ends with it. The response rates:
 //   newreno: Padhye, Firoiu, Towsley and Kurose ("Modeling TCP throughput", SIGCOMM 1998,
 //     eq. 31), Mathis et al.'s MSS/RTT·sqrt(3/2bp) with retransmission timeouts:
 //     B = MSS / (RTT·sqrt(2bp/3) + T0·min(1, 3·sqrt(3bp/8))·p·(1 + 32p²)),  b = 2
@@ -84,6 +86,10 @@ struct SlowStart {
 // A transfer of `bytes` on a connection whose window is `cwnd` bytes, on a path of round
 // trip `rtt`, growing towards `rate`. Handshake and delayed-ACK lag are not included.
 SlowStart SlowStartExtra(Bytes bytes, double cwnd, SimTime rtt, BitsPerSecond rate);
+
+// The expected bytes of a `part_bytes` part that go after the stream's first loss, for the
+// stream whose first loss comes earliest among `streams` streams on a path of loss p.
+double ExpectedLossyBytesOfSlowestStream(double part_bytes, Bytes segment, double p, int streams);
 
 // The PFTK throughput above for per-packet loss probability p in (0, 1).
 BitsPerSecond LossLimitedRate(Bytes segment, SimTime rtt, double p, SimTime rto);

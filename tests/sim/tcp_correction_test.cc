@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <random>
 
 #include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
@@ -90,10 +93,38 @@ TEST(TcpCorrectedNetwork, LossyPathSendsUntilTheFirstExpectedLossThenAtTheRespon
   SimTime done;
   net.transfer(0, 1, Bytes(10'000'000), [&] { done = loop.now(); });
   loop.run();
-  // The first 8948/0.01 = 894,800 bytes at 1 Gbps, the other 9,105,200 at PFTK's rate.
+  // The first loss is expected after 8948/0.01 = 894,800 bytes: those at 1 Gbps, the rest
+  // (10^7 - 894,800·(1 - e^(-10^7/894,800))) at PFTK's rate.
   const double rate =
       LossLimitedRate(Bytes(8948), Milliseconds(80), 0.01, Milliseconds(200)).bytes_per_second();
-  EXPECT_NEAR(done.seconds(), 0.040 + 894'800 / 125e6 + 9'105'200 / rate, 1e-6);
+  const double lossy = 1e7 - 894'800 * (1 - std::exp(-1e7 / 894'800));
+  EXPECT_NEAR(done.seconds(), 0.040 + (1e7 - lossy) / 125e6 + lossy / rate, 1e-6);
+}
+
+TEST(ExpectedLossyBytes, IsTheSlowestStreamsMeanOverRandomFirstLosses) {
+  // Monte Carlo reference: k streams, each loses its first segment at a geometric position
+  // (loss p per segment); the slowest stream is the one that loses earliest. Its bytes after
+  // that loss, averaged over draws, match the closed form within the sampling error.
+  const Bytes mss(8948);
+  const double p = 2e-4, part = 16e6;
+  for (int k : {1, 4}) {
+    std::mt19937_64 rng(7);
+    std::geometric_distribution<std::int64_t> segments_before_loss(p);
+    const int draws = 200'000;
+    double sum = 0;
+    for (int d = 0; d < draws; ++d) {
+      std::int64_t earliest = segments_before_loss(rng);
+      for (int s = 1; s < k; ++s) earliest = std::min(earliest, segments_before_loss(rng));
+      sum += std::max(0.0, part - static_cast<double>(earliest * mss.count()));
+    }
+    const double expected = ExpectedLossyBytesOfSlowestStream(part, mss, p, k);
+    EXPECT_NEAR(expected, sum / draws, 0.01 * part) << k << " streams";
+    EXPECT_GT(expected, 0);
+  }
+  // More streams: each part is smaller, but the slowest one loses sooner.
+  EXPECT_GT(ExpectedLossyBytesOfSlowestStream(16e6, mss, p, 4) / 16e6,
+            ExpectedLossyBytesOfSlowestStream(16e6, mss, p, 1) / 16e6);
+  EXPECT_EQ(ExpectedLossyBytesOfSlowestStream(0, mss, p, 1), 0);
 }
 
 TEST(TcpCorrectedNetwork, FlowEqualsAnalyticWhereNothingIsSharedWithTcpOnOrOff) {
