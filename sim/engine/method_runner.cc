@@ -41,6 +41,7 @@ class MethodRunner final : public SyncHost {
     run_.rounds = rounds_;
     run_.payload = in.payload;
     run_.replicas.resize(n_);
+    run_.train_losses.SpillOnlyWhenAsked();
   }
 
   MethodRun Run() {
@@ -79,6 +80,7 @@ class MethodRunner final : public SyncHost {
     if (auto loss = in_.data.ApplyOuterUpdate(group, update)) {
       for (int m : group)
         run_.train_losses.push_back({m, round + 1, (round + 1) * h_, loss_time, *loss});
+      SpillFinishedLosses();
     }
   }
 
@@ -162,10 +164,24 @@ class MethodRunner final : public SyncHost {
     for (const PhaseResult& done : in_.data.FinishInnerSteps(pending)) {
       ReplicaState& st = state_[done.replica];
       assert(st.pending_loss >= 0);
-      run_.train_losses[st.pending_loss].loss = done.loss;
+      run_.train_losses.Recent(static_cast<std::size_t>(st.pending_loss)).loss = done.loss;
       st.pending_loss = -1;
     }
     for ([[maybe_unused]] int r : pending) assert(state_[r].pending_loss < 0);
+    SpillFinishedLosses();
+  }
+
+  // Keeps the training-loss records in bounded memory: everything before the oldest phase
+  // still pending is final and goes to disk. The scan over replicas runs once per
+  // SpillLog::kDefaultInMemory records.
+  void SpillFinishedLosses() {
+    if (run_.train_losses.in_memory() < SpillLog<TrainLoss>::kDefaultInMemory) return;
+    std::size_t oldest_pending = run_.train_losses.size();
+    for (const ReplicaState& st : state_) {
+      if (st.pending_loss >= 0)
+        oldest_pending = std::min(oldest_pending, static_cast<std::size_t>(st.pending_loss));
+    }
+    run_.train_losses.SpillBefore(oldest_pending);
   }
 
   // The mean model after `completed` rounds is evaluated once every replica has contributed.

@@ -7,6 +7,7 @@
 
 #include "sim/core/units.h"
 #include "sim/dataplane/data_plane.h"
+#include "sim/record/spill_log.h"
 
 namespace locosim {
 
@@ -55,10 +56,11 @@ struct MethodRun {
   int rounds = 0;
   Bytes payload;  // per model-sized message
   std::vector<ReplicaTotals> replicas;
-  std::vector<SyncEvent> syncs;
-  std::vector<Span> spans;
+  // These grow with the number of rounds; their older records live on disk.
+  SpillLog<SyncEvent> syncs;
+  SpillLog<Span> spans;
   std::vector<EvalPoint> evals;
-  std::vector<TrainLoss> train_losses;
+  SpillLog<TrainLoss> train_losses;   // filled in as phases finish: the runner spills it
   double bytes_sent = 0;              // by all replicas, payload bytes
   std::vector<double> channel_bytes;  // per channel
   double wall_seconds = 0;            // host time of the run (kept out of simulated results)

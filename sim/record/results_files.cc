@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
 
 #include <unistd.h>
 
-#include "sim/record/atomic_file.h"
 #include "sim/record/results_schema.h"
 #include "sim/record/statistics.h"
 #include "sim/scenario/scenario_echo.h"
@@ -210,45 +212,42 @@ nlohmann::ordered_json SummaryJson(const ScenarioRun& run) {
   };
 }
 
-std::string CurvesCsv(const ScenarioRun& run) {
-  std::string csv = std::string(results::kCurvesHeader) + "\n";
+void WriteCurvesCsv(const ScenarioRun& run, std::ostream& csv) {
+  csv << results::kCurvesHeader << "\n";
   for (const MethodRun& m : run.methods) {
     for (const EvalPoint& e : m.evals) {
-      csv += m.name + ",mean," + std::to_string(e.round) + "," + std::to_string(e.step) + "," +
-             Number(e.time.seconds()) + ",," + LossCell(e.metrics.loss) + "," +
-             (e.metrics.perplexity ? Number(*e.metrics.perplexity) : "") + "," +
-             (e.metrics.accuracy ? Number(*e.metrics.accuracy) : "") + "\n";
+      csv << m.name << ",mean," << e.round << "," << e.step << "," << Number(e.time.seconds())
+          << ",," << LossCell(e.metrics.loss) << ","
+          << (e.metrics.perplexity ? Number(*e.metrics.perplexity) : "") << ","
+          << (e.metrics.accuracy ? Number(*e.metrics.accuracy) : "") << "\n";
     }
     for (const TrainLoss& t : m.train_losses) {
-      csv += m.name + ",replica_" + std::to_string(t.replica) + "," + std::to_string(t.round) +
-             "," + std::to_string(t.step) + "," + Number(t.time.seconds()) + "," +
-             LossCell(t.loss) + ",,,\n";
+      csv << m.name << ",replica_" << t.replica << "," << t.round << "," << t.step << ","
+          << Number(t.time.seconds()) << "," << LossCell(t.loss) << ",,,\n";
     }
   }
-  return csv;
 }
 
-std::string SyncsCsv(const ScenarioRun& run) {
-  std::string csv = std::string(results::kSyncsHeader) + "\n";
+void WriteSyncsCsv(const ScenarioRun& run, std::ostream& csv) {
+  csv << results::kSyncsHeader << "\n";
   for (const MethodRun& m : run.methods) {
     for (const SyncEvent& e : m.syncs) {
-      csv += m.name + "," + std::to_string(e.replica) + "," + std::to_string(e.round) + "," +
-             Number(e.arrived.seconds()) + "," + Number(e.started.seconds()) + "," +
-             Number(e.done.seconds()) + "," + Number((e.started - e.arrived).seconds()) + "," +
-             Number((e.done - e.started).seconds()) + "," + Number((e.done - e.arrived).seconds()) +
-             "\n";
+      csv << m.name << "," << e.replica << "," << e.round << "," << Number(e.arrived.seconds())
+          << "," << Number(e.started.seconds()) << "," << Number(e.done.seconds()) << ","
+          << Number((e.started - e.arrived).seconds()) << ","
+          << Number((e.done - e.started).seconds()) << "," << Number((e.done - e.arrived).seconds())
+          << "\n";
     }
   }
-  return csv;
 }
 
-std::string TraceJson(const ScenarioRun& run) {
+void WriteTraceJson(const ScenarioRun& run, std::ostream& out) {
   // Chrome trace event format: one process per method, one thread per replica, complete
   // ("X") events in microseconds of virtual time.
-  std::string out = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n";
+  out << "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n";
   bool first = true;
   auto emit = [&](const Json& event) {
-    out += (first ? "" : ",\n") + event.dump();
+    out << (first ? "" : ",\n") << event.dump();
     first = false;
   };
   for (std::size_t p = 0; p < run.methods.size(); ++p) {
@@ -276,8 +275,25 @@ std::string TraceJson(const ScenarioRun& run) {
                 {"args", {{"round", s.round}}}});
     }
   }
-  out += "\n]}\n";
-  return out;
+  out << "\n]}\n";
+}
+
+std::string CurvesCsv(const ScenarioRun& run) {
+  std::ostringstream out;
+  WriteCurvesCsv(run, out);
+  return out.str();
+}
+
+std::string SyncsCsv(const ScenarioRun& run) {
+  std::ostringstream out;
+  WriteSyncsCsv(run, out);
+  return out.str();
+}
+
+std::string TraceJson(const ScenarioRun& run) {
+  std::ostringstream out;
+  WriteTraceJson(run, out);
+  return out.str();
 }
 
 nlohmann::ordered_json RerunnableScenarioJson(const Scenario& scenario) {
@@ -308,17 +324,31 @@ std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std:
                                                 std::to_string(::getpid()));
   fs::create_directories(temp, ec);
   if (ec) return "cannot create " + temp.string() + ": " + ec.message();
-  const std::pair<std::string_view, std::string> files[] = {
-      {results::kSummaryFile, SummaryJson(run).dump(2) + "\n"},
-      {results::kCurvesFile, CurvesCsv(run)},
-      {results::kSyncsFile, SyncsCsv(run)},
-      {results::kTraceFile, TraceJson(run)},
-      {results::kScenarioFile, RerunnableScenarioJson(run.scenario).dump(2) + "\n"},
+  // Each file is streamed into the temporary folder (none is built in memory: syncs.csv and
+  // trace.json grow with the run); the folder is renamed into place only when all are.
+  using Writer = std::function<void(std::ostream&)>;
+  const std::pair<std::string_view, Writer> files[] = {
+      {results::kSummaryFile, [&](std::ostream& o) { o << SummaryJson(run).dump(2) << "\n"; }},
+      {results::kCurvesFile, [&](std::ostream& o) { WriteCurvesCsv(run, o); }},
+      {results::kSyncsFile, [&](std::ostream& o) { WriteSyncsCsv(run, o); }},
+      {results::kTraceFile, [&](std::ostream& o) { WriteTraceJson(run, o); }},
+      {results::kScenarioFile,
+       [&](std::ostream& o) { o << RerunnableScenarioJson(run.scenario).dump(2) << "\n"; }},
   };
-  for (const auto& [name, content] : files) {
-    if (auto error = WriteFileAtomically((temp / std::string(name)).string(), content)) {
+  for (const auto& [name, write] : files) {
+    const fs::path file = temp / std::string(name);
+    std::string failure;
+    try {
+      std::ofstream out(file, std::ios::binary);
+      if (out) write(out);
+      out.flush();
+      if (!out) failure = "cannot write " + file.string();
+    } catch (const std::exception& e) {
+      failure = "cannot write " + file.string() + ": " + e.what();
+    }
+    if (!failure.empty()) {
       fs::remove_all(temp, ec);
-      return error;
+      return failure;
     }
   }
   fs::rename(temp, target, ec);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -39,6 +40,10 @@ MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target
                               bool trains = true);
 
 nlohmann::ordered_json SummaryJson(const ScenarioRun& run);
+void WriteCurvesCsv(const ScenarioRun& run, std::ostream& out);
+void WriteSyncsCsv(const ScenarioRun& run, std::ostream& out);
+void WriteTraceJson(const ScenarioRun& run, std::ostream& out);
+// The same, as strings (for tests and small runs).
 std::string CurvesCsv(const ScenarioRun& run);
 std::string SyncsCsv(const ScenarioRun& run);
 std::string TraceJson(const ScenarioRun& run);
