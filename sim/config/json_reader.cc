@@ -1,8 +1,10 @@
 #include "sim/config/json_reader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -120,10 +122,23 @@ double JsonReader::Number() const {
 }
 
 std::int64_t JsonReader::Integer() const {
+  // nlohmann keeps integers above INT64_MAX as unsigned, and 1e19 or 1e30 as doubles: both
+  // must be refused here, since get<int64_t>() would wrap the one and a cast of the other is
+  // undefined behaviour.
+  const std::string expected = "an integer from -9223372036854775808 to 9223372036854775807";
+  if (value_->is_number_unsigned()) {
+    const auto u = value_->get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      Fail(expected + ", found " + value_->dump());
+    return static_cast<std::int64_t>(u);
+  }
   if (value_->is_number_integer()) return value_->get<std::int64_t>();
   if (value_->is_number_float()) {
     const double d = value_->get<double>();
-    if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+    // 2^63 is exactly representable; every double in [-2^63, 2^63) converts without overflow.
+    constexpr double kTwoToThe63 = 9223372036854775808.0;
+    if (!(d >= -kTwoToThe63 && d < kTwoToThe63)) Fail(expected + ", found " + value_->dump());
+    if (d == std::trunc(d)) return static_cast<std::int64_t>(d);
   }
   Fail("an integer, found " + (value_->is_number() ? value_->dump() : TypeName(*value_)));
 }

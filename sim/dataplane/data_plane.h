@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,21 @@ class DataPlane {
   // replica's weights (and leaves every replica as it was).
   // REQUIRES: at least one Snapshot(id, ...) since the last EvaluateSnapshot(id).
   virtual EvalMetrics EvaluateSnapshot(int id) = 0;
+
+  // Checkpoints (sim/engine/checkpoint_store.h). SaveState writes into the existing, empty
+  // folder `dir` everything a fresh data plane of the same scenario needs to continue exactly
+  // as this one would: weights, optimizer and data-stream state, phases begun and not yet
+  // finished, open snapshots. LoadState, on a fresh data plane, reads it back. Both throw
+  // std::runtime_error with a message naming the file on failure; the defaults say that this
+  // data plane cannot checkpoint.
+  virtual void SaveState(const std::string& dir) const {
+    throw std::runtime_error("the " + description() + " data plane cannot save a checkpoint in " +
+                             dir);
+  }
+  virtual void LoadState(const std::string& dir) {
+    throw std::runtime_error("the " + description() + " data plane cannot load a checkpoint from " +
+                             dir);
+  }
 };
 
 }  // namespace locosim

@@ -92,6 +92,7 @@ class MethodRunner final : public SyncHost {
     st.round += 1;
     RecordCompletion(replica, st.round);
     ReportProgress();
+    MaybeCheckpoint();
     StartRound(replica);
   }
 
@@ -196,6 +197,15 @@ class MethodRunner final : public SyncHost {
         {completed, completed * h_, loop_.now(), in_.data.EvaluateSnapshot(completed)});
   }
 
+  void MaybeCheckpoint() {
+    ++replica_rounds_;
+    if (!in_.checkpoint || in_.checkpoint_every_rounds <= 0) return;
+    const long long every = static_cast<long long>(in_.checkpoint_every_rounds) * n_;
+    if (replica_rounds_ % every == 0 && replica_rounds_ < static_cast<long long>(rounds_) * n_) {
+      in_.checkpoint();
+    }
+  }
+
   void ReportProgress() {
     if (!in_.progress) return;
     ++completions_;
@@ -217,6 +227,7 @@ class MethodRunner final : public SyncHost {
   std::vector<ReplicaState> state_;
   std::map<int, int> snapshots_;  // round -> replicas snapshotted so far
   long long completions_ = 0;
+  long long replica_rounds_ = 0;  // completed, all replicas together
   MethodRun run_;
 };
 

@@ -26,12 +26,18 @@ struct MethodRunInput {
   Bytes payload;    // bytes of one model-sized message
   // Called now and then with the fraction of the step budget done, in [0, 1].
   std::function<void(double)> progress;
+  // Called, if set, each time the replicas have completed another `checkpoint_every_rounds`
+  // rounds between them (n × K replica-rounds, so every K rounds when they keep pace),
+  // between two data-plane calls, and never after the last round (sim/engine/checkpoint_store.h).
+  int checkpoint_every_rounds = 0;
+  std::function<void()> checkpoint;
 };
 
-// What stopped a run before its end: the backend refused its options, or its watchdog found
-// the network stalled (the message names the stuck transfers).
+// What stopped a run before its end: the backend refused its options, its watchdog found
+// the network stalled (the message names the stuck transfers), or a checkpoint could not be
+// written or read (sim/engine/checkpoint_store.h).
 struct RunFailure {
-  enum class Kind { kBadNetworkOptions, kNetworkStalled };
+  enum class Kind { kBadNetworkOptions, kNetworkStalled, kCheckpoint };
   Kind kind;
   std::string message;
 };

@@ -15,7 +15,8 @@ Bytes PayloadBytes(const Scenario& s, const DataPlane& data) {
 }
 
 ScenarioRunResult RunScenario(const Scenario& scenario, const Topology& topology,
-                              const DataPlaneFactory& make_data_plane, const RunHooks& hooks) {
+                              const DataPlaneFactory& make_data_plane, const RunHooks& hooks,
+                              CheckpointStore* checkpoints) {
   ScenarioRun run;
   run.scenario = scenario;
   run.topology = topology;
@@ -31,7 +32,9 @@ ScenarioRunResult RunScenario(const Scenario& scenario, const Topology& topology
       if (model.is_straggler(r)) run.stragglers.push_back(r);
     }
   }
-  for (const MethodSpec& method : scenario.methods) {
+  for (std::size_t m = 0; m < scenario.methods.size(); ++m) {
+    const MethodSpec& method = scenario.methods[m];
+    const int index = static_cast<int>(m);
     if (hooks.progress) hooks.progress(method.name, 0.0);
     std::unique_ptr<DataPlane> data = make_data_plane();
     if (run.methods.empty()) {
@@ -45,8 +48,17 @@ ScenarioRunResult RunScenario(const Scenario& scenario, const Topology& topology
     }
     std::function<void(double)> progress;
     if (hooks.progress) progress = [&](double f) { hooks.progress(method.name, f); };
-    MethodRunResult result = RunMethod({scenario, topology, method, *data, run.payload, progress});
+    std::unique_ptr<MethodJournal> journal;
+    if (checkpoints) journal = checkpoints->BeginMethod(index, *data);
+    MethodRunInput input{scenario,    topology, method, journal ? journal->data() : *data,
+                         run.payload, progress, 0,      {}};
+    if (journal) {
+      input.checkpoint_every_rounds = scenario.checkpoint_every_rounds;
+      input.checkpoint = [&] { checkpoints->AtCheckpoint(index, *journal); };
+    }
+    MethodRunResult result = RunMethod(input);
     if (auto* failure = std::get_if<RunFailure>(&result)) return std::move(*failure);
+    if (journal) checkpoints->EndMethod(index, *journal);
     run.methods.push_back(std::move(std::get<MethodRun>(result)));
     if (hooks.progress) hooks.progress(method.name, 1.0);
   }

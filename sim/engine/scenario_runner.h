@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/dataplane/data_plane.h"
+#include "sim/engine/checkpoint_store.h"
 #include "sim/engine/method_runner.h"
 #include "sim/record/scenario_run.h"
 #include "sim/scenario/scenario.h"
@@ -30,8 +31,12 @@ Bytes PayloadBytes(const Scenario& scenario, const DataPlane& data);
 // kept then).
 using ScenarioRunResult = std::variant<ScenarioRun, RunFailure>;
 
+// With `checkpoints`, every data-plane call is journaled there and a checkpoint saved every
+// scenario.checkpoint_every_rounds rounds; a store opened from a killed run's folder resumes
+// it. Throws CheckpointError when a checkpoint cannot be written or does not match the run.
 // REQUIRES: scenario validated, topology = BuildScenarioTopology(scenario).
 ScenarioRunResult RunScenario(const Scenario& scenario, const Topology& topology,
-                              const DataPlaneFactory& make_data_plane, const RunHooks& hooks = {});
+                              const DataPlaneFactory& make_data_plane, const RunHooks& hooks = {},
+                              CheckpointStore* checkpoints = nullptr);
 
 }  // namespace locosim

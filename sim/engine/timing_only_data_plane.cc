@@ -1,6 +1,8 @@
 #include "sim/engine/timing_only_data_plane.h"
 
+#include <fstream>
 #include <limits>
+#include <stdexcept>
 
 namespace locosim {
 namespace {
@@ -24,6 +26,21 @@ std::optional<double> TimingOnlyDataPlane::ApplyOuterUpdate(std::span<const int>
 }
 EvalMetrics TimingOnlyDataPlane::EvaluateSnapshot(int) {
   return EvalMetrics{kAbsent, std::nullopt, std::nullopt};
+}
+
+void TimingOnlyDataPlane::SaveState(const std::string& dir) const {
+  std::ofstream out(dir + "/timing_only.txt");
+  out << replicas_ << " replicas, nothing trained\n";
+  if (!out) throw std::runtime_error("cannot write " + dir + "/timing_only.txt");
+}
+
+void TimingOnlyDataPlane::LoadState(const std::string& dir) {
+  std::ifstream in(dir + "/timing_only.txt");
+  int replicas = 0;
+  if (!(in >> replicas) || replicas != replicas_) {
+    throw std::runtime_error(dir + " is not a checkpoint of a timing-only run of " +
+                             std::to_string(replicas_) + " replicas");
+  }
 }
 
 std::optional<ConfigError> CheckTimingOnly(const Scenario& s) {

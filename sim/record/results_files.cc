@@ -16,6 +16,9 @@
 
 namespace locosim {
 namespace {
+constexpr const char* kPartialInfix = ".partial-";
+}  // namespace
+namespace {
 
 using Json = nlohmann::ordered_json;
 
@@ -169,6 +172,7 @@ nlohmann::ordered_json SummaryJson(const ScenarioRun& run) {
   Json host = {{"started_at_utc", run.host.started_at_utc},
                {"wall_s", run.host.wall_seconds},
                {"threads", run.host.threads}};
+  if (!run.host.resumed_from.empty()) host["resumed_from"] = run.host.resumed_from;
   Json method_wall = Json::object();
   for (const MethodRun& m : run.methods) method_wall[m.name] = m.wall_seconds;
   host["method_wall_s"] = std::move(method_wall);
@@ -315,13 +319,33 @@ nlohmann::ordered_json RerunnableScenarioJson(const Scenario& scenario) {
   return doc;
 }
 
+std::string PartialFolderFor(const std::string& dir, long pid) {
+  const std::filesystem::path target(dir);
+  return (target.parent_path() /
+          ("." + target.filename().string() + kPartialInfix + std::to_string(pid)))
+      .string();
+}
+
+std::optional<long> PartialFolderPid(const std::string& name) {
+  const std::size_t at = name.rfind(kPartialInfix);
+  if (name.empty() || name[0] != '.' || at == std::string::npos || at < 2) return std::nullopt;
+  const std::string digits = name.substr(at + std::string(kPartialInfix).size());
+  if (digits.empty() || digits.size() > 9 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stol(digits);
+}
+
 std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::exists(dir, ec)) return dir + " already exists; choose another --out";
   const fs::path target(dir);
-  const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".partial-" +
-                                                std::to_string(::getpid()));
+  const fs::path temp = PartialFolderFor(dir, ::getpid());
+  // A run that checkpoints has kept its checkpoints in this folder since it started: they
+  // stay until the results are complete, so that a failure here loses nothing.
+  const fs::path checkpoints = temp / std::string(results::kCheckpointFolder);
   fs::create_directories(temp, ec);
   if (ec) return "cannot create " + temp.string() + ": " + ec.message();
   // Each file is streamed into the temporary folder (none is built in memory: syncs.csv and
@@ -335,6 +359,13 @@ std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std:
       {results::kScenarioFile,
        [&](std::ostream& o) { o << RerunnableScenarioJson(run.scenario).dump(2) << "\n"; }},
   };
+  const auto undo = [&] {
+    if (!fs::exists(checkpoints, ec)) {
+      fs::remove_all(temp, ec);
+      return;
+    }
+    for (const auto& [name, write] : files) fs::remove(temp / std::string(name), ec);
+  };
   for (const auto& [name, write] : files) {
     const fs::path file = temp / std::string(name);
     std::string failure;
@@ -347,13 +378,14 @@ std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std:
       failure = "cannot write " + file.string() + ": " + e.what();
     }
     if (!failure.empty()) {
-      fs::remove_all(temp, ec);
+      undo();
       return failure;
     }
   }
+  fs::remove_all(checkpoints, ec);
   fs::rename(temp, target, ec);
   if (ec) {
-    fs::remove_all(temp, ec);
+    undo();
     return "cannot rename " + temp.string() + " to " + dir + ": " + ec.message();
   }
   return std::nullopt;

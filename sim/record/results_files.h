@@ -52,9 +52,17 @@ std::string TraceJson(const ScenarioRun& run);
 // paths made absolute, so that `locosim run DIR/scenario.json` reruns it from anywhere.
 nlohmann::ordered_json RerunnableScenarioJson(const Scenario& scenario);
 
-// Writes all the files into a new folder `dir`, atomically: they are written to a temporary
-// sibling folder which is renamed to `dir` at the end. Fails if `dir` exists. Returns an
-// error message, or nullopt.
+// The temporary folder that results folder `dir` is written in: ".NAME.partial-PID" beside
+// it. A run that checkpoints keeps its checkpoints there (in checkpoint/) from its start, so
+// such a folder that outlives its process is a killed run's, which `locosim run --resume`
+// continues.
+std::string PartialFolderFor(const std::string& dir, long pid);
+// The PID in a folder name made by PartialFolderFor, or nullopt for any other name.
+std::optional<long> PartialFolderPid(const std::string& name);
+
+// Writes all the files into a new folder `dir`, atomically: they are written to
+// PartialFolderFor(dir, this process), which is renamed to `dir` at the end (its checkpoint/
+// removed first). Fails if `dir` exists. Returns an error message, or nullopt.
 std::optional<std::string> WriteResultsFolder(const ScenarioRun& run, const std::string& dir);
 
 }  // namespace locosim

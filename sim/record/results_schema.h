@@ -14,6 +14,8 @@ inline constexpr std::string_view kCurvesFile = "curves.csv";
 inline constexpr std::string_view kSyncsFile = "syncs.csv";
 inline constexpr std::string_view kTraceFile = "trace.json";
 inline constexpr std::string_view kScenarioFile = "scenario.json";
+// In the partial folder of a run that checkpoints, never in a finished results folder.
+inline constexpr std::string_view kCheckpointFolder = "checkpoint";
 
 inline constexpr std::string_view kCurvesHeader =
     "method,series,round,step,virtual_time_s,train_loss,eval_loss,eval_perplexity,eval_accuracy";

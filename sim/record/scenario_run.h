@@ -18,6 +18,9 @@ struct HostInfo {
   double wall_seconds = 0;
   std::map<std::string, std::string> versions;  // "locosim", "git_revision", "libtorch", ...
   int threads = 0;
+  // "" for a run that went through uninterrupted; for `locosim run --resume`, which
+  // checkpoint it went on from ("method diloco, checkpoint 3 (after 1234 data-plane calls)").
+  std::string resumed_from;
 };
 
 struct ScenarioRun {

@@ -106,6 +106,8 @@ struct Scenario {
   NetworkSpec network;
   std::string device = "cpu";
   int threads = 0;  // 0 = as many as the machine has cores
+  // Rounds between checkpoints (sim/engine/checkpoint_store.h); 0 = none.
+  int checkpoint_every_rounds = 0;
 };
 
 }  // namespace locosim

@@ -166,10 +166,11 @@ ComputeSpec ReadCompute(const JsonReader& r) {
 }
 
 Scenario ReadScenario(const JsonReader& r) {
-  r.ExpectOnlyKeys({"name", "description", "seed", "replicas", "model", "data", "batch_size",
-                    "inner_optimizer", "inner_steps", "outer_rounds", "total_steps", "eval",
-                    "target_loss", "methods", "payload", "compute", "network", "device",
-                    "threads"});
+  r.ExpectOnlyKeys({"name",        "description",  "seed",        "replicas",
+                    "model",       "data",         "batch_size",  "inner_optimizer",
+                    "inner_steps", "outer_rounds", "total_steps", "eval",
+                    "target_loss", "methods",      "payload",     "compute",
+                    "network",     "device",       "threads",     "checkpoint_every_rounds"});
   Scenario s;
   s.name = r.Field("name").String();
   // The name makes the results folder's name (with a UTC time, under a file-name limit of
@@ -249,6 +250,16 @@ Scenario ReadScenario(const JsonReader& r) {
   Optional(r, "threads", s.threads, [](const JsonReader& v) {
     return IntIn(v, 0, 1024, "a thread count in [0, 1024] (0 = all cores)");
   });
+  Optional(r, "checkpoint_every_rounds", s.checkpoint_every_rounds, [](const JsonReader& v) {
+    return IntIn(v, 0, 1 << 30, "a round count in [0, 1073741824] (0 = no checkpoints)");
+  });
+  if (s.checkpoint_every_rounds > 0 && s.compute.measured) {
+    // A resumed run re-simulates the control plane, which measured step times cannot be.
+    r.Field("checkpoint_every_rounds")
+        .Fail(
+            "0 with \"compute\": {\"measured\": true} (a resumed run re-simulates every step "
+            "time, and measured ones are not reproducible)");
+  }
   return s;
 }
 

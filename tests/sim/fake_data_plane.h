@@ -4,15 +4,25 @@
 #pragma once
 
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <numeric>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <variant>
 #include <vector>
 
 #include "sim/dataplane/data_plane.h"
 
 namespace locosim::testing {
+
+// Calls counted across many fakes (the engine makes one per method and drops it after).
+struct FakeTally {
+  int inner_calls = 0;
+  int loads = 0;
+};
 
 class FakeDataPlane final : public DataPlane {
  public:
@@ -31,6 +41,7 @@ class FakeDataPlane final : public DataPlane {
     losses_[replica] = LossAt(progress_[replica]);
     progress_[replica] += steps;
     ++inner_calls;
+    if (tally_) ++tally_->inner_calls;
   }
   std::vector<PhaseResult> FinishInnerSteps(std::span<const int> replicas) override {
     std::vector<PhaseResult> done;
@@ -59,7 +70,53 @@ class FakeDataPlane final : public DataPlane {
     return EvalMetrics{LossAt(sum / count), std::exp(LossAt(sum / count)), std::nullopt};
   }
 
+  // Checkpoints: the state as hex floats (exact) in one text file.
+  void SaveState(const std::string& dir) const override {
+    std::ofstream out(dir + "/fake.txt");
+    out << std::hexfloat << progress_.size();
+    for (double p : progress_) out << ' ' << p;
+    out << ' ' << snapshots_.size();
+    for (const auto& [id, s] : snapshots_) out << ' ' << id << ' ' << s.first << ' ' << s.second;
+    out << ' ' << losses_.size();
+    for (const auto& [r, loss] : losses_) out << ' ' << r << ' ' << loss;
+    if (!out) throw std::runtime_error("cannot write " + dir + "/fake.txt");
+  }
+  void LoadState(const std::string& dir) override {
+    std::ifstream in(dir + "/fake.txt");
+    std::size_t n = 0;
+    // std::hexfloat does not read back through operator>> in libstdc++: strtod does.
+    const auto number = [&] {
+      std::string word;
+      in >> word;
+      return std::strtod(word.c_str(), nullptr);
+    };
+    in >> n;
+    if (!in || n != progress_.size()) throw std::runtime_error("not a fake checkpoint: " + dir);
+    for (double& p : progress_) p = number();
+    snapshots_.clear();
+    in >> n;
+    for (std::size_t k = 0; k < n; ++k) {
+      int id = 0, count = 0;
+      in >> id;
+      const double sum = number();
+      in >> count;
+      snapshots_[id] = {sum, count};
+    }
+    losses_.clear();
+    in >> n;
+    for (std::size_t k = 0; k < n; ++k) {
+      int r = 0;
+      in >> r;
+      losses_[r] = number();
+    }
+    if (!in) throw std::runtime_error("a truncated fake checkpoint: " + dir);
+    ++loads;
+    if (tally_) ++tally_->loads;
+  }
+  void CountInto(FakeTally* tally) { tally_ = tally; }
+
   int inner_calls = 0;
+  int loads = 0;
 
  private:
   void Average(std::span<const int> group) {
@@ -72,6 +129,7 @@ class FakeDataPlane final : public DataPlane {
   std::int64_t parameters_;
   std::map<int, std::pair<double, int>> snapshots_;
   std::map<int, double> losses_;  // replica -> loss of its last phase
+  FakeTally* tally_ = nullptr;
 };
 
 }  // namespace locosim::testing

@@ -206,6 +206,13 @@ INSTANTIATE_TEST_SUITE_P(
                 "$.methods[2].streams", "a stream count in [1, 64]"},
         BadCase{"NumberTooLargeForADouble", Replace(kValid, R"("seed": 3)", R"("seed": 1e400)"), "",
                 "numbers a double can hold"},
+        // Found by tests/fuzz/scenario_fuzzer: a float beyond int64 was cast (undefined).
+        BadCase{"IntegerBeyondInt64AsAFloat",
+                Replace(kValid, R"("seed": 3)", R"("seed": 188888888888888888888888888)"), "$.seed",
+                "an integer from -9223372036854775808 to 9223372036854775807"},
+        BadCase{"IntegerBeyondInt64AsUnsigned",
+                Replace(kValid, R"("seed": 3)", R"("seed": 18446744073709551615)"), "$.seed",
+                "an integer from -9223372036854775808 to 9223372036854775807"},
         BadCase{"DuplicateKey", Replace(kValid, R"("seed": 3)", R"("seed": 3, "seed": 4)"), "",
                 "\"seed\" is given twice"},
         BadCase{"StepBudgetOverflowsTheRange",

@@ -14,7 +14,8 @@ namespace {
 
 struct Options {
   RunRequest request;
-  std::optional<std::string> out;  // absent: runs/<name>-<UTC time>
+  std::optional<std::string> out;     // absent: runs/<name>-<UTC time>
+  std::optional<std::string> resume;  // a killed run's partial folder
 };
 
 int Validate(const Options& o) {
@@ -34,14 +35,33 @@ int Validate(const Options& o) {
 
 int Run(const Options& o) {
   if (o.out && o.out->empty()) return ReportBadInput("--out: expected a folder name, found \"\"");
-  auto prepared = PrepareRun(o.request);
-  if (!prepared) return ReportBadInput(prepared.error());
-  const Scenario& s = prepared->scenario;
-  const std::string out = o.out ? *o.out : "runs/" + s.name + "-" + UtcNow("%Y%m%d-%H%M%S");
-  Progress progress(static_cast<int>(s.methods.size()));
   ScenarioRun run;
-  const int status = ExecuteRun(
-      *prepared, out, [&](const std::string& m, double f) { progress(m, f); }, &run);
+  std::string out;
+  int status = 0;
+  if (o.resume) {
+    if (!o.request.scenario.empty() || o.out || !o.request.sets.empty() ||
+        !o.request.methods.empty() || o.request.timing_only) {
+      return ReportBadInput(
+          "--resume: expected no scenario, --out, --set, --methods or --timing-only with it "
+          "(the run goes on as it was started)");
+    }
+    auto plan = PrepareResume(*o.resume);
+    if (!plan) return ReportBadInput(plan.error());
+    out = plan->out;
+    Progress progress(static_cast<int>(plan->prepared.scenario.methods.size()));
+    status = ExecuteResume(
+        *plan, [&](const std::string& m, double f) { progress(m, f); }, &run);
+  } else {
+    if (o.request.scenario.empty())
+      return ReportBadInput("run: expected a scenario file (or --resume DIR)");
+    auto prepared = PrepareRun(o.request);
+    if (!prepared) return ReportBadInput(prepared.error());
+    const Scenario& s = prepared->scenario;
+    out = o.out ? *o.out : "runs/" + s.name + "-" + UtcNow("%Y%m%d-%H%M%S");
+    Progress progress(static_cast<int>(s.methods.size()));
+    status = ExecuteRun(
+        *prepared, out, [&](const std::string& m, double f) { progress(m, f); }, &run);
+  }
   if (status != 0) return status;
   std::printf("%s", ComparisonTable(run).c_str());
   std::printf("\nresults: %s (summary.json, curves.csv, syncs.csv, trace.json, scenario.json)\n",
@@ -56,8 +76,9 @@ int Run(const Options& o) {
   return 0;
 }
 
-void AddCommonOptions(CLI::App* command, Options& o) {
-  command->add_option("scenario", o.request.scenario, "scenario file (JSON)")->required();
+void AddCommonOptions(CLI::App* command, Options& o, bool scenario_required = true) {
+  auto* scenario = command->add_option("scenario", o.request.scenario, "scenario file (JSON)");
+  if (scenario_required) scenario->required();
   command->add_option("--set", o.request.sets,
                       "override a field: path=value, e.g. replicas=32 (repeatable)");
   command->add_option("--methods", o.request.methods, "only these methods, comma-separated");
@@ -79,9 +100,12 @@ void AddRunCommands(CLI::App& app, int& status) {
   auto r = std::make_shared<Options>();
   auto* run =
       app.add_subcommand("run", "run every method of a scenario and write a results folder");
-  AddCommonOptions(run, *r);
+  AddCommonOptions(run, *r, /*scenario_required=*/false);
   run->add_option("--out", r->out,
                   "results folder (default: runs/<name>-<UTC time>); must not exist");
+  run->add_option("--resume", r->resume,
+                  "continue a killed run from its last checkpoint: the .NAME.partial-PID folder "
+                  "it left beside its results folder (scenario field checkpoint_every_rounds)");
   run->callback([r, &status] { status = Run(*r); });
 }
 

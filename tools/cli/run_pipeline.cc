@@ -1,6 +1,7 @@
 #include "tools/cli/run_pipeline.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -10,12 +11,18 @@
 #include <sstream>
 #include <thread>
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
+#include "sim/engine/checkpoint_store.h"
 #include "sim/engine/scenario_runner.h"
 #include "sim/engine/time_budget.h"
 #include "sim/engine/timing_only_data_plane.h"
 #include "sim/record/results_files.h"
+#include "sim/record/results_schema.h"
+#include "sim/scenario/scenario_echo.h"
 #include "sim/scenario/scenario_reader.h"
 #include "sim/scenario/scenario_topology.h"
 #include "tools/cli/build_info.h"
@@ -72,6 +79,101 @@ std::optional<std::string> CheckWritableParent(const std::string& out) {
   return std::nullopt;
 }
 
+bool ProcessIsRunning(long pid) {
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+// Partial folders beside `out` whose process is gone: a killed run's. Those with checkpoints
+// are listed with the command that resumes them; the others hold nothing worth keeping (a
+// run killed while writing its results) and are removed.
+void TendLeftoverPartialFolders(const std::string& out) {
+  namespace fs = std::filesystem;
+  fs::path parent = fs::path(out).parent_path();
+  if (parent.empty()) parent = ".";
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(parent, ec)) {
+    const std::optional<long> pid = PartialFolderPid(entry.path().filename().string());
+    if (!pid || *pid == ::getpid() || ProcessIsRunning(*pid) || !entry.is_directory(ec)) continue;
+    const fs::path manifest =
+        entry.path() / std::string(results::kCheckpointFolder) / "checkpoint.json";
+    if (fs::exists(manifest, ec)) {
+      std::cerr << "locosim: note: " << entry.path().string()
+                << " holds the checkpoints of a run that was killed; `locosim run --resume "
+                << entry.path().string() << "` continues it (or delete it)\n";
+    } else {
+      fs::remove_all(entry.path(), ec);
+      std::cerr << "locosim: note: removed " << entry.path().string()
+                << ", left by a run killed before it finished (it held no checkpoint)\n";
+    }
+  }
+}
+
+// What --resume needs to rerun exactly this: kept in the checkpoint manifest.
+nlohmann::ordered_json RequestJson(const PreparedRun& p, const std::string& out) {
+  namespace fs = std::filesystem;
+  return {{"scenario", fs::absolute(p.request.scenario).lexically_normal().string()},
+          {"sets", p.request.sets},
+          {"methods", p.request.methods},
+          {"timing_only", p.timing_only},
+          {"out", fs::absolute(out).lexically_normal().string()},
+          {"resolved_scenario", ScenarioToJson(p.scenario)}};
+}
+
+// Runs `prepared` (journaled into `checkpoints` if given) and writes `out`.
+int RunAndWrite(const PreparedRun& prepared, const std::string& out, const ProgressFn& progress,
+                ScenarioRun* result, CheckpointStore* checkpoints) {
+  const Scenario& s = prepared.scenario;
+  const auto wall_start = std::chrono::steady_clock::now();
+  const std::string started = UtcNow("%Y-%m-%dT%H:%M:%SZ");
+  const auto drop_partial_folder = [&] {
+    std::error_code ec;
+    if (checkpoints) std::filesystem::remove_all(PartialFolderFor(out, ::getpid()), ec);
+  };
+  std::string resumed_from;
+  if (checkpoints && checkpoints->manifest().checkpoint + checkpoints->manifest().method > 0) {
+    const CheckpointManifest& m = checkpoints->manifest();
+    resumed_from = m.method < static_cast<int>(s.methods.size())
+                       ? "method " + s.methods[static_cast<std::size_t>(m.method)].name +
+                             ", checkpoint " + std::to_string(m.checkpoint) + " (after " +
+                             std::to_string(m.mark.calls) + " data-plane calls)"
+                       : "the end of the last method";
+  }
+  ScenarioRunResult outcome = [&]() -> ScenarioRunResult {
+    try {
+      return RunScenario(
+          s, prepared.topology, [&] { return MakeDataPlane(s, prepared.timing_only); },
+          RunHooks{progress}, checkpoints);
+    } catch (const CheckpointError& e) {
+      return RunFailure{RunFailure::Kind::kCheckpoint, e.what()};
+    }
+  }();
+  if (auto* failure = std::get_if<RunFailure>(&outcome)) {
+    if (failure->kind == RunFailure::Kind::kCheckpoint) {
+      // What was checkpointed stays, for a later --resume.
+      std::cerr << "\nlocosim: " << failure->message << "\nno results were written\n";
+      return 1;
+    }
+    drop_partial_folder();
+    if (failure->kind == RunFailure::Kind::kBadNetworkOptions)
+      return ReportBadInput(failure->message);
+    // The packet-level backend's watchdog: say which transfers were stuck, write nothing.
+    std::cerr << "\nlocosim: " << failure->message << "\nno results were written\n";
+    return 1;
+  }
+  ScenarioRun run = std::move(std::get<ScenarioRun>(outcome));
+  run.host.started_at_utc = started;
+  run.host.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  run.host.threads =
+      s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency());
+  run.host.versions = {
+      {"locosim", kLocosimVersion}, {"git_revision", kGitRevision}, {"libtorch", TorchVersion()}};
+  run.host.resumed_from = resumed_from;
+  if (auto error = WriteResultsFolder(run, out)) return ReportBadInput(*error);
+  if (result) *result = std::move(run);
+  return 0;
+}
+
 }  // namespace
 
 Result<PreparedRun> PrepareRun(const RunRequest& request) {
@@ -101,7 +203,7 @@ Result<PreparedRun> PrepareRun(const RunRequest& request) {
     payload = PayloadBytes(*scenario, **data);
   }
   if (auto error = CheckVirtualTimeFits(*scenario, *topology, payload)) return *error;
-  return PreparedRun{std::move(*scenario), std::move(*topology), request.timing_only};
+  return PreparedRun{std::move(*scenario), std::move(*topology), request.timing_only, request};
 }
 
 int ExecuteRun(const PreparedRun& prepared, const std::string& out, const ProgressFn& progress,
@@ -111,29 +213,87 @@ int ExecuteRun(const PreparedRun& prepared, const std::string& out, const Progre
     return ReportBadInput("--out: " + out + " already exists; choose another folder");
   // Checked before anything runs, so that a run is never lost to an unwritable folder.
   if (auto error = CheckWritableParent(out)) return ReportBadInput(*error);
-  const auto wall_start = std::chrono::steady_clock::now();
-  const std::string started = UtcNow("%Y-%m-%dT%H:%M:%SZ");
-  ScenarioRunResult outcome = RunScenario(
-      s, prepared.topology, [&] { return MakeDataPlane(s, prepared.timing_only); },
-      RunHooks{progress});
-  if (auto* failure = std::get_if<RunFailure>(&outcome)) {
-    if (failure->kind == RunFailure::Kind::kBadNetworkOptions)
-      return ReportBadInput(failure->message);
-    // The packet-level backend's watchdog: say which transfers were stuck, write nothing.
-    std::cerr << "\nlocosim: " << failure->message << "\nno results were written\n";
-    return 1;
+  TendLeftoverPartialFolders(out);
+  if (s.checkpoint_every_rounds == 0) return RunAndWrite(prepared, out, progress, result, nullptr);
+  const std::string partial = PartialFolderFor(out, ::getpid());
+  std::error_code ec;
+  std::filesystem::create_directories(partial, ec);
+  if (ec) return ReportBadInput("--out: cannot create " + partial + " (" + ec.message() + ")");
+  try {
+    CheckpointStore store = CheckpointStore::Create(
+        partial + "/" + std::string(results::kCheckpointFolder), RequestJson(prepared, out));
+    return RunAndWrite(prepared, out, progress, result, &store);
+  } catch (const CheckpointError& e) {
+    std::filesystem::remove_all(partial, ec);
+    return ReportBadInput(e.what());
   }
-  ScenarioRun run = std::move(std::get<ScenarioRun>(outcome));
-  run.host.started_at_utc = started;
-  run.host.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  run.host.threads =
-      s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency());
-  run.host.versions = {
-      {"locosim", kLocosimVersion}, {"git_revision", kGitRevision}, {"libtorch", TorchVersion()}};
-  if (auto error = WriteResultsFolder(run, out)) return ReportBadInput(*error);
-  if (result) *result = std::move(run);
-  return 0;
+}
+
+Result<ResumePlan> PrepareResume(const std::string& dir) {
+  namespace fs = std::filesystem;
+  const std::string where = "--resume " + dir;
+  const auto refuse = [&](const std::string& why) { return ConfigError{where, "", why}; };
+  if (!fs::is_directory(dir)) return refuse("a killed run's partial folder; there is no folder");
+  if (fs::exists(fs::path(dir) / std::string(results::kSummaryFile))) {
+    return refuse("a killed run's partial folder; this is a finished results folder");
+  }
+  if (auto pid = PartialFolderPid(fs::path(dir).lexically_normal().filename().string());
+      pid && *pid != ::getpid() && ProcessIsRunning(*pid)) {
+    return refuse("a killed run's partial folder; the run that owns it is still going (process " +
+                  std::to_string(*pid) + ")");
+  }
+  std::optional<CheckpointStore> opened;
+  try {
+    opened = CheckpointStore::Open(dir + "/" + std::string(results::kCheckpointFolder));
+  } catch (const CheckpointError& e) {
+    return refuse(std::string("a folder with checkpoints: ") + e.what());
+  }
+  const nlohmann::ordered_json& request = opened->manifest().request;
+  RunRequest again;
+  std::string out;
+  try {
+    again.scenario = request.at("scenario").get<std::string>();
+    again.sets = request.at("sets").get<std::vector<std::string>>();
+    again.methods = request.at("methods").get<std::string>();
+    again.timing_only = request.at("timing_only").get<bool>();
+    out = request.at("out").get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    return refuse(std::string("a checkpoint that says what was run: ") + e.what());
+  }
+  if (fs::exists(out)) return refuse("no results folder yet, but " + out + " exists");
+  auto prepared = PrepareRun(again);
+  if (!prepared) return prepared.error();
+  // The journal is valid only for the very run that wrote it.
+  const nlohmann::json now = ScenarioToJson(prepared->scenario);
+  const nlohmann::json then = request.value("resolved_scenario", nlohmann::json());
+  if (now != then) {
+    const nlohmann::json patch = nlohmann::json::diff(then, now);
+    const std::string field =
+        patch.empty() ? "" : " (at " + patch[0].value("path", std::string("?")) + ")";
+    return refuse("the scenario the run started with; " + again.scenario + " has changed since" +
+                  field + ": restore it, or start the run afresh");
+  }
+  return ResumePlan{dir, std::move(*prepared), out};
+}
+
+int ExecuteResume(const ResumePlan& plan, const ProgressFn& progress, ScenarioRun* result) {
+  namespace fs = std::filesystem;
+  // The folder takes this process's name, as the partial folder of a live run has.
+  const std::string partial = PartialFolderFor(plan.out, ::getpid());
+  std::error_code ec;
+  if (fs::absolute(plan.dir).lexically_normal() != fs::path(partial))
+    fs::rename(plan.dir, partial, ec);
+  if (ec) {
+    return ReportBadInput("--resume " + plan.dir + ": cannot move it to " + partial + ": " +
+                          ec.message());
+  }
+  try {
+    CheckpointStore store =
+        CheckpointStore::Open(partial + "/" + std::string(results::kCheckpointFolder));
+    return RunAndWrite(plan.prepared, plan.out, progress, result, &store);
+  } catch (const CheckpointError& e) {
+    return ReportBadInput("--resume " + plan.dir + ": " + e.what());
+  }
 }
 
 std::string UtcNow(const char* format) {

@@ -26,6 +26,7 @@ struct PreparedRun {
   Scenario scenario;  // overrides applied, filtered to the requested methods
   Topology topology;
   bool timing_only = false;
+  RunRequest request;  // what made it, kept with its checkpoints for --resume
 };
 
 // Loads and checks the scenario, its topology and (unless timing-only) its model and data.
@@ -37,10 +38,27 @@ using ProgressFn = std::function<void(const std::string& method, double fraction
 
 // Runs every method of `prepared` and writes the results folder `out` (which must not
 // exist). Returns the exit status after reporting any failure on stderr: 0, 1 when the
-// packet-level backend's watchdog stopped a stalled network (nothing written), 2 when the
-// folder could not be written. On success `*result` (if given) receives the run.
+// packet-level backend's watchdog stopped a stalled network (nothing written) or a checkpoint
+// could not be written, 2 when the folder could not be written. On success `*result` (if
+// given) receives the run.
+//
+// A scenario with checkpoint_every_rounds keeps its checkpoints in the run's partial folder
+// (sim/record/results_files.h) from the start; so that killed runs are not forgotten, every
+// run first lists those it finds beside `out` (and removes the ones that hold no checkpoint).
 int ExecuteRun(const PreparedRun& prepared, const std::string& out, const ProgressFn& progress,
                ScenarioRun* result = nullptr);
+
+// `locosim run --resume DIR`: the killed run whose partial folder is `dir`, with the scenario
+// file, overrides and results folder it was started with (refused if the scenario has
+// changed since, or its process is still running).
+struct ResumePlan {
+  std::string dir;
+  PreparedRun prepared;
+  std::string out;  // the results folder, absolute
+};
+Result<ResumePlan> PrepareResume(const std::string& dir);
+// Continues it from its last checkpoint. Statuses as ExecuteRun's.
+int ExecuteResume(const ResumePlan& plan, const ProgressFn& progress, ScenarioRun* result);
 
 // The current UTC time in strftime `format`, e.g. "%Y%m%d-%H%M%S" for folder names.
 std::string UtcNow(const char* format);

@@ -108,6 +108,68 @@ class TorchDataPlane final : public DataPlane {
     ++sum.count;
   }
 
+  // The replica set's own archive (trainers/replicas/replica_checkpoint.cc), and beside it
+  // what only this class holds: the phases begun and not yet computed, and the running sums
+  // of open snapshots.
+  void SaveState(const std::string& dir) const override {
+    set_.Save(dir + "/replicas.pt");
+    torch::serialize::OutputArchive open;
+    std::vector<std::int64_t> pending;
+    for (const auto& [replica, steps] : pending_) pending.insert(pending.end(), {replica, steps});
+    open.write("pending", torch::tensor(pending, torch::kInt64));
+    std::vector<std::int64_t> ids;
+    for (const auto& [id, sum] : snapshots_) {
+      ids.insert(ids.end(), {id, sum.count});
+      for (std::size_t k = 0; k < sum.tensors.size(); ++k) {
+        open.write("snapshot/" + std::to_string(id) + "/" + std::to_string(k), sum.tensors[k],
+                   /*is_buffer=*/true);
+      }
+    }
+    open.write("snapshots", torch::tensor(ids, torch::kInt64));
+    const std::string path = dir + "/open_phases.pt";
+    try {
+      open.save_to(path);
+    } catch (const c10::Error& e) {
+      throw std::runtime_error("cannot write " + path + ": " + e.what_without_backtrace());
+    }
+  }
+
+  void LoadState(const std::string& dir) override {
+    try {
+      set_.Load(dir + "/replicas.pt");
+    } catch (const trainers::TrainerError& e) {
+      throw std::runtime_error(e.what());
+    }
+    const std::string path = dir + "/open_phases.pt";
+    try {
+      torch::serialize::InputArchive open;
+      open.load_from(path, set_.fast_weights(0).front().device());
+      torch::Tensor pending, ids;
+      open.read("pending", pending);
+      open.read("snapshots", ids);
+      pending_.clear();
+      for (std::int64_t k = 0; k + 1 < pending.numel(); k += 2) {
+        pending_[static_cast<int>(pending[k].item<std::int64_t>())] =
+            static_cast<int>(pending[k + 1].item<std::int64_t>());
+      }
+      snapshots_.clear();
+      const std::size_t tensors = set_.fast_weights(0).size();
+      for (std::int64_t k = 0; k + 1 < ids.numel(); k += 2) {
+        const int id = static_cast<int>(ids[k].item<std::int64_t>());
+        Sum& sum = snapshots_[id];
+        sum.count = static_cast<int>(ids[k + 1].item<std::int64_t>());
+        for (std::size_t t = 0; t < tensors; ++t) {
+          torch::Tensor saved;
+          open.read("snapshot/" + std::to_string(id) + "/" + std::to_string(t), saved,
+                    /*is_buffer=*/true);
+          sum.tensors.push_back(saved);
+        }
+      }
+    } catch (const c10::Error& e) {
+      throw std::runtime_error("cannot read " + path + ": " + e.what_without_backtrace());
+    }
+  }
+
   EvalMetrics EvaluateSnapshot(int id) override {
     torch::NoGradGuard no_grad;
     Sum sum = std::move(snapshots_.at(id));

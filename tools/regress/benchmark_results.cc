@@ -58,8 +58,9 @@ std::string Context(const nlohmann::json& doc) {
     return c.contains(key) && c[key].is_string() ? c[key].get<std::string>() : "";
   };
   std::string out = text("host_name");
-  if (c.contains("num_cpus") && c["num_cpus"].is_number())
-    out += ", " + std::to_string(c["num_cpus"].get<int>()) + " cpus";
+  // dump() rather than get<int>(): a count of 1e30 would not fit, and this is only a label.
+  if (c.contains("num_cpus") && c["num_cpus"].is_number_integer())
+    out += ", " + c["num_cpus"].dump() + " cpus";
   if (!text("date").empty()) out += ", " + text("date");
   return out;
 }
