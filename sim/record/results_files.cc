@@ -326,7 +326,10 @@ std::string PartialFolderFor(const std::string& dir, long pid) {
       .string();
 }
 
-std::optional<long> PartialFolderPid(const std::string& name) {
+std::optional<long> PartialFolderPid(const std::string& path) {
+  std::filesystem::path p = std::filesystem::path(path).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();  // "DIR/"
+  const std::string name = p.filename().string();
   const std::size_t at = name.rfind(kPartialInfix);
   if (name.empty() || name[0] != '.' || at == std::string::npos || at < 2) return std::nullopt;
   const std::string digits = name.substr(at + std::string(kPartialInfix).size());

@@ -57,8 +57,9 @@ nlohmann::ordered_json RerunnableScenarioJson(const Scenario& scenario);
 // such a folder that outlives its process is a killed run's, which `locosim run --resume`
 // continues.
 std::string PartialFolderFor(const std::string& dir, long pid);
-// The PID in a folder name made by PartialFolderFor, or nullopt for any other name.
-std::optional<long> PartialFolderPid(const std::string& name);
+// The PID in the name of a folder made by PartialFolderFor (`path` may end in "/"), or
+// nullopt for any other name.
+std::optional<long> PartialFolderPid(const std::string& path);
 
 // Writes all the files into a new folder `dir`, atomically: they are written to
 // PartialFolderFor(dir, this process), which is renamed to `dir` at the end (its checkpoint/

@@ -114,7 +114,15 @@ NetworkSpec ReadNetworkSection(const JsonReader& r) {
         "by default on every backend and the loss-limited rate always applies");
   }
   if (auto tcp = r.OptionalField("tcp")) n.options.tcp = ReadTcp(*tcp);
-  if (auto ns3 = r.OptionalField("ns3")) n.options.ns3 = ReadNs3(*ns3);
+  if (auto ns3 = r.OptionalField("ns3")) {
+    n.options.ns3 = ReadNs3(*ns3);
+    // Options a backend cannot honour are refused, not ignored.
+    if (n.backend != "ns3") {
+      ns3->Fail("no \"ns3\" section with backend \"" + n.backend +
+                "\": its options (queue_disc, sack, seed, stall_timeout) apply only to backend "
+                "\"ns3\"");
+    }
+  }
   return n;
 }
 

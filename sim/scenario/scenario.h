@@ -105,7 +105,9 @@ struct Scenario {
   ComputeSpec compute;
   NetworkSpec network;
   std::string device = "cpu";
-  int threads = 0;  // 0 = as many as the machine has cores
+  // Torch threads per process. A fixed count by default: LibTorch splits its reductions by
+  // thread, so losses depend on it, and 0 (every core) would tie them to the machine.
+  int threads = 1;
   // Rounds between checkpoints (sim/engine/checkpoint_store.h); 0 = none.
   int checkpoint_every_rounds = 0;
 };

@@ -5,6 +5,12 @@
 #include <string>
 
 #include "tools/cli/command.h"
+#include "tools/glue/torch_data_plane.h"
+
+namespace {
+constexpr const char* kOutOfMemory =
+    "out of memory while training: try fewer replicas, a smaller batch_size, model or context";
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -27,12 +33,13 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   } catch (const std::bad_alloc&) {
     // The command boundary: nothing reaches the user as an abort or a stack trace.
-    std::cerr << "locosim: out of memory (try fewer replicas, a smaller batch_size or model); "
-                 "no results were written\n";
+    std::cerr << "locosim: " << kOutOfMemory << "; no results were written\n";
     return 1;
   } catch (const std::exception& e) {
     std::string what = e.what();
     what = what.substr(0, what.find('\n'));  // LibTorch appends a backtrace
+    // LibTorch reports a tensor that does not fit as c10::Error, not bad_alloc.
+    if (locosim::LooksLikeOutOfMemory(what)) what = std::string(kOutOfMemory) + " (" + what + ")";
     std::cerr << "locosim: " << what << "\nno results were written\n";
     return 1;
   }

@@ -214,6 +214,11 @@ int ExecuteRun(const PreparedRun& prepared, const std::string& out, const Progre
   // Checked before anything runs, so that a run is never lost to an unwritable folder.
   if (auto error = CheckWritableParent(out)) return ReportBadInput(*error);
   TendLeftoverPartialFolders(out);
+  if (s.threads == 0 && !prepared.timing_only) {
+    std::cerr << "locosim: note: threads 0 uses every core (" << std::thread::hardware_concurrency()
+              << " here), and losses depend on the thread count: set \"threads\" to a number for "
+                 "results that reproduce on other machines\n";
+  }
   if (s.checkpoint_every_rounds == 0) return RunAndWrite(prepared, out, progress, result, nullptr);
   const std::string partial = PartialFolderFor(out, ::getpid());
   std::error_code ec;
@@ -237,8 +242,7 @@ Result<ResumePlan> PrepareResume(const std::string& dir) {
   if (fs::exists(fs::path(dir) / std::string(results::kSummaryFile))) {
     return refuse("a killed run's partial folder; this is a finished results folder");
   }
-  if (auto pid = PartialFolderPid(fs::path(dir).lexically_normal().filename().string());
-      pid && *pid != ::getpid() && ProcessIsRunning(*pid)) {
+  if (auto pid = PartialFolderPid(dir); pid && *pid != ::getpid() && ProcessIsRunning(*pid)) {
     return refuse("a killed run's partial folder; the run that owns it is still going (process " +
                   std::to_string(*pid) + ")");
   }

@@ -207,9 +207,25 @@ Result<std::unique_ptr<DataPlane>> MakeTorchDataPlane(const Scenario& scenario) 
   } catch (const trainers::TrainerError& e) {
     return ConfigError{scenario.file, "$", std::string("a trainable setup: ") + e.what()};
   } catch (const c10::Error& e) {
-    return ConfigError{scenario.file, "$.device",
-                       std::string("a usable device: ") + e.what_without_backtrace()};
+    const std::string what = e.what_without_backtrace();
+    const std::string first_line = what.substr(0, what.find('\n'));
+    if (LooksLikeOutOfMemory(what)) {
+      return ConfigError{scenario.file, "$.replicas",
+                         "replicas x model that fit in memory (" +
+                             std::to_string(scenario.replicas) +
+                             " replicas of the model did not: " + first_line + ")"};
+    }
+    return ConfigError{scenario.file, "$.device", "a usable device: " + first_line};
+  } catch (const std::bad_alloc&) {
+    return ConfigError{scenario.file, "$.replicas",
+                       "replicas x model that fit in memory (" + std::to_string(scenario.replicas) +
+                           " replicas of the model did not)"};
   }
+}
+
+bool LooksLikeOutOfMemory(const std::string& what) {
+  return what.find("can't allocate memory") != std::string::npos ||
+         what.find("out of memory") != std::string::npos;
 }
 
 std::string TorchVersion() {

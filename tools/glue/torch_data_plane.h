@@ -16,6 +16,10 @@ namespace locosim {
 // come back as a ConfigError naming the scenario file and field.
 Result<std::unique_ptr<DataPlane>> MakeTorchDataPlane(const Scenario& scenario);
 
+// Whether a LibTorch error message is an allocation failure (CPU or CUDA): LibTorch throws
+// c10::Error, not std::bad_alloc, when a tensor does not fit.
+bool LooksLikeOutOfMemory(const std::string& what);
+
 // "libtorch 1.13.1 (cpu)" and the like, for the host section of results.
 std::string TorchVersion();
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/config/json_reader.h"
+#include "sim/record/results_files.h"
 #include "sim/record/results_schema.h"
 
 namespace locosim::report {
@@ -205,6 +206,13 @@ Result<RunResults> LoadRunResults(const std::string& dir) {
     return ConfigError{dir, "",
                        "a results folder written by locosim run or sweep, found " +
                            std::string(fs::exists(dir) ? "a file" : "nothing there")};
+  }
+  // A killed or unfinished run's folder is never read as if it were results.
+  if (PartialFolderPid(dir)) {
+    return ConfigError{dir, "",
+                       "a results folder, found the partial folder of a run that did not finish "
+                       "(`locosim run --resume " +
+                           dir + "` continues it if it holds checkpoints)"};
   }
   const std::string summary_file = (fs::path(dir) / results::kSummaryFile).string();
   const auto text = ReadText(summary_file);
