@@ -111,14 +111,19 @@ Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
   };
 }
 
+// A CSV number; a non-finite one is written "nan", "inf" or "-inf" whatever the C library's
+// spelling ("-nan" on glibc).
 std::string Number(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.9g", v);
   return buffer;
 }
 
-// A loss cell: empty when absent (NaN, as in a timing-only run).
-std::string LossCell(double v) { return std::isnan(v) ? "" : Number(v); }
+// A loss cell: empty when absent (a timing-only run trains nothing); in a training run a
+// non-finite loss is a divergence and is written as such, never as an empty cell.
+std::string LossCell(double v, bool trains) { return trains ? Number(v) : ""; }
 
 }  // namespace
 
@@ -221,13 +226,13 @@ void WriteCurvesCsv(const ScenarioRun& run, std::ostream& csv) {
   for (const MethodRun& m : run.methods) {
     for (const EvalPoint& e : m.evals) {
       csv << m.name << ",mean," << e.round << "," << e.step << "," << Number(e.time.seconds())
-          << ",," << LossCell(e.metrics.loss) << ","
+          << ",," << LossCell(e.metrics.loss, run.trains) << ","
           << (e.metrics.perplexity ? Number(*e.metrics.perplexity) : "") << ","
           << (e.metrics.accuracy ? Number(*e.metrics.accuracy) : "") << "\n";
     }
     for (const TrainLoss& t : m.train_losses) {
       csv << m.name << ",replica_" << t.replica << "," << t.round << "," << t.step << ","
-          << Number(t.time.seconds()) << "," << LossCell(t.loss) << ",,,\n";
+          << Number(t.time.seconds()) << "," << LossCell(t.loss, run.trains) << ",,,\n";
     }
   }
 }

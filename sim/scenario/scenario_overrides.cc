@@ -6,6 +6,10 @@
 namespace locosim {
 namespace {
 
+bool IsIndex(const std::string& token) {
+  return !token.empty() && token.find_first_not_of("0123456789") == std::string::npos;
+}
+
 // "methods[0].outer_lr" -> JSON pointer "/methods/0/outer_lr".
 std::optional<nlohmann::json::json_pointer> PointerOf(const std::string& path) {
   std::string pointer;
@@ -52,9 +56,7 @@ void ApplyOverrideOrThrow(nlohmann::json& doc, const std::string& assignment) {
   // has no overrides yet); the strict parse that follows rejects any key that is not a field.
   auto existing = pointer->parent_pointer();
   while (!existing.empty() && !doc.contains(existing)) {
-    if (existing.back().find_first_not_of("0123456789") == std::string::npos) {
-      fail("a path whose arrays exist in the scenario");
-    }
+    if (IsIndex(existing.back())) fail("a path whose arrays exist in the scenario");
     existing = existing.parent_pointer();
   }
   const nlohmann::json& ancestor = doc.at(existing);
@@ -63,10 +65,15 @@ void ApplyOverrideOrThrow(nlohmann::json& doc, const std::string& assignment) {
   }
   if (ancestor.is_array()) {
     const std::string& last = pointer->back();
-    if (last.find_first_not_of("0123456789") != std::string::npos)
-      fail("an array index after " + existing.to_string());
+    if (!IsIndex(last)) fail("an array index after " + existing.to_string());
     if (std::stoul(last) >= ancestor.size())
       fail("an index below " + std::to_string(ancestor.size()));
+  }
+  // Every array index on the path must be one the scenario has: assigning through a missing
+  // one would create an array of that many nulls (methods[4000000000] asks for 64 GB).
+  for (auto prefix = *pointer; !prefix.empty(); prefix = prefix.parent_pointer()) {
+    if (IsIndex(prefix.back()) && !doc.contains(prefix))
+      fail("a path whose arrays exist in the scenario");
   }
   nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
   if (value.is_discarded()) value = text;  // bare words are strings: backend=ns3

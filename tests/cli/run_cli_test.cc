@@ -129,6 +129,11 @@ TEST(RunCli, ADivergingMethodIsFlaggedInTheTableTheSummaryAndTheExitStatus) {
   ASSERT_TRUE(diverged.is_object()) << diverged;
   EXPECT_EQ(diverged["loss"], "nan");
   EXPECT_LE(diverged["step"].get<int>(), 60);
+  // curves.csv spells the diverged loss out, never as the empty cell of an absent value, and
+  // never as the C library's "-nan".
+  const std::string curves = ReadText(out + "/curves.csv");
+  EXPECT_NE(curves.find(",nan,"), std::string::npos) << curves;
+  EXPECT_EQ(curves.find("-nan"), std::string::npos) << curves;
 }
 
 TEST(RunCli, AVirtualTimeBeyondTheRangeIsRefusedNamingTheNetwork) {

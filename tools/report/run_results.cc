@@ -1,5 +1,6 @@
 #include "tools/report/run_results.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -173,6 +174,8 @@ std::optional<ConfigError> ReadCurves(const std::string& file, const std::string
     if (auto e = ParseCell(file, i, "eval_loss", cells[6], loss)) return e;
     if (!step || !time)
       return ConfigError{file, "line " + std::to_string(i + 2), "a step and a virtual_time_s"};
+    // A diverged evaluation ("nan", "inf") is not drawn; summary.json's `diverged` reports it.
+    if (loss && !std::isfinite(*loss)) loss.reset();
     method->eval_curve.push_back({static_cast<int>(*step), *time, loss});
   }
   return std::nullopt;
