@@ -27,4 +27,33 @@ Distribution Summarize(std::vector<double> samples) {
   return d;
 }
 
+double StudentT975(int df) {
+  static constexpr double kTable[] = {
+      12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
+      2.2010,  2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
+      2.0796,  2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423};
+  if (df < 1) return INFINITY;
+  if (df <= 30) return kTable[df - 1];
+  const double z = 1.959963985, n = df;
+  const double z3 = z * z * z, z5 = z3 * z * z, z7 = z5 * z * z;
+  return z + (z3 + z) / (4 * n) + (5 * z5 + 16 * z3 + 3 * z) / (96 * n * n) +
+         (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * n * n * n);
+}
+
+MeanInterval MeanWith95Interval(const std::vector<double>& samples) {
+  MeanInterval m;
+  m.count = static_cast<int>(samples.size());
+  if (samples.empty()) return m;
+  m.mean = std::accumulate(samples.begin(), samples.end(), 0.0) / m.count;
+  if (m.count < 2) {
+    m.half_width = INFINITY;
+    return m;
+  }
+  double squares = 0;
+  for (double x : samples) squares += (x - m.mean) * (x - m.mean);
+  const double sd = std::sqrt(squares / (m.count - 1));
+  m.half_width = StudentT975(m.count - 1) * sd / std::sqrt(static_cast<double>(m.count));
+  return m;
+}
+
 }  // namespace locosim

@@ -18,4 +18,18 @@ struct Distribution {
 Distribution Summarize(std::vector<double> samples);
 double Percentile(const std::vector<double>& sorted, double q);
 
+// The mean of independent draws with its 95% confidence interval, mean ± half_width, from
+// Student's t with count − 1 degrees of freedom (the sample standard deviation, n − 1 in the
+// denominator). Fewer than two draws give no interval: half_width is infinite.
+struct MeanInterval {
+  double mean = 0;
+  double half_width = 0;
+  int count = 0;
+};
+MeanInterval MeanWith95Interval(const std::vector<double>& samples);
+
+// The 97.5th percentile of Student's t with `df` ≥ 1 degrees of freedom (the two-sided 95%
+// critical value): tabulated to 30, then the Cornish-Fisher expansion, within 0.01%.
+double StudentT975(int df);
+
 }  // namespace locosim
