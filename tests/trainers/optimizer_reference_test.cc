@@ -131,6 +131,31 @@ TEST(OptimizerReference, AdanRestartMakesNextStepAFirstStep) {
   EXPECT_TRUE(torch::equal(theta, fresh));
 }
 
+TEST(OptimizerReference, AdanCountsStepsPerGroupAsTheAuthorsCodeDoes) {
+  // b has no gradient at steps 2 and 3. The authors' code (sail-sg/Adan, adan.py) advances one
+  // step count per group on every call, so b's bias corrections at step 4 use k = 4; counting
+  // per parameter (k = 2) would put b 1.2e-2 away. Reference: the same equations in float64
+  // Python with a per-group count (theta0_a = [1, -2, 0.5], theta0_b = [0.25, 0.75]).
+  torch::Tensor a = Vector({1, -2, 0.5}).requires_grad_();
+  torch::Tensor b = torch::tensor({0.25, 0.75}, torch::kDouble).requires_grad_();
+  Adan adan({a, b}, AdanOptions(0.1).weight_decay(0.02));
+  const std::array<Row, 4> grad_a = {kGradients[0], kGradients[1], kGradients[2],
+                                     Row{0.2, -0.3, 0.1}};
+  for (int step = 0; step < 4; ++step) {
+    a.mutable_grad() = Vector(grad_a[step]);
+    if (step == 0) b.mutable_grad() = torch::tensor({1.0, -0.5}, torch::kDouble);
+    if (step == 1) b.mutable_grad() = torch::Tensor();
+    if (step == 3) b.mutable_grad() = torch::tensor({-0.2, 0.6}, torch::kDouble);
+    adan.step();
+  }
+  EXPECT_EQ(adan.group_step(0), 4);
+  EXPECT_NEAR(a[0].item<double>(), 0.762959369321, 1e-9);
+  EXPECT_NEAR(a[1].item<double>(), -1.927035096965, 1e-9);
+  EXPECT_NEAR(a[2].item<double>(), 0.426235166585, 1e-9);
+  EXPECT_NEAR(b[0].item<double>(), 0.162744088796, 1e-9);
+  EXPECT_NEAR(b[1].item<double>(), 0.809759919403, 1e-9);
+}
+
 TEST(OptimizerReference, ParametersWithoutGradientsAreLeftAlone) {
   torch::Tensor with_grad = Vector({1, -2, 0.5}).requires_grad_();
   torch::Tensor without = Vector({3, 3, 3}).requires_grad_();

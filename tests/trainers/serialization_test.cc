@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 #include "locosim/optim/adan.h"
 #include "locosim/optim/lion.h"
@@ -56,6 +57,34 @@ void ExpectRoundTripContinuesIdentically(const Options& options) {
 
 TEST(OptimizerSerialization, AdanStateRoundTripsThroughTorchSave) {
   ExpectRoundTripContinuesIdentically<Adan>(AdanOptions(0.05).weight_decay(0.02));
+}
+
+TEST(OptimizerSerialization, AdanGroupStepCountsRoundTripThroughTorchSave) {
+  // b has no gradient for two steps, so the group's count (3) is ahead of b's own (1): the
+  // loaded optimizer must continue from the group's.
+  const std::string path = TempPath("adan_groups.pt");
+  torch::Tensor a = torch::linspace(-1, 1, 4, torch::kDouble).requires_grad_();
+  torch::Tensor b = torch::linspace(2, 3, 3, torch::kDouble).requires_grad_();
+  Adan original({a, b}, AdanOptions(0.05));
+  for (int t = 1; t <= 3; ++t) {
+    a.mutable_grad() = torch::sin(double(t) * a.detach());
+    b.mutable_grad() = t == 1 ? torch::cos(b.detach()) : torch::Tensor();
+    original.step();
+  }
+  torch::save(original, path);
+  torch::Tensor a2 = a.detach().clone().requires_grad_();
+  torch::Tensor b2 = b.detach().clone().requires_grad_();
+  Adan restored({a2, b2}, AdanOptions(0.05));
+  torch::load(restored, path);
+  std::filesystem::remove(path);
+  EXPECT_EQ(restored.group_step(0), 3);
+  for (auto [x, y, opt] : {std::tuple{&a, &b, &original}, std::tuple{&a2, &b2, &restored}}) {
+    x->mutable_grad() = torch::sin(4.0 * x->detach());
+    y->mutable_grad() = torch::cos(4.0 * y->detach());
+    opt->step();
+  }
+  EXPECT_TRUE(torch::equal(a, a2));
+  EXPECT_TRUE(torch::equal(b, b2));
 }
 
 // Options are written with the state, as LibTorch's own optimizers write theirs. Like them,

@@ -3,6 +3,7 @@
 #include <torch/serialize/archive.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -90,7 +91,10 @@ torch::Tensor Adan::step(LossClosure closure) {
   const auto& defaults = static_cast<const AdanOptions&>(*defaults_);
   const double clip = ClipFactor(param_groups_, defaults.max_grad_norm(), defaults.eps());
 
-  for (auto& group : param_groups_) {
+  if (group_steps_.size() < param_groups_.size()) group_steps_.resize(param_groups_.size(), 0);
+  for (std::size_t g = 0; g < param_groups_.size(); ++g) {
+    auto& group = param_groups_[g];
+    const auto k = static_cast<double>(++group_steps_[g]);
     const auto& options = static_cast<const AdanOptions&>(group.options());
     const auto [b1, b2, b3] = options.betas();
     const double lr = options.lr();
@@ -109,7 +113,6 @@ torch::Tensor Adan::step(LossClosure closure) {
       }
       auto& state = static_cast<AdanParamState&>(*slot);
       state.step(state.step() + 1);
-      const auto k = static_cast<double>(state.step());
       const double bias1 = 1 - std::pow(b1, k);
       const double bias2 = 1 - std::pow(b2, k);
       const double bias3 = 1 - std::pow(b3, k);
@@ -132,10 +135,40 @@ torch::Tensor Adan::step(LossClosure closure) {
   return loss;
 }
 
-void Adan::restart() { state_.clear(); }
+void Adan::restart() {
+  state_.clear();
+  group_steps_.assign(param_groups_.size(), 0);
+}
 
-void Adan::save(torch::serialize::OutputArchive& archive) const { serialize(*this, archive); }
+namespace {
+constexpr const char* kGroupStepsKey = "locosim_adan_group_steps";
+}  // namespace
 
-void Adan::load(torch::serialize::InputArchive& archive) { serialize(*this, archive); }
+void Adan::save(torch::serialize::OutputArchive& archive) const {
+  serialize(*this, archive);
+  archive.write(kGroupStepsKey, torch::tensor(group_steps_, torch::kLong));
+}
+
+void Adan::load(torch::serialize::InputArchive& archive) {
+  serialize(*this, archive);
+  torch::Tensor steps;
+  group_steps_.clear();
+  if (archive.try_read(kGroupStepsKey, steps)) {
+    const torch::Tensor contiguous = steps.to(torch::kLong).contiguous();
+    const auto* data = contiguous.data_ptr<std::int64_t>();
+    group_steps_.assign(data, data + contiguous.numel());
+    return;
+  }
+  // Saved before the groups' counts were: the most steps any of the group's parameters took.
+  for (const auto& group : param_groups_) {
+    std::int64_t most = 0;
+    for (const auto& p : group.params()) {
+      auto found = state_.find(StateKey(p));
+      if (found != state_.end())
+        most = std::max(most, static_cast<const AdanParamState&>(*found->second).step());
+    }
+    group_steps_.push_back(most);
+  }
+}
 
 }  // namespace locosim::trainers

@@ -1,7 +1,10 @@
 // Adan: adaptive Nesterov momentum (Xie et al. 2022), as a torch::optim::Optimizer that
 // matches the authors' single-tensor implementation step for step (docs/algorithms.md, "Adan").
-// The betas are the code's, i.e. 1 - the paper's. Per-parameter state (step, m, d, n,
-// previous gradient) is saved and loaded by torch::save / torch::load like LibTorch's Adam.
+// The betas are the code's, i.e. 1 - the paper's. As there, the step count of the bias
+// corrections is one per parameter group, advanced by every step() call, so that a parameter
+// that had no gradient for some steps does not fall behind. Per-parameter state (m, d, n,
+// previous gradient) and the groups' step counts are saved and loaded by torch::save /
+// torch::load like LibTorch's Adam.
 //
 //   locosim::trainers::Adan adan(model->parameters(),
 //                                locosim::trainers::AdanOptions(1e-3).weight_decay(0.02));
@@ -12,6 +15,7 @@
 #include <torch/optim/optimizer.h>
 #include <torch/optim/serialize.h>
 
+#include <cstdint>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -39,7 +43,7 @@ struct AdanOptions : public torch::optim::OptimizerCloneableOptions<AdanOptions>
 };
 
 struct AdanParamState : public torch::optim::OptimizerCloneableParamState<AdanParamState> {
-  TORCH_ARG(int64_t, step) = 0;
+  TORCH_ARG(int64_t, step) = 0;            // steps this parameter took (not the bias count)
   TORCH_ARG(torch::Tensor, exp_avg);       // m: EMA of gradients
   TORCH_ARG(torch::Tensor, exp_avg_diff);  // d: EMA of gradient differences
   TORCH_ARG(torch::Tensor, exp_avg_sq);    // n: EMA of (g + beta2 * diff)^2
@@ -57,8 +61,13 @@ class Adan : public torch::optim::Optimizer {
   explicit Adan(std::vector<torch::Tensor> params, AdanOptions defaults = {})
       : Adan({torch::optim::OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
 
-  // One step on every parameter with a gradient. Parameters without one are skipped.
+  // One step on every parameter with a gradient. Parameters without one are skipped, but
+  // their group's step count advances.
   torch::Tensor step(LossClosure closure = nullptr) override;
+  // The step count of group `g`'s bias corrections.
+  std::int64_t group_step(std::size_t g) const {
+    return g < group_steps_.size() ? group_steps_[g] : 0;
+  }
   // Forgets all moments and step counts, as the authors' restart_opt() does.
   void restart();
 
@@ -66,6 +75,8 @@ class Adan : public torch::optim::Optimizer {
   void load(torch::serialize::InputArchive& archive) override;
 
  private:
+  std::vector<std::int64_t> group_steps_;  // per parameter group, as the authors' group['step']
+
   template <typename Self, typename Archive>
   static void serialize(Self& self, Archive& archive) {
     torch::optim::serialize<AdanParamState, AdanOptions>(archive, self);
