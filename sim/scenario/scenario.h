@@ -105,9 +105,9 @@ struct Scenario {
   ComputeSpec compute;
   NetworkSpec network;
   std::string device = "cpu";
-  // Torch threads per process. A fixed count by default: LibTorch splits its reductions by
-  // thread, so losses depend on it, and 0 (every core) would tie them to the machine.
-  int threads = 1;
+  // Replicas trained in parallel (0 = one per core). Each torch operation runs on one thread,
+  // so the results do not depend on it, only the wall time does.
+  int threads = 0;
   // Rounds between checkpoints (sim/engine/checkpoint_store.h); 0 = none.
   int checkpoint_every_rounds = 0;
 };

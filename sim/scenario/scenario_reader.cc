@@ -265,9 +265,7 @@ Scenario ReadScenario(const JsonReader& r) {
     return d;
   });
   Optional(r, "threads", s.threads, [](const JsonReader& v) {
-    return IntIn(
-        v, 0, 1024,
-        "a thread count in [0, 1024] (0 = every core, so that losses depend on the machine)");
+    return IntIn(v, 0, 1024, "a thread count in [0, 1024] (0 = one per core)");
   });
   Optional(r, "checkpoint_every_rounds", s.checkpoint_every_rounds, [](const JsonReader& v) {
     return IntIn(v, 0, 1 << 30, "a round count in [0, 1073741824] (0 = no checkpoints)");

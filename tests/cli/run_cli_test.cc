@@ -85,6 +85,26 @@ INSTANTIATE_TEST_SUITE_P(
                     R"("vocab": "byte", "path": "/no/such/corpus")", "$.data.path"}),
     [](const ::testing::TestParamInfo<BadScenario>& info) { return info.param.name; });
 
+TEST(RunCli, TheThreadCountChangesNoResult) {
+  // Replicas train in parallel, each torch operation on one thread: 1 and 3 threads give the
+  // same methods, curves and syncs, bit for bit (the scenario echo says the count, host the
+  // wall time).
+  std::vector<nlohmann::json> methods;
+  std::vector<std::string> curves, syncs;
+  for (const char* threads : {"1", "3"}) {
+    const std::string out = TempDir() + "/threads-" + threads;
+    const auto r = RunLocosim("run " + kQuickstart + kSmall + " --set threads=" + threads +
+                              " --methods noloco,ddp --out " + out);
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    methods.push_back(nlohmann::json::parse(ReadText(out + "/summary.json"))["methods"]);
+    curves.push_back(ReadText(out + "/curves.csv"));
+    syncs.push_back(ReadText(out + "/syncs.csv"));
+  }
+  EXPECT_EQ(methods[0], methods[1]);
+  EXPECT_EQ(curves[0], curves[1]);
+  EXPECT_EQ(syncs[0], syncs[1]);
+}
+
 TEST(RunCli, UnknownMethodFilterIsBadInput) {
   const auto r =
       RunLocosim("run " + kQuickstart + " --methods diloco,fedavg --out " + TempDir() + "/never");

@@ -55,6 +55,48 @@ TEST(ReplicaSet, SameConfigAndSeedGiveBitIdenticalRuns) {
   EXPECT_TRUE(SameWeights(weights_a, weights_b));
 }
 
+TEST(ReplicaSet, ParallelInnerStepsGiveTheResultsOfOneThreadExactly) {
+  // 5 replicas on 1, 2 and 3 threads, and one at a time: the same losses and weights, bit for
+  // bit, for both models (the mlp's matmuls go through BLAS, the transformer's through ATen).
+  for (const TrainerConfig& base : {testing::TinyCharLm(), testing::TinyMlp()}) {
+    auto run = [&](int threads, bool together) {
+      TrainerConfig config = base;
+      config.threads = threads;
+      ReplicaSet set(config, 5);
+      const std::vector<int> replicas = {4, 0, 2, 1, 3}, steps = {2, 3, 1, 2, 2};
+      std::vector<double> losses;
+      if (together) {
+        losses = set.InnerSteps(replicas, steps);
+      } else {
+        for (std::size_t i = 0; i < replicas.size(); ++i)
+          losses.push_back(set.InnerSteps(replicas[i], steps[i]));
+      }
+      std::vector<torch::Tensor> weights;
+      for (int r = 0; r < 5; ++r) {
+        for (const auto& w : Snapshot(set.fast_weights(r))) weights.push_back(w);
+      }
+      return std::pair(losses, weights);
+    };
+    const auto [losses_1, weights_1] = run(1, false);
+    for (int threads : {1, 2, 3}) {
+      const auto [losses, weights] = run(threads, true);
+      EXPECT_EQ(losses, losses_1) << base.model.kind << ", " << threads << " threads";
+      EXPECT_TRUE(SameWeights(weights, weights_1)) << base.model.kind << ", " << threads;
+    }
+  }
+}
+
+TEST(ReplicaSet, ParallelInnerStepsRefuseRepeatedReplicasBeforeAnyWork) {
+  TrainerConfig config = testing::TinyCharLm();
+  config.threads = 2;
+  ReplicaSet set(config, 3);
+  const std::vector<int> repeated = {0, 1, 0}, steps = {1, 1, 1};
+  EXPECT_THROW(set.InnerSteps(repeated, steps), TrainerError);
+  EXPECT_EQ(set.inner_steps(1), 0);
+  const std::vector<int> two = {0, 1};
+  EXPECT_THROW(set.InnerSteps(two, steps), TrainerError);
+}
+
 TEST(ReplicaSet, ReplicasDrawTheirOwnBatches) {
   ReplicaSet set(testing::TinyCharLm(), 2);
   const double loss0 = set.InnerSteps(0, 2), loss1 = set.InnerSteps(1, 2);

@@ -1,5 +1,6 @@
 // What `locosim run` costs in wall time per replica-step: the quickstart's model and data,
-// real training through the glue, R replicas on internet256, DiLoCo for 40 steps each.
+// real training through the glue, R replicas on internet256, DiLoCo for 40 steps each, on T
+// threads (replicas trained in parallel; the results are the same for every T).
 // Counter ms_per_replica_step = wall time / (R × steps), data loading and evaluation included.
 #include <benchmark/benchmark.h>
 
@@ -14,10 +15,12 @@ namespace {
 
 void BM_RunScenarioWallPerReplicaStep(benchmark::State& state) {
   const int replicas = static_cast<int>(state.range(0));
+  const int threads = static_cast<int>(state.range(1));
   auto scenario = LoadScenarioFile(
       LOCOSIM_SOURCE_DIR "/scenarios/quickstart.json",
-      {"replicas=" + std::to_string(replicas), "outer_rounds=2", "threads=1",
-       "network.topology=../topologies/internet256.json", "methods=[{\"kind\": \"diloco\"}]"});
+      {"replicas=" + std::to_string(replicas), "outer_rounds=2",
+       "threads=" + std::to_string(threads), "network.topology=../topologies/internet256.json",
+       "methods=[{\"kind\": \"diloco\"}]"});
   if (!scenario) {
     state.SkipWithError(scenario.error().message().c_str());
     return;
@@ -33,8 +36,11 @@ void BM_RunScenarioWallPerReplicaStep(benchmark::State& state) {
 }
 
 BENCHMARK(BM_RunScenarioWallPerReplicaStep)
-    ->Arg(16)
-    ->Arg(64)
+    ->ArgNames({"replicas", "threads"})
+    ->Args({16, 1})
+    ->Args({16, 2})
+    ->Args({64, 1})
+    ->Args({64, 2})
     ->Unit(benchmark::kSecond)
     ->UseRealTime()
     ->Iterations(2);

@@ -214,11 +214,6 @@ int ExecuteRun(const PreparedRun& prepared, const std::string& out, const Progre
   // Checked before anything runs, so that a run is never lost to an unwritable folder.
   if (auto error = CheckWritableParent(out)) return ReportBadInput(*error);
   TendLeftoverPartialFolders(out);
-  if (s.threads == 0 && !prepared.timing_only) {
-    std::cerr << "locosim: note: threads 0 uses every core (" << std::thread::hardware_concurrency()
-              << " here), and losses depend on the thread count: set \"threads\" to a number for "
-                 "results that reproduce on other machines\n";
-  }
   if (s.checkpoint_every_rounds == 0) return RunAndWrite(prepared, out, progress, result, nullptr);
   const std::string partial = PartialFolderFor(out, ::getpid());
   std::error_code ec;

@@ -60,16 +60,19 @@ class TorchDataPlane final : public DataPlane {
 
   void BeginInnerSteps(int replica, int steps) override { pending_[replica] = steps; }
 
-  // One replica after another, in ascending order; a stacked set could step every pending
-  // replica in one batched kernel here.
+  // Every pending replica asked for at once, in parallel across the set's threads (a stacked
+  // set could step them in one batched kernel here).
   std::vector<PhaseResult> FinishInnerSteps(std::span<const int> replicas) override {
-    std::vector<PhaseResult> done;
+    std::vector<int> steps;
     for (int r : replicas) {
       auto it = pending_.find(r);
       assert(it != pending_.end());
-      done.push_back({r, set_.InnerSteps(r, it->second)});
+      steps.push_back(it->second);
       pending_.erase(it);
     }
+    const std::vector<double> losses = set_.InnerSteps(replicas, steps);
+    std::vector<PhaseResult> done;
+    for (std::size_t i = 0; i < replicas.size(); ++i) done.push_back({replicas[i], losses[i]});
     return done;
   }
 

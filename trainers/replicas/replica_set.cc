@@ -4,7 +4,10 @@
 #include <torch/utils.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <string>
+#include <thread>
 
 #include "locosim/eval/evaluate.h"
 #include "locosim/models/model_factory.h"
@@ -70,7 +73,7 @@ std::vector<Replica*> ReplicaSet::Impl::members(std::span<const int> group) {
 ReplicaSet::ReplicaSet(const TrainerConfig& config, int replicas) {
   Validate(config);
   if (replicas < 1) throw TrainerError("a replica set needs at least one replica");
-  torch::set_num_threads(config.threads);
+  torch::set_num_threads(1);
   const torch::Device device = ResolveDevice(config.device);
   auto data = LoadDataset(config.data, config.context);
   impl_ = std::unique_ptr<Impl>(new Impl{config, device, data, {}, {}, {}});
@@ -110,6 +113,46 @@ double ReplicaSet::InnerSteps(int replica, int steps) {
     OptimizerStep(r, impl_->config.optimizer);
   }
   return loss_sum.item<double>() / steps;  // one host synchronisation per call
+}
+
+std::vector<double> ReplicaSet::InnerSteps(std::span<const int> replicas,
+                                           std::span<const int> steps) {
+  if (replicas.size() != steps.size())
+    throw TrainerError("InnerSteps needs one step count per replica");
+  (void)impl_->members(replicas);  // distinct and in range, checked before any work starts
+  std::vector<double> losses(replicas.size());
+  // One replica per worker at a time; the first error (in replica order) is rethrown here.
+  std::vector<std::exception_ptr> errors(replicas.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    // A new thread starts with OpenMP's default thread count, not the process's 1.
+    torch::set_num_threads(1);
+    for (std::size_t i = next++; i < replicas.size(); i = next++) {
+      try {
+        losses[i] = InnerSteps(replicas[i], steps[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  // CUDA replicas share one device and its default stream: they are stepped in turn.
+  const std::size_t workers =
+      impl_->device.is_cpu()
+          ? std::min<std::size_t>(static_cast<std::size_t>(impl_->config.threads), replicas.size())
+          : 1;
+  if (workers <= 1) {
+    for (std::size_t i = 0; i < replicas.size(); ++i) losses[i] = InnerSteps(replicas[i], steps[i]);
+    return losses;
+  }
+  std::vector<std::thread> pool;
+  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  torch::set_num_threads(1);
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  return losses;
 }
 
 double ReplicaSet::DdpStep(std::span<const int> group) {

@@ -28,9 +28,11 @@ namespace locosim::trainers {
 class ReplicaSet {
  public:
   // Validates `config`, loads its data, builds `replicas` identical models on its device and
-  // sets torch's thread count (process-wide) to config.threads. Replica r draws batches from
-  // StreamSeed(seed, "data", r). Throws TrainerError on a bad config, missing dataset, or a
-  // cuda device without CUDA support. REQUIRES nothing else; replicas must be >= 1.
+  // sets torch's intra-operation thread count (process-wide) to 1: parallelism is across
+  // replicas (InnerSteps of several), which keeps results independent of the thread count.
+  // Replica r draws batches from StreamSeed(seed, "data", r). Throws TrainerError on a bad config,
+  // missing dataset, or a cuda device without CUDA support. REQUIRES nothing else; replicas must be
+  // >= 1.
   ReplicaSet(const TrainerConfig& config, int replicas);
   ~ReplicaSet();
   ReplicaSet(ReplicaSet&&) noexcept;
@@ -44,6 +46,13 @@ class ReplicaSet {
   // `steps` training steps of `replica` on its own batches (batch, forward, backward, clip,
   // step); returns the mean training loss of those steps. REQUIRES: steps >= 1.
   double InnerSteps(int replica, int steps);
+
+  // InnerSteps for several replicas, steps[i] for replicas[i], returning their mean losses in
+  // that order. The replicas train in parallel on config.threads worker threads, one replica
+  // per thread at a time; every torch operation runs on one thread, so the results are the
+  // same, bit for bit, whatever the thread count, the machine, or which replicas are stepped
+  // together. REQUIRES: distinct replicas, every steps[i] >= 1, as many steps as replicas.
+  std::vector<double> InnerSteps(std::span<const int> replicas, std::span<const int> steps);
 
   // One synchronous data-parallel step: every member computes the gradient of its own batch,
   // the gradients are averaged, and every member's inner optimizer steps with the mean (so

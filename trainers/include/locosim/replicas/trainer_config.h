@@ -66,7 +66,7 @@ struct TrainerConfig {
   int context = 64;            // tokens per training sequence (text only)
   std::uint64_t seed = 0;      // initial weights (same on every replica) and data streams
   std::string device = "cpu";  // "cpu", "cuda" or "cuda:N"; cuda needs a CUDA LibTorch
-  int threads = 1;             // torch intra-op threads, set process-wide at construction
+  int threads = 1;             // replicas trained in parallel; each torch op runs on one thread
   int eval_batches = 8;        // validation batches per evaluation (a fixed subset)
 };
 
