@@ -86,6 +86,22 @@ TEST(ReplicaSet, ParallelInnerStepsGiveTheResultsOfOneThreadExactly) {
   }
 }
 
+TEST(ReplicaSet, ParallelDdpStepsGiveTheResultsOfOneThreadExactly) {
+  auto run = [](int threads) {
+    TrainerConfig config = testing::TinyCharLm();
+    config.threads = threads;
+    ReplicaSet set(config, 4);
+    const std::vector<int> group = {3, 1, 0, 2};
+    std::vector<double> losses;
+    for (int step = 0; step < 3; ++step) losses.push_back(set.DdpStep(group));
+    return std::pair(losses, Snapshot(set.fast_weights(2)));
+  };
+  const auto [losses_1, weights_1] = run(1);
+  const auto [losses_3, weights_3] = run(3);
+  EXPECT_EQ(losses_1, losses_3);
+  EXPECT_TRUE(SameWeights(weights_1, weights_3));
+}
+
 TEST(ReplicaSet, ParallelInnerStepsRefuseRepeatedReplicasBeforeAnyWork) {
   TrainerConfig config = testing::TinyCharLm();
   config.threads = 2;

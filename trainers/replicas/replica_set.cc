@@ -4,16 +4,14 @@
 #include <torch/utils.h>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <string>
-#include <thread>
 
 #include "locosim/eval/evaluate.h"
 #include "locosim/models/model_factory.h"
 #include "locosim/outer/averaging.h"
 #include "locosim/outer/diloco.h"
 #include "locosim/outer/noloco.h"
+#include "replicas/parallel_replicas.h"
 #include "replicas/replica_set_impl.h"
 
 namespace locosim::trainers {
@@ -115,57 +113,37 @@ double ReplicaSet::InnerSteps(int replica, int steps) {
   return loss_sum.item<double>() / steps;  // one host synchronisation per call
 }
 
+std::size_t ReplicaSet::Impl::workers() const {
+  // CUDA replicas share one device and its default stream: they are stepped in turn.
+  return device.is_cpu() ? static_cast<std::size_t>(config.threads) : 1;
+}
+
 std::vector<double> ReplicaSet::InnerSteps(std::span<const int> replicas,
                                            std::span<const int> steps) {
   if (replicas.size() != steps.size())
     throw TrainerError("InnerSteps needs one step count per replica");
   (void)impl_->members(replicas);  // distinct and in range, checked before any work starts
   std::vector<double> losses(replicas.size());
-  // One replica per worker at a time; the first error (in replica order) is rethrown here.
-  std::vector<std::exception_ptr> errors(replicas.size());
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    // A new thread starts with OpenMP's default thread count, not the process's 1.
-    torch::set_num_threads(1);
-    for (std::size_t i = next++; i < replicas.size(); i = next++) {
-      try {
-        losses[i] = InnerSteps(replicas[i], steps[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  // CUDA replicas share one device and its default stream: they are stepped in turn.
-  const std::size_t workers =
-      impl_->device.is_cpu()
-          ? std::min<std::size_t>(static_cast<std::size_t>(impl_->config.threads), replicas.size())
-          : 1;
-  if (workers <= 1) {
-    for (std::size_t i = 0; i < replicas.size(); ++i) losses[i] = InnerSteps(replicas[i], steps[i]);
-    return losses;
-  }
-  std::vector<std::thread> pool;
-  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
-  torch::set_num_threads(1);
-  for (const std::exception_ptr& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  ForEachInParallel(replicas.size(), impl_->workers(),
+                    [&](std::size_t i) { losses[i] = InnerSteps(replicas[i], steps[i]); });
   return losses;
 }
 
 double ReplicaSet::DdpStep(std::span<const int> group) {
   const std::vector<Replica*> members = impl_->members(group);
-  torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions(impl_->device));
+  const auto& config = impl_->config;
+  std::vector<torch::Tensor> losses(members.size());
+  ForEachInParallel(members.size(), impl_->workers(), [&](std::size_t i) {
+    const Batch batch = NextBatch(*members[i], *impl_->data, config.batch_size, impl_->device);
+    losses[i] = ForwardBackward(*members[i], batch);
+  });
   std::vector<std::vector<torch::Tensor>> parameters;
-  for (Replica* r : members) {
-    const Batch batch = NextBatch(*r, *impl_->data, impl_->config.batch_size, impl_->device);
-    loss_sum += ForwardBackward(*r, batch);
-    parameters.push_back(r->theta);
-  }
+  for (Replica* r : members) parameters.push_back(r->theta);
   AverageGradients(parameters);
-  for (Replica* r : members) OptimizerStep(*r, impl_->config.optimizer);
+  ForEachInParallel(members.size(), impl_->workers(),
+                    [&](std::size_t i) { OptimizerStep(*members[i], config.optimizer); });
+  torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions(impl_->device));
+  for (const torch::Tensor& loss : losses) loss_sum += loss;  // in member order, as before
   return loss_sum.item<double>() / double(members.size());
 }
 

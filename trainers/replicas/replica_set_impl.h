@@ -26,6 +26,8 @@ struct ReplicaSet::Impl {
   const Replica& at(int replica) const;
   // The members of `group`, validated: non-empty, in range, no repeats. Throws TrainerError.
   std::vector<Replica*> members(std::span<const int> group);
+  // Threads that train replicas at once (parallel_replicas.h).
+  std::size_t workers() const;
 };
 
 }  // namespace locosim::trainers

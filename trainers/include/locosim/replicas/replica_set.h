@@ -56,7 +56,8 @@ class ReplicaSet {
 
   // One synchronous data-parallel step: every member computes the gradient of its own batch,
   // the gradients are averaged, and every member's inner optimizer steps with the mean (so
-  // members that start equal stay equal). Returns the members' mean loss.
+  // members that start equal stay equal). Returns the members' mean loss. Members compute
+  // and step in parallel as in InnerSteps, with the same results for any thread count.
   double DdpStep(std::span<const int> group);
 
   // DiLoCo: g = mean over members of (phi_i - theta_i); each member's phi takes one outer step
