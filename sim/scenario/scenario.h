@@ -20,6 +20,7 @@ namespace locosim {
 // What is trained: a small real model on real data (the proxy).
 struct ModelSpec {
   std::string kind = "char_transformer";  // char_transformer | mlp | cnn
+  std::string preset;                     // "" | tiny | small | medium: char_transformer sizes
   int layers = 2;                         // char_transformer
   int d_model = 64;                       // char_transformer
   int heads = 4;                          // char_transformer

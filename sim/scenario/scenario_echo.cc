@@ -10,6 +10,7 @@ namespace locosim {
 nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   using J = nlohmann::ordered_json;
   J model = {{"kind", s.model.kind}};
+  if (!s.model.preset.empty()) model["preset"] = s.model.preset;
   if (s.model.kind == "char_transformer") {
     model.update(J{{"layers", s.model.layers},
                    {"d_model", s.model.d_model},

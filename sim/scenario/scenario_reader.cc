@@ -17,12 +17,44 @@ constexpr std::int64_t kNs3PortsPerNode = 65535 - 10000;
 constexpr std::size_t kMaxNameLength = 100;
 constexpr std::int64_t kMaxSteps = 1 << 30;  // inner steps per replica
 
+// Proxy sizes of about 30k, 1M and 10M parameters (byte vocabulary); docs/scenario.md gives
+// each one's measured cost per replica-step.
+struct Preset {
+  const char* name;
+  int layers, d_model, heads, context;
+};
+constexpr Preset kPresets[] = {
+    {"tiny", 1, 32, 2, 32}, {"small", 4, 128, 4, 64}, {"medium", 8, 320, 8, 128}};
+
 ModelSpec ReadModel(const JsonReader& r) {
-  r.ExpectOnlyKeys({"kind", "layers", "d_model", "heads", "context", "hidden", "channels"});
+  r.ExpectOnlyKeys(
+      {"kind", "preset", "layers", "d_model", "heads", "context", "hidden", "channels"});
   ModelSpec m;
   Optional(r, "kind", m.kind, [](const JsonReader& v) {
     return Choice(v, {"char_transformer", "mlp", "cnn"});
   });
+  // A preset sets the transformer's sizes; so that a preset never silently loses to sizes
+  // written elsewhere in the file, it excludes them (the context may still be given).
+  Optional(r, "preset", m.preset, [](const JsonReader& v) {
+    return Choice(v, {"tiny", "small", "medium"});
+  });
+  if (!m.preset.empty()) {
+    if (m.kind != "char_transformer")
+      r.Field("preset").Fail("a model of kind \"char_transformer\" (presets size transformers)");
+    for (const char* size : {"layers", "d_model", "heads"}) {
+      if (r.Has(size))
+        r.Field("preset").Fail(std::string("either a preset or \"") + size +
+                               "\", not both (the preset sets layers, d_model and heads)");
+    }
+    for (const Preset& p : kPresets) {
+      if (m.preset == p.name) {
+        m.layers = p.layers;
+        m.d_model = p.d_model;
+        m.heads = p.heads;
+        m.context = p.context;
+      }
+    }
+  }
   Optional(r, "layers", m.layers,
            [](const JsonReader& v) { return IntIn(v, 1, 64, "a layer count in [1, 64]"); });
   Optional(r, "d_model", m.d_model,

@@ -35,6 +35,19 @@ Result<Scenario> Parse(const std::string& text) {
   return testing::ParseAs(text, "s.json", ScenarioFromJson);
 }
 
+TEST(ScenarioJson, AModelPresetSetsTheSizesAndAGivenContextOverridesIt) {
+  auto s = Parse(Replace(kValid, R"("layers": 1, "d_model": 32, "heads": 2, "context": 32)",
+                         R"("preset": "small", "context": 128)"));
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(s->model.layers, 4);
+  EXPECT_EQ(s->model.d_model, 128);
+  EXPECT_EQ(s->model.heads, 4);
+  EXPECT_EQ(s->model.context, 128);
+  const auto echo = ScenarioToJson(*s);
+  EXPECT_EQ(echo["model"]["preset"], "small");
+  EXPECT_EQ(echo["model"]["context"], 128);
+}
+
 TEST(ScenarioJson, TcpIsModelledByDefaultAndEchoedWithAMethodsStreams) {
   auto s = Parse(Replace(kValid, R"({"kind": "ddp"})", R"({"kind": "ddp", "streams": 4})"));
   ASSERT_TRUE(s.ok()) << s.error().message();
@@ -227,6 +240,17 @@ INSTANTIATE_TEST_SUITE_P(
                                 R"("backend": "flow")", R"("backend": "ns3")"),
                         R"({"kind": "ddp"})", R"({"kind": "ddp", "streams": 64})"),
                 "$.methods[2].streams", "999 other replicas x 64 streams of method ddp"},
+        BadCase{
+            "PresetOfAnotherModelKind",
+            Replace(
+                kValid,
+                R"("kind": "char_transformer", "layers": 1, "d_model": 32, "heads": 2, "context": 32)",
+                R"("kind": "mlp", "preset": "small")"),
+            "$.model.preset", "presets size transformers"},
+        BadCase{
+            "PresetBesideSizes",
+            Replace(kValid, R"("layers": 1, "d_model": 32)", R"("preset": "small", "d_model": 32)"),
+            "$.model.preset", "either a preset or \"d_model\", not both"},
         BadCase{"DuplicateKey", Replace(kValid, R"("seed": 3)", R"("seed": 3, "seed": 4)"), "",
                 "\"seed\" is given twice"},
         BadCase{"StepBudgetOverflowsTheRange",
