@@ -64,6 +64,10 @@ struct NetworkOptions {
     bool sack = true;                      // RFC 6675 recovery; see docs/ns3.md for its cost
     SimTime stall_timeout = Seconds(600);  // watchdog: simulated time without progress
     std::uint64_t seed = 1;                // random loss (RateErrorModel) and RED
+    // Each connection into a node listens on its own port, from kFirstPort up: so many
+    // connections (other replicas x streams) can come into one node.
+    static constexpr int kFirstPort = 10000;
+    static constexpr int kConnectionsPerNode = 65536 - kFirstPort;
   } ns3;
 };
 

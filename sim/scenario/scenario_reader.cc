@@ -12,8 +12,6 @@
 namespace locosim {
 namespace {
 
-constexpr std::int64_t kNs3PortsPerNode = 65535 - 10000;
-
 constexpr std::size_t kMaxNameLength = 100;
 constexpr std::int64_t kMaxSteps = 1 << 30;  // inner steps per replica
 
@@ -276,14 +274,16 @@ Scenario ReadScenario(const JsonReader& r) {
   s.compute = ReadCompute(r.FieldOrEmptyObject("compute"));
   s.network = ReadNetworkSection(r.Field("network"));
   if (s.network.backend == "ns3") {
-    // ns-3 gives each connection into a node its own port, and a node has 55,535 of them
-    // (10000..65535): every other replica times every stream of a transfer.
+    // ns-3 gives each connection into a node its own port: every other replica times every
+    // stream of a transfer.
+    constexpr int kMost = NetworkOptions::Ns3::kConnectionsPerNode;
     for (std::size_t i = 0; i < s.methods.size(); ++i) {
       const int streams = StreamsOf(s, s.methods[i]);
-      if (static_cast<std::int64_t>(s.replicas - 1) * streams > kNs3PortsPerNode) {
+      if (static_cast<std::int64_t>(s.replicas - 1) * streams > kMost) {
         const JsonReader method = methods.Element(i);
         (method.Has("streams") ? method.Field("streams") : r.Field("replicas"))
-            .Fail("at most 55535 connections into one node with the ns3 backend: " +
+            .Fail("at most " + std::to_string(kMost) +
+                  " connections into one node with the ns3 backend: " +
                   std::to_string(s.replicas - 1) + " other replicas x " + std::to_string(streams) +
                   " streams of method " + s.methods[i].name +
                   " is more (use fewer streams or replicas, or the flow backend)");

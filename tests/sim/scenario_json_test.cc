@@ -31,6 +31,13 @@ const char* kValid = R"({
 using testing::BadCase;
 using testing::Replace;
 
+// kValid with `section` (e.g. "tcp": {...}) added to its network, beside a plain star.
+std::string WithNetworkSection(const std::string& section) {
+  return Replace(kValid,
+                 R"("generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"})",
+                 R"("generator": {"kind": "star"}, )" + section);
+}
+
 Result<Scenario> Parse(const std::string& text) {
   return testing::ParseAs(text, "s.json", ScenarioFromJson);
 }
@@ -199,20 +206,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "$", "exactly one of \"outer_rounds\""},
         BadCase{"HeadsNotDividingWidth", Replace(kValid, R"("heads": 2)", R"("heads": 3)"),
                 "$.model.heads", "dividing d_model"},
-        BadCase{"OldFlowSection",
-                Replace(kValid,
-                        R"("generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"})",
-                        R"("generator": {"kind": "star"}, "flow": {"tcp_startup": true})"),
+        BadCase{"OldFlowSection", WithNetworkSection(R"("flow": {"tcp_startup": true})"),
                 "$.network.flow", "\"network.tcp\""},
-        BadCase{"MtuUnderNs3",
-                Replace(kValid,
-                        R"("generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"})",
-                        R"("generator": {"kind": "star"}, "ns3": {"mtu_bytes": 1500})"),
+        BadCase{"MtuUnderNs3", WithNetworkSection(R"("ns3": {"mtu_bytes": 1500})"),
                 "$.network.ns3.mtu_bytes", "network.tcp.mtu_bytes"},
-        BadCase{"TooManyStreams",
-                Replace(kValid,
-                        R"("generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"})",
-                        R"("generator": {"kind": "star"}, "tcp": {"streams": 65})"),
+        BadCase{"TooManyStreams", WithNetworkSection(R"("tcp": {"streams": 65})"),
                 "$.network.tcp.streams", "a stream count in [1, 64]"},
         BadCase{"MethodStreamsZero",
                 Replace(kValid, R"({"kind": "ddp"})", R"({"kind": "ddp", "streams": 0})"),
@@ -230,10 +228,7 @@ INSTANTIATE_TEST_SUITE_P(
                 Replace(Replace(kValid, R"("step_time": "100ms", )", R"("measured": true, )"),
                         R"("seed": 3)", R"("seed": 3, "checkpoint_every_rounds": 2)"),
                 "$.checkpoint_every_rounds", "measured ones are not reproducible"},
-        BadCase{"Ns3OptionsWithTheFlowBackend",
-                Replace(kValid,
-                        R"("generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"})",
-                        R"("generator": {"kind": "star"}, "ns3": {"sack": false})"),
+        BadCase{"Ns3OptionsWithTheFlowBackend", WithNetworkSection(R"("ns3": {"sack": false})"),
                 "$.network.ns3", "apply only to backend \"ns3\""},
         BadCase{"MoreNs3ConnectionsIntoANodeThanPorts",
                 Replace(Replace(Replace(kValid, R"("replicas": 4)", R"("replicas": 1000)"),
@@ -260,10 +255,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"NameTooLong",
                 Replace(kValid, R"("name": "tiny")", "\"name\": \"" + std::string(245, 'n') + "\""),
                 "$.name", "a name of 1 to 100 characters"},
-        BadCase{"ZeroStallTimeout",
-                Replace(kValid,
-                        R"("generator": {"kind": "star", "bandwidth": "1Gbps", "latency": "10ms"})",
-                        R"("generator": {"kind": "star"}, "ns3": {"stall_timeout": "0s"})"),
+        BadCase{"ZeroStallTimeout", WithNetworkSection(R"("ns3": {"stall_timeout": "0s"})"),
                 "$.network.ns3.stall_timeout", "a positive duration"},
         BadCase{"NotJson", "{\"name\": ", "", "valid JSON"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });

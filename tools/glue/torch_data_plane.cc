@@ -204,6 +204,11 @@ class TorchDataPlane final : public DataPlane {
 }  // namespace
 
 Result<std::unique_ptr<DataPlane>> MakeTorchDataPlane(const Scenario& scenario) {
+  auto did_not_fit = [&](const std::string& detail) {
+    return ConfigError{scenario.file, "$.replicas",
+                       "replicas x model that fit in memory (" + std::to_string(scenario.replicas) +
+                           " replicas of the model did not" + detail + ")"};
+  };
   try {
     trainers::ReplicaSet set(ToTrainerConfig(scenario), scenario.replicas);
     return std::unique_ptr<DataPlane>(std::make_unique<TorchDataPlane>(scenario, std::move(set)));
@@ -212,17 +217,10 @@ Result<std::unique_ptr<DataPlane>> MakeTorchDataPlane(const Scenario& scenario) 
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
     const std::string first_line = what.substr(0, what.find('\n'));
-    if (LooksLikeOutOfMemory(what)) {
-      return ConfigError{scenario.file, "$.replicas",
-                         "replicas x model that fit in memory (" +
-                             std::to_string(scenario.replicas) +
-                             " replicas of the model did not: " + first_line + ")"};
-    }
+    if (LooksLikeOutOfMemory(what)) return did_not_fit(": " + first_line);
     return ConfigError{scenario.file, "$.device", "a usable device: " + first_line};
   } catch (const std::bad_alloc&) {
-    return ConfigError{scenario.file, "$.replicas",
-                       "replicas x model that fit in memory (" + std::to_string(scenario.replicas) +
-                           " replicas of the model did not)"};
+    return did_not_fit("");
   }
 }
 

@@ -24,7 +24,6 @@
 namespace locosim {
 namespace {
 
-constexpr int kFirstPort = 10000;
 constexpr uint32_t kMinBufferBytes = 128 * 1024;
 // The largest window TCP can advertise is 2^30 bytes; the receive buffer is 2x the send one.
 constexpr uint32_t kMaxSendBufferBytes = 1u << 28;
@@ -76,7 +75,7 @@ struct Ns3Network::Impl {
         options(o.ns3),
         routing(t),
         world(BuildNs3World(t, o)),
-        next_port(static_cast<std::size_t>(t.node_count()), kFirstPort),
+        next_port(static_cast<std::size_t>(t.node_count()), NetworkOptions::Ns3::kFirstPort),
         counters(std::make_shared<Counters>(t.channel_count())) {
     for (Channel c = 0; c < t.channel_count(); ++c) {
       // The trace shares ownership of the counters: the devices may outlive this object
@@ -122,7 +121,8 @@ struct Ns3Network::Impl {
     auto& slot = connections[{src, dst, stream}];
     if (slot) return *slot;
     int& port = next_port[dst];
-    assert(port <= 65535 && "more than 55535 connections into one node");
+    // The scenario reader refuses more (NetworkOptions::Ns3::kConnectionsPerNode).
+    assert(port <= 65535 && "more connections into one node than ports");
     Ns3Connection::Observer observer{[this] { last_progress = loop.now(); },
                                      [this](OnDone done) {
                                        RemovePending();

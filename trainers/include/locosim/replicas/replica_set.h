@@ -30,9 +30,8 @@ class ReplicaSet {
   // Validates `config`, loads its data, builds `replicas` identical models on its device and
   // sets torch's intra-operation thread count (process-wide) to 1: parallelism is across
   // replicas (InnerSteps of several), which keeps results independent of the thread count.
-  // Replica r draws batches from StreamSeed(seed, "data", r). Throws TrainerError on a bad config,
-  // missing dataset, or a cuda device without CUDA support. REQUIRES nothing else; replicas must be
-  // >= 1.
+  // Replica r draws batches from StreamSeed(seed, "data", r). Throws TrainerError on a bad
+  // config, missing dataset, or a cuda device without CUDA support. REQUIRES: replicas >= 1.
   ReplicaSet(const TrainerConfig& config, int replicas);
   ~ReplicaSet();
   ReplicaSet(ReplicaSet&&) noexcept;
