@@ -109,6 +109,10 @@ struct Scenario {
   // Replicas trained in parallel (0 = one per core). Each torch operation runs on one thread,
   // so the results do not depend on it, only the wall time does.
   int threads = 0;
+  // How a set's replicas are stepped: "stacked" (chunks of replicas in batched kernels),
+  // "loop" (one replica at a time) or "auto" (stacked where the model has a stacked forward
+  // pass: char_transformer and mlp).
+  std::string replica_batching = "auto";
   // Rounds between checkpoints (sim/engine/checkpoint_store.h); 0 = none.
   int checkpoint_every_rounds = 0;
 };

@@ -118,6 +118,7 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   doc["network"] = std::move(network);
   doc["device"] = s.device;
   doc["threads"] = s.threads;
+  doc["replica_batching"] = s.replica_batching;
   doc["checkpoint_every_rounds"] = s.checkpoint_every_rounds;
   return doc;
 }

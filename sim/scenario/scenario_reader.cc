@@ -198,11 +198,27 @@ ComputeSpec ReadCompute(const JsonReader& r) {
 }
 
 Scenario ReadScenario(const JsonReader& r) {
-  r.ExpectOnlyKeys({"name",        "description",  "seed",        "replicas",
-                    "model",       "data",         "batch_size",  "inner_optimizer",
-                    "inner_steps", "outer_rounds", "total_steps", "eval",
-                    "target_loss", "methods",      "payload",     "compute",
-                    "network",     "device",       "threads",     "checkpoint_every_rounds"});
+  r.ExpectOnlyKeys({"name",
+                    "description",
+                    "seed",
+                    "replicas",
+                    "model",
+                    "data",
+                    "batch_size",
+                    "inner_optimizer",
+                    "inner_steps",
+                    "outer_rounds",
+                    "total_steps",
+                    "eval",
+                    "target_loss",
+                    "methods",
+                    "payload",
+                    "compute",
+                    "network",
+                    "device",
+                    "threads",
+                    "checkpoint_every_rounds",
+                    "replica_batching"});
   Scenario s;
   s.name = r.Field("name").String();
   // The name makes the results folder's name (with a UTC time, under a file-name limit of
@@ -298,6 +314,12 @@ Scenario ReadScenario(const JsonReader& r) {
   });
   Optional(r, "threads", s.threads, [](const JsonReader& v) {
     return IntIn(v, 0, 1024, "a thread count in [0, 1024] (0 = one per core)");
+  });
+  Optional(r, "replica_batching", s.replica_batching, [&s](const JsonReader& v) {
+    const std::string batching = Choice(v, {"auto", "stacked", "loop"});
+    if (batching == "stacked" && s.model.kind == "cnn")
+      v.Fail("\"auto\" or \"loop\" for model kind cnn (its replicas are stepped one at a time)");
+    return batching;
   });
   Optional(r, "checkpoint_every_rounds", s.checkpoint_every_rounds, [](const JsonReader& v) {
     return IntIn(v, 0, 1 << 30, "a round count in [0, 1073741824] (0 = no checkpoints)");

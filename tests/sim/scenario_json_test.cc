@@ -79,6 +79,7 @@ TEST(ScenarioJson, ValidScenarioResolvesDefaults) {
   EXPECT_EQ(SettingsOf<DilocoSettings>(s->methods[0])->outer.momentum, 0.9);
   EXPECT_EQ(InnerStepsOf(*s, s->methods[2]), 1);  // ddp syncs every step
   EXPECT_EQ(s->data.path, "/usr/share/games/fortunes");
+  EXPECT_EQ(s->replica_batching, "auto");
   EXPECT_EQ(*s->compute.step_time, Milliseconds(100));
   auto topology = BuildScenarioTopology(*s);
   ASSERT_TRUE(topology.ok());
@@ -257,6 +258,20 @@ INSTANTIATE_TEST_SUITE_P(
                 "$.name", "a name of 1 to 100 characters"},
         BadCase{"ZeroStallTimeout", WithNetworkSection(R"("ns3": {"stall_timeout": "0s"})"),
                 "$.network.ns3.stall_timeout", "a positive duration"},
+        BadCase{"UnknownReplicaBatching",
+                Replace(kValid, R"("seed": 3)", R"("seed": 3, "replica_batching": "batched")"),
+                "$.replica_batching", "one of \"auto\" \"stacked\" \"loop\""},
+        BadCase{
+            "StackedCnn",
+            Replace(
+                Replace(
+                    Replace(
+                        kValid,
+                        R"({"kind": "char_transformer", "layers": 1, "d_model": 32, "heads": 2, "context": 32})",
+                        R"({"kind": "cnn"})"),
+                    R"({"kind": "text", "vocab": "byte"})", R"({"kind": "fashion_mnist"})"),
+                R"("seed": 3)", R"("seed": 3, "replica_batching": "stacked")"),
+            "$.replica_batching", "for model kind cnn"},
         BadCase{"NotJson", "{\"name\": ", "", "valid JSON"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
 

@@ -1,10 +1,18 @@
-// Speed of the data plane: wall time of one real inner step (batch, forward, backward, clip,
-// optimizer step) per model at two sizes, and of R replicas of a tiny model each taking one
-// step in one process, which is what the engine pays per simulated inner step. The
-// per_replica_step counter (CPU time per replica step; wall time on an idle machine, as torch
-// runs one thread here, the engine's default) is the figure to compare; parameters is
-// reported so a change of model size is not mistaken for a speed-up.
+// Speed of the data plane: the time of one real inner step (batch, forward, backward, clip,
+// optimizer step) of one replica per model at two sizes (per_replica_step, CPU time: torch
+// runs one thread here), and the rate at which R replicas of a model preset are stepped, loop
+// against stacked (ReplicaSteps, replica_steps_per_s, wall clock on every core), which is
+// what the engine pays per simulated inner step. parameters is reported so a change of model
+// size is not mistaken for a speed-up.
 #include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <torch/cuda.h>
 
 #include "locosim/replicas/replica_set.h"
 
@@ -20,6 +28,7 @@ TrainerConfig CharLm(int layers, int width, int context) {
   c.context = context;
   c.batch_size = 16;
   c.eval_batches = 1;
+  c.replica_batching = "loop";
   return c;
 }
 
@@ -31,6 +40,7 @@ TrainerConfig ImageModel(const std::string& kind, int width) {
   c.data.kind = "fashion_mnist";
   c.batch_size = 32;
   c.eval_batches = 1;
+  c.replica_batching = "loop";
   return c;
 }
 
@@ -64,23 +74,72 @@ void BM_InnerStepCnn(benchmark::State& state) {
   StepAll(state, set);
 }
 
-void BM_ReplicasOneStepEachCharLm(benchmark::State& state) {
-  ReplicaSet set(CharLm(1, 32, 32), static_cast<int>(state.range(0)));
-  StepAll(state, set);
+// A model preset of docs/scenario.md, batch 16.
+TrainerConfig Preset(const std::string& preset) {
+  if (preset == "tiny") return CharLm(1, 32, 32);  // 2 heads
+  TrainerConfig c = preset == "small" ? CharLm(4, 128, 64) : CharLm(8, 320, 128);
+  c.model.n_heads = preset == "small" ? 4 : 8;
+  return c;
 }
 
-void BM_ReplicasOneStepEachMlp(benchmark::State& state) {
-  ReplicaSet set(ImageModel("mlp", 32), static_cast<int>(state.range(0)));
-  StepAll(state, set);
+// ReplicaSteps[Cuda]/<loop|stacked>/<preset>/<R>: R replicas of a model preset each taking one
+// inner step per iteration through InnerSteps(all, 1), as the engine's deferred phases ask,
+// on every core (CPU) or the first GPU. One step per call is the stacked set's worst case: it
+// gathers and writes back the weights and optimizer state around every step, where the
+// engine asks for H steps at once.
+void ReplicaSteps(benchmark::State& state, const std::string& device, const std::string& batching,
+                  const std::string& preset, int replicas) {
+  TrainerConfig c = Preset(preset);
+  c.device = device;
+  c.replica_batching = batching;
+  c.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ReplicaSet set(c, replicas);
+  std::vector<int> all(static_cast<std::size_t>(replicas)), ones(all.size(), 1);
+  for (int r = 0; r < replicas; ++r) all[static_cast<std::size_t>(r)] = r;
+  // Wall-clock rate: benchmark's own rate counters divide by CPU time, which counts the
+  // worker threads' time as if it were serial.
+  const auto start = std::chrono::steady_clock::now();
+  for (auto _ : state) benchmark::DoNotOptimize(set.InnerSteps(all, ones));
+  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+  state.counters["replica_steps_per_s"] =
+      double(replicas) * double(state.iterations()) / wall.count();
+  state.counters["parameters"] = static_cast<double>(set.parameter_count());
+  state.counters["threads"] = c.threads;
+}
+
+void RegisterReplicaSteps(const std::string& prefix, const std::string& device,
+                          const std::vector<std::string>& presets, const std::vector<int>& sizes) {
+  for (const std::string batching : {"loop", "stacked"}) {
+    for (const std::string& preset : presets) {
+      for (const int replicas : sizes) {
+        const std::string name =
+            prefix + "/" + batching + "/" + preset + "/" + std::to_string(replicas);
+        benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
+          ReplicaSteps(state, device, batching, preset, replicas);
+        })->Unit(benchmark::kMillisecond);
+      }
+    }
+  }
+}
+
+void RegisterReplicaSteps() {
+  RegisterReplicaSteps("ReplicaSteps", "cpu", {"tiny", "small"}, {16, 64, 256});
+  if (torch::cuda::is_available())
+    RegisterReplicaSteps("ReplicaStepsCuda", "cuda", {"tiny", "small", "medium"}, {256});
 }
 
 BENCHMARK(BM_InnerStepCharLm)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_InnerStepMlp)->Arg(32)->Arg(256)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_InnerStepCnn)->Arg(4)->Arg(16)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ReplicasOneStepEachCharLm)->Arg(16)->Arg(64)->Arg(256)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ReplicasOneStepEachMlp)->Arg(16)->Arg(64)->Arg(256)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace locosim::trainers
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  locosim::trainers::RegisterReplicaSteps();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -30,6 +30,7 @@ trainers::TrainerConfig ToTrainerConfig(const Scenario& s) {
   c.threads = s.threads > 0 ? s.threads
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   c.eval_batches = s.eval.batches;
+  c.replica_batching = s.replica_batching;
   return c;
 }
 

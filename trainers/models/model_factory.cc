@@ -1,7 +1,5 @@
 #include "locosim/models/model_factory.h"
 
-#include <torch/nn/functional/loss.h>
-
 #include "locosim/models/char_transformer.h"
 #include "locosim/models/cnn.h"
 #include "locosim/models/mlp.h"
@@ -25,9 +23,14 @@ torch::nn::AnyModule MakeModel(const ModelConfig& config, std::int64_t vocab_siz
                                                   .mlp_ratio(config.mlp_ratio)));
 }
 
+torch::Tensor CrossEntropyPerExample(const torch::Tensor& logits, const torch::Tensor& targets) {
+  const torch::Tensor flat = logits.reshape({-1, logits.size(-1)});
+  const torch::Tensor chosen = flat.gather(1, targets.reshape({-1, 1})).squeeze(1);
+  return torch::logsumexp(flat, 1) - chosen;
+}
+
 torch::Tensor CrossEntropy(const torch::Tensor& logits, const torch::Tensor& targets) {
-  return torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}),
-                                              targets.reshape({-1}));
+  return CrossEntropyPerExample(logits, targets).mean();
 }
 
 std::int64_t ParameterCount(const torch::nn::Module& model) {

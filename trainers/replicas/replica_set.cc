@@ -6,6 +6,10 @@
 #include <algorithm>
 #include <string>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "locosim/eval/evaluate.h"
 #include "locosim/models/model_factory.h"
 #include "locosim/outer/averaging.h"
@@ -13,6 +17,8 @@
 #include "locosim/outer/noloco.h"
 #include "replicas/parallel_replicas.h"
 #include "replicas/replica_set_impl.h"
+#include "replicas/stacked_replicas.h"
+#include "stacked/stacked_forward.h"
 
 namespace locosim::trainers {
 namespace {
@@ -33,6 +39,23 @@ torch::Device ResolveDevice(const std::string& name) {
   } catch (const c10::Error&) {
     throw TrainerError("device \"" + name + "\" is not \"cpu\", \"cuda\" or \"cuda:N\"");
   }
+}
+
+// Stepping replicas allocates and frees tensors of a few hundred KiB to tens of MiB every
+// step. glibc's defaults serve those with fresh mmap()s and return them at once, and the page
+// faults of touching them again took half the time of a stacked step (491k faults against 89k
+// for 64 tiny replicas, 398 against 802-873 replica-steps/s). Larger blocks stay on the heap
+// and freed memory up to 1 GiB is kept for reuse. Process-wide, set once, results unchanged.
+void KeepFreedMemoryMapped() {
+#if defined(__GLIBC__)
+  static const bool once = [] {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_TOP_PAD, 64 << 20);
+    return true;
+  }();
+  (void)once;
+#endif
 }
 
 std::vector<OuterWeights> OuterView(const std::vector<Replica*>& members) {
@@ -72,15 +95,22 @@ ReplicaSet::ReplicaSet(const TrainerConfig& config, int replicas) {
   Validate(config);
   if (replicas < 1) throw TrainerError("a replica set needs at least one replica");
   torch::set_num_threads(1);
+  KeepFreedMemoryMapped();
   const torch::Device device = ResolveDevice(config.device);
   auto data = LoadDataset(config.data, config.context);
-  impl_ = std::unique_ptr<Impl>(new Impl{config, device, data, {}, {}, {}});
+  impl_ = std::unique_ptr<Impl>(new Impl{config, device, data, {}, {}, {}, false, {}, 1});
   for (int r = 0; r < replicas; ++r) {
     impl_->replicas.push_back(MakeReplica(config, *data, r, replicas, device));
   }
   impl_->mean_model = MakeModel(config.model, data->classes(), config.context, data->classes());
   impl_->mean_model.ptr()->to(device);
   impl_->validation = ValidationSubset(*data, config.eval_batches, config.batch_size, device);
+  impl_->stacked = config.replica_batching == "stacked" ||
+                   (config.replica_batching == "auto" && HasStackedForward(config.model.kind));
+  for (const auto& named : impl_->replicas[0].model.ptr()->named_parameters())
+    impl_->parameter_names.push_back(named.key());
+  impl_->stacked_bytes_per_replica =
+      StackedBytesPerReplica(config, parameter_count(), data->classes());
 }
 
 ReplicaSet::~ReplicaSet() = default;
@@ -103,6 +133,7 @@ std::int64_t ReplicaSet::inner_steps(int replica) const { return impl_->at(repli
 
 double ReplicaSet::InnerSteps(int replica, int steps) {
   if (steps < 1) throw TrainerError("InnerSteps needs steps >= 1");
+  if (impl_->stacked) return InnerSteps(std::span(&replica, 1), std::span(&steps, 1)).front();
   Replica& r = impl_->at(replica);
   torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions(impl_->device));
   for (int s = 0; s < steps; ++s) {
@@ -122,7 +153,11 @@ std::vector<double> ReplicaSet::InnerSteps(std::span<const int> replicas,
                                            std::span<const int> steps) {
   if (replicas.size() != steps.size())
     throw TrainerError("InnerSteps needs one step count per replica");
+  for (int s : steps) {
+    if (s < 1) throw TrainerError("InnerSteps needs steps >= 1");
+  }
   (void)impl_->members(replicas);  // distinct and in range, checked before any work starts
+  if (impl_->stacked) return StackedInnerSteps(*impl_, replicas, steps);
   std::vector<double> losses(replicas.size());
   ForEachInParallel(replicas.size(), impl_->workers(),
                     [&](std::size_t i) { losses[i] = InnerSteps(replicas[i], steps[i]); });
@@ -130,6 +165,7 @@ std::vector<double> ReplicaSet::InnerSteps(std::span<const int> replicas,
 }
 
 double ReplicaSet::DdpStep(std::span<const int> group) {
+  if (impl_->stacked) return StackedDdpStep(*impl_, group);
   const std::vector<Replica*> members = impl_->members(group);
   const auto& config = impl_->config;
   std::vector<torch::Tensor> losses(members.size());

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "locosim/data/dataset.h"
@@ -21,6 +22,10 @@ struct ReplicaSet::Impl {
   std::vector<Replica> replicas;
   torch::nn::AnyModule mean_model;  // scratch model that EvaluateMean loads the mean into
   std::vector<Batch> validation;    // the fixed evaluation subset, on `device`
+  // replica_batching resolved: step pending replicas in batched kernels (stacked_replicas.h).
+  bool stacked = false;
+  std::vector<std::string> parameter_names;    // the model's, in parameter order
+  std::int64_t stacked_bytes_per_replica = 1;  // StackedBytesPerReplica
 
   Replica& at(int replica);
   const Replica& at(int replica) const;

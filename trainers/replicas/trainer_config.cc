@@ -63,6 +63,10 @@ void Validate(const TrainerConfig& c) {
   Require(c.device == "cpu" || c.device.rfind("cuda", 0) == 0, "device",
           "\"cpu\", \"cuda\" or \"cuda:N\", got \"" + c.device + "\"");
   Require(c.threads >= 1, "threads", ">= 1");
+  Require(OneOf(c.replica_batching, {"auto", "stacked", "loop"}), "replica_batching",
+          "\"auto\", \"stacked\" or \"loop\", got \"" + c.replica_batching + "\"");
+  Require(c.replica_batching != "stacked" || m.kind != "cnn", "replica_batching",
+          "\"loop\" or \"auto\" for a cnn (stacked kernels cover char_transformer and mlp)");
   Require(c.eval_batches >= 1, "eval_batches", ">= 1");
 }
 
@@ -101,7 +105,8 @@ std::string Describe(const TrainerConfig& c) {
       << "\noptimizer.min_lr_ratio = " << o.min_lr_ratio << '\n';
   out << "batch_size = " << c.batch_size << "\ncontext = " << c.context << "\nseed = " << c.seed
       << "\ndevice = " << c.device << "\nthreads = " << c.threads
-      << "\neval_batches = " << c.eval_batches << '\n';
+      << "\nreplica_batching = " << c.replica_batching << "\neval_batches = " << c.eval_batches
+      << '\n';
   return out.str();
 }
 

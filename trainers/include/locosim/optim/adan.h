@@ -68,6 +68,11 @@ class Adan : public torch::optim::Optimizer {
   std::int64_t group_step(std::size_t g) const {
     return g < group_steps_.size() ? group_steps_[g] : 0;
   }
+  // Sets it, for an optimizer stepped elsewhere on its behalf (StackedInnerOptimizer).
+  void set_group_step(std::size_t g, std::int64_t steps) {
+    if (group_steps_.size() <= g) group_steps_.resize(g + 1, 0);
+    group_steps_[g] = steps;
+  }
   // Forgets all moments and step counts, as the authors' restart_opt() does.
   void restart();
 

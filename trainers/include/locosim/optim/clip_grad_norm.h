@@ -13,4 +13,10 @@ namespace locosim::trainers {
 // REQUIRES: max_norm > 0. Reads one scalar back from the device.
 double ClipGradNorm(const std::vector<torch::Tensor>& params, double max_norm);
 
+// The same clipping for C replicas whose parameters are stacked along a leading dimension:
+// row c of every gradient is scaled by max_norm / (norm_c + 1e-6) when norm_c, the L2 norm of
+// row c over every parameter, exceeds max_norm. Rows are clipped independently, on the device,
+// without reading anything back. REQUIRES: max_norm > 0; every gradient defined.
+void ClipGradNormPerRow(const std::vector<torch::Tensor>& stacked, double max_norm);
+
 }  // namespace locosim::trainers

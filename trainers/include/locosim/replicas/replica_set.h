@@ -48,9 +48,11 @@ class ReplicaSet {
 
   // InnerSteps for several replicas, steps[i] for replicas[i], returning their mean losses in
   // that order. The replicas train in parallel on config.threads worker threads, one replica
-  // per thread at a time; every torch operation runs on one thread, so the results are the
-  // same, bit for bit, whatever the thread count, the machine, or which replicas are stepped
-  // together. REQUIRES: distinct replicas, every steps[i] >= 1, as many steps as replicas.
+  // per thread at a time (replica_batching "loop") or in chunks of replicas stepped together
+  // in batched kernels ("stacked"); every torch operation runs on one thread, so the results
+  // are the same, bit for bit, whatever the thread count, the machine, or which replicas are
+  // stepped together. Loop and stacked agree to rounding, not bit for bit.
+  // REQUIRES: distinct replicas, every steps[i] >= 1, as many steps as replicas.
   std::vector<double> InnerSteps(std::span<const int> replicas, std::span<const int> steps);
 
   // One synchronous data-parallel step: every member computes the gradient of its own batch,
@@ -88,8 +90,11 @@ class ReplicaSet {
   std::vector<at::Tensor> fast_weights(int replica) const;
   std::vector<at::Tensor> slow_weights(int replica) const;
 
+  // The set's state: named here so the files implementing the set can pass it around, defined
+  // only in trainers/replicas/replica_set_impl.h.
+  struct Impl;
+
  private:
-  struct Impl;  // defined in trainers/replicas/replica_set_impl.h
   std::unique_ptr<Impl> impl_;
 };
 

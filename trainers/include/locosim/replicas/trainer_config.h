@@ -67,7 +67,11 @@ struct TrainerConfig {
   std::uint64_t seed = 0;      // initial weights (same on every replica) and data streams
   std::string device = "cpu";  // "cpu", "cuda" or "cuda:N"; cuda needs a CUDA LibTorch
   int threads = 1;             // replicas trained in parallel; each torch op runs on one thread
-  int eval_batches = 8;        // validation batches per evaluation (a fixed subset)
+  // How replicas step together: "stacked" puts their weights in [replicas, ...] tensors and
+  // steps them in batched kernels (char_transformer, mlp); "loop" steps each replica's own
+  // model; "auto" is stacked where the model has stacked kernels, else loop.
+  std::string replica_batching = "auto";
+  int eval_batches = 8;  // validation batches per evaluation (a fixed subset)
 };
 
 // Throws TrainerError naming the first invalid field and what it should be. Checks values and
