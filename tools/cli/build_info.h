@@ -1,10 +1,11 @@
-// What build this is, for the host section of results. Set by tools/CMakeLists.txt at
-// configure time.
+// What build this is, for the host section of results. The version is set by
+// tools/CMakeLists.txt; the revision (commit, "-dirty" when tracked files differ) is written
+// at every build by tools/cmake/write_git_revision.cmake.
 #pragma once
 
 namespace locosim::cli {
 
 inline constexpr const char* kLocosimVersion = LOCOSIM_VERSION;
-inline constexpr const char* kGitRevision = LOCOSIM_GIT_REVISION;
+extern const char* const kGitRevision;
 
 }  // namespace locosim::cli
