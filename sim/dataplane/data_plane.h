@@ -41,6 +41,9 @@ class DataPlane {
   virtual std::int64_t parameter_count() const = 0;  // per replica
   virtual Bytes model_bytes() const = 0;             // per replica: parameters × element size
   virtual std::string description() const = 0;       // e.g. "char_transformer 2x64, 105k params"
+  // Each parameter tensor's shape, in the model's order (sizes compressed messages); empty
+  // for a data plane that trains nothing.
+  virtual std::vector<std::vector<std::int64_t>> parameter_shapes() const { return {}; }
   // False for a data plane that trains nothing (sim/engine/timing_only_data_plane.h): its
   // losses are NaN and the results say that no model was trained.
   virtual bool trains() const { return true; }

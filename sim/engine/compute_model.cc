@@ -28,10 +28,18 @@ ComputeModel::ComputeModel(const ComputeSpec& spec, std::uint64_t seed, int repl
   const std::vector<int> order = pick.permutation(replicas);
   for (int i = 0; i < stragglers; ++i) straggler_[order[i]] = true;
   for (int r = 0; r < replicas; ++r) jitter_.push_back(Rng::Stream(seed, "compute_jitter", r));
+  for (const auto& [replica, factor] : spec.replica_step_time_factor) {
+    if (replica < replicas) pinned_[replica] = factor;
+  }
+}
+
+double ComputeModel::pinned_factor(int replica) const {
+  auto it = pinned_.find(replica);
+  return it == pinned_.end() ? 1.0 : it->second;
 }
 
 SimTime ComputeModel::NextSteps(int replica, int steps) {
-  const double factor = straggler_[replica] ? slowdown_ : 1.0;
+  const double factor = (straggler_[replica] ? slowdown_ : 1.0) * pinned_factor(replica);
   double seconds = 0;
   for (int k = 0; k < steps; ++k) {
     // Mean-one lognormal: exp(σZ − σ²/2).

@@ -4,6 +4,7 @@
 // step index, whatever its H.
 #pragma once
 
+#include <map>
 #include <vector>
 
 #include "sim/core/rng.h"
@@ -19,6 +20,8 @@ class ComputeModel {
   // The base time of one step before jitter and straggling.
   SimTime base_step_time() const { return base_; }
   bool is_straggler(int replica) const { return straggler_[replica]; }
+  // compute.replica_step_time_factor's multiplier for `replica` (1 when not named).
+  double pinned_factor(int replica) const;
   // Virtual time of replica's next `steps` steps (consumes their draws).
   SimTime NextSteps(int replica, int steps);
 
@@ -33,6 +36,7 @@ class ComputeModel {
   double slowdown_;
   std::vector<bool> straggler_;
   std::vector<Rng> jitter_;
+  std::map<int, double> pinned_;
 };
 
 }  // namespace locosim

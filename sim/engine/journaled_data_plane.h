@@ -43,6 +43,9 @@ class JournaledDataPlane final : public DataPlane {
   int replicas() const override { return live_.replicas(); }
   std::int64_t parameter_count() const override { return live_.parameter_count(); }
   Bytes model_bytes() const override { return live_.model_bytes(); }
+  std::vector<std::vector<std::int64_t>> parameter_shapes() const override {
+    return live_.parameter_shapes();
+  }
   std::string description() const override { return live_.description(); }
   bool trains() const override { return live_.trains(); }
 

@@ -9,6 +9,7 @@
 
 #include "sim/backends/network_factory.h"
 #include "sim/engine/compute_model.h"
+#include "sim/methods/compression_field.h"
 #include "sim/methods/method.h"
 #include "sim/net/counting_network.h"
 #include "sim/scenario/scenario_reader.h"
@@ -16,13 +17,28 @@
 namespace locosim {
 namespace {
 
+MethodContext ContextOf(const MethodRunInput& in) {
+  MethodContext context;
+  context.replicas = in.scenario.replicas;
+  context.seed = in.scenario.seed;
+  context.inner_steps = InnerStepsOf(in.scenario, in.method);
+  context.payload = in.payload;
+  const PayloadSpec& declared = in.scenario.payload;
+  if (declared.bytes || declared.parameters) {
+    context.payload_bytes_per_element = declared.bytes_per_parameter;
+  } else if (in.data.parameter_count() > 0) {
+    context.payload_bytes_per_element = static_cast<double>(in.data.model_bytes().count()) /
+                                        static_cast<double>(in.data.parameter_count());
+  }
+  context.parameter_shapes = in.data.parameter_shapes();
+  return context;
+}
+
 class MethodRunner final : public SyncHost {
  public:
   MethodRunner(const MethodRunInput& in, Simulation& sim)
       : in_(in),
-        method_(in.method.settings->Make(MethodContext{in.scenario.replicas, in.scenario.seed,
-                                                       InnerStepsOf(in.scenario, in.method),
-                                                       in.payload})),
+        method_(in.method.settings->Make(ContextOf(in))),
         loop_(*sim.loop),
         network_(*sim.network),
         n_(in.scenario.replicas),
@@ -40,6 +56,8 @@ class MethodRunner final : public SyncHost {
     run_.inner_steps = h_;
     run_.rounds = rounds_;
     run_.payload = in.payload;
+    run_.wire_payload = WirePayload(ContextOf(in), in.method.settings->compression());
+    run_.compression = EchoCompression(in.method.settings->compression()).dump();
     run_.replicas.resize(n_);
     run_.train_losses.SpillOnlyWhenAsked();
   }
@@ -138,8 +156,11 @@ class MethodRunner final : public SyncHost {
         run_.train_losses.push_back({replica, st.round + 1, (st.round + 1) * h_, SimTime(), 0.0});
         const int self[] = {replica};
         FinishPendingPhases(self);
+        const auto& pinned = in_.scenario.compute.replica_step_time_factor;
+        const auto factor = pinned.find(replica);
         duration = Seconds(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count() *
+            (factor == pinned.end() ? 1.0 : factor->second));
         run_.train_losses.back().time = loop_.now() + duration;
       }
     } else {

@@ -61,6 +61,11 @@ Bound MethodBound(const Scenario& s, const MethodSpec& m, const NetworkBound& n,
     step_s = c.step_time ? c.step_time->seconds() : ComputeModel::DerivedStepSeconds(c);
     step_s *= std::max(1.0, c.straggler_slowdown);
   }
+  double slowest_pinned = 1.0;
+  for (const auto& [replica, factor] : s.compute.replica_step_time_factor) {
+    slowest_pinned = std::max(slowest_pinned, factor);
+  }
+  step_s *= slowest_pinned;
   const double message_s = 4 * payload.bits() / n.slowest_bps;
   // Each sync: every replica's messages one after another on the slowest link, plus, for
   // each of a ring's 2N steps, a handshake, a delayed-ACK wait and up to 32 slow-start

@@ -17,10 +17,18 @@ class AllReduceMethod final : public GroupSyncMethod {
  public:
   AllReduceMethod(const MethodContext& context, int inner_steps, std::string algorithm,
                   OuterUpdate update, bool trains_between_syncs = true)
+      : AllReduceMethod(context, inner_steps, std::move(algorithm), update, context.payload,
+                        /*all_gather=*/false, trains_between_syncs) {}
+  // `message` bytes per member; with `all_gather` each member sends them to every other
+  // instead of all-reducing (contributions that cannot be summed on the way: top-k).
+  AllReduceMethod(const MethodContext& context, int inner_steps, std::string algorithm,
+                  OuterUpdate update, Bytes message, bool all_gather,
+                  bool trains_between_syncs = true)
       : replicas_(context.replicas),
         inner_steps_(inner_steps),
         algorithm_(std::move(algorithm)),
-        payload_(context.payload),
+        payload_(message),
+        all_gather_(all_gather),
         update_(update),
         trains_between_syncs_(trains_between_syncs) {}
 
@@ -34,6 +42,10 @@ class AllReduceMethod final : public GroupSyncMethod {
     return {everyone};
   }
   void StartGroupCollective(CollectiveSetup setup, RankDone on_rank_done) const override {
+    if (all_gather_) {
+      StartGroupExchange(std::move(setup), Groups(0), std::move(on_rank_done));
+      return;
+    }
     const CollectiveSpec spec{algorithm_, setup.bytes};  // before `setup` is moved from
     StartCollective(spec, std::move(setup), std::move(on_rank_done));
   }
@@ -45,6 +57,7 @@ class AllReduceMethod final : public GroupSyncMethod {
   int inner_steps_;
   std::string algorithm_;
   Bytes payload_;
+  bool all_gather_;
   OuterUpdate update_;
   bool trains_between_syncs_;
 };

@@ -7,9 +7,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "locosim/outer/compression_config.h"
 #include "sim/core/units.h"
 #include "sim/methods/method.h"
 
@@ -20,7 +22,11 @@ struct MethodContext {
   int replicas = 0;
   std::uint64_t seed = 0;  // the scenario's: NoLoCo's groups are drawn from it
   int inner_steps = 0;     // H, resolved
-  Bytes payload;           // bytes of one model-sized message
+  Bytes payload;           // bytes of one model-sized message, as trained (uncompressed)
+  double payload_bytes_per_element = 4;  // of `payload`: 4 for fp32
+  // The trained model's parameter shapes, for sizing a compressed message; empty when no
+  // model is trained (sim/methods/compression_field.h).
+  std::vector<std::vector<std::int64_t>> parameter_shapes;
 };
 
 // One method kind's settings.
@@ -32,6 +38,8 @@ class MethodSettings {
   // False when the data plane's step happens at the sync (DDP): such a method cannot have
   // its compute measured per replica.
   virtual bool trains_between_syncs() const { return true; }
+  // How the method encodes what it sends (none unless the kind has a "compression" field).
+  virtual trainers::CompressionConfig compression() const { return {}; }
   virtual std::unique_ptr<Method> Make(const MethodContext& context) const = 0;
 };
 

@@ -54,7 +54,9 @@ struct MethodRun {
   std::string kind;
   int inner_steps = 0;  // H
   int rounds = 0;
-  Bytes payload;  // per model-sized message
+  Bytes payload;            // per model-sized message, uncompressed
+  Bytes wire_payload;       // the same as the method encodes it (sim/methods/compression_field.h)
+  std::string compression;  // the encoding, as resolved JSON text ("\"none\"" or an object)
   std::vector<ReplicaTotals> replicas;
   // These grow with the number of rounds; their older records live on disk.
   SpillLog<SyncEvent> syncs;

@@ -106,6 +106,8 @@ Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
        {{"compute", compute / n}, {"communicate", communicate / n}, {"idle", idle / n}}},
       {"bytes_sent_total", s.bytes_sent_total},
       {"payload_bytes", run.payload.count()},
+      {"wire_payload_bytes", run.wire_payload.count()},
+      {"compression", run.compression.empty() ? Json("none") : Json::parse(run.compression)},
       {"eval_curve", std::move(curve)},
       {"busiest_links", BusiestLinks(run, all.topology, 8)},
   };
@@ -189,6 +191,11 @@ nlohmann::ordered_json SummaryJson(const ScenarioRun& run) {
                    {{"fraction", sc.compute.straggler_fraction},
                     {"slowdown", sc.compute.straggler_slowdown},
                     {"replicas", run.stragglers}}}};
+  Json pinned = Json::object();
+  for (const auto& [replica, factor] : sc.compute.replica_step_time_factor) {
+    pinned[std::to_string(replica)] = factor;
+  }
+  compute["replica_step_time_factor"] = std::move(pinned);
   if (sc.compute.target_parameters) {
     compute["target_parameters"] = *sc.compute.target_parameters;
     compute["tokens_per_step"] = sc.compute.tokens_per_step;

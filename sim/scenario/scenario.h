@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,9 @@ struct ComputeSpec {
   double straggler_fraction = 0;  // of replicas, chosen by seed, fixed for the run
   double straggler_slowdown = 1;  // their step time multiplier
   bool measured = false;          // use this machine's wall time of each inner phase
+  // Pinned heterogeneity: replica -> its step time multiplier (2 = half as fast), on top of
+  // jitter and stragglers, measured time included. Replicas not named run at 1.
+  std::map<int, double> replica_step_time_factor;
 };
 
 struct NetworkSpec {

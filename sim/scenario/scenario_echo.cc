@@ -60,6 +60,11 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   compute["jitter_sigma"] = s.compute.jitter_sigma;
   compute["stragglers"] = {{"fraction", s.compute.straggler_fraction},
                            {"slowdown", s.compute.straggler_slowdown}};
+  J factors = J::object();
+  for (const auto& [replica, factor] : s.compute.replica_step_time_factor) {
+    factors[std::to_string(replica)] = factor;
+  }
+  compute["replica_step_time_factor"] = std::move(factors);
   J network = {{"backend", s.network.backend}};
   if (!s.network.topology_file.empty()) {
     network["topology"] = s.network.topology_file;

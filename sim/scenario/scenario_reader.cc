@@ -1,5 +1,7 @@
 #include "sim/scenario/scenario_reader.h"
 
+#include <charconv>
+
 #include <filesystem>
 #include <set>
 
@@ -158,9 +160,28 @@ PayloadSpec ReadPayload(const JsonReader& r) {
   return p;
 }
 
-ComputeSpec ReadCompute(const JsonReader& r) {
+// {"3": 2.0, "7": 1.5}: replica index -> step time multiplier.
+std::map<int, double> ReadStepTimeFactors(const JsonReader& r, int replicas) {
+  r.ExpectObject();
+  std::map<int, double> factors;
+  for (const auto& [key, value] : r.raw().items()) {
+    const JsonReader v = r.Field(key);
+    int replica = -1;
+    const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), replica);
+    if (error != std::errc() || end != key.data() + key.size() || replica < 0 ||
+        replica >= replicas || std::to_string(replica) != key) {
+      v.Fail("a key that is a replica index in [0, replicas = " + std::to_string(replicas) +
+             "), as a decimal string like \"3\"");
+    }
+    factors[replica] = NumberIn(v, 0.01, 1000, "a step time multiplier in [0.01, 1000]");
+  }
+  return factors;
+}
+
+ComputeSpec ReadCompute(const JsonReader& r, int replicas) {
   r.ExpectOnlyKeys({"step_time", "target_parameters", "tokens_per_step", "accelerator_tflops",
-                    "mfu", "accelerators_per_replica", "jitter_sigma", "stragglers", "measured"});
+                    "mfu", "accelerators_per_replica", "jitter_sigma", "stragglers", "measured",
+                    "replica_step_time_factor"});
   ComputeSpec c;
   Optional(r, "step_time", c.step_time,
            [](const JsonReader& v) { return std::optional<SimTime>(v.Duration()); });
@@ -179,6 +200,8 @@ ComputeSpec ReadCompute(const JsonReader& r) {
   Optional(r, "jitter_sigma", c.jitter_sigma,
            [](const JsonReader& v) { return NumberIn(v, 0, 3, "a lognormal sigma in [0, 3]"); });
   Optional(r, "measured", c.measured, [](const JsonReader& v) { return v.Boolean(); });
+  Optional(r, "replica_step_time_factor", c.replica_step_time_factor,
+           [&](const JsonReader& v) { return ReadStepTimeFactors(v, replicas); });
   if (auto s = r.OptionalField("stragglers")) {
     s->ExpectOnlyKeys({"fraction", "slowdown"});
     c.straggler_fraction = NumberIn(s->Field("fraction"), 0, 1, "a fraction of replicas in [0, 1]");
@@ -287,7 +310,7 @@ Scenario ReadScenario(const JsonReader& r) {
     s.methods.push_back(std::move(m));
   }
   if (auto p = r.OptionalField("payload")) s.payload = ReadPayload(*p);
-  s.compute = ReadCompute(r.FieldOrEmptyObject("compute"));
+  s.compute = ReadCompute(r.FieldOrEmptyObject("compute"), s.replicas);
   s.network = ReadNetworkSection(r.Field("network"));
   if (s.network.backend == "ns3") {
     // ns-3 gives each connection into a node its own port: every other replica times every

@@ -76,6 +76,34 @@ TEST(EngineEndToEnd, DilocoAndNolocoCutEvalLossWellBelowItsStartAndStragglersIdl
   EXPECT_GT(diloco.idle_fraction_mean, noloco.idle_fraction_mean);
 }
 
+TEST(EngineEndToEnd, CompressedDilocoSendsTheEncodedBytesAndTrainsNearlyAsWell) {
+  Scenario s = Small();
+  s.payload = {};  // the trained model's own fp32 tensors
+  s.methods.clear();
+  for (const char* text : {R"({"name": "fp32", "kind": "diloco"})",
+                           R"({"name": "int8", "kind": "diloco", "compression": "int8"})",
+                           R"({"name": "topk", "kind": "diloco",
+                               "compression": {"format": "topk", "fraction": 0.05}})"}) {
+    s.methods.push_back(
+        ReadMethodSpec(JsonReader(nlohmann::json::parse(text), "e2e.json"), s.replicas));
+  }
+  const ScenarioRun run = RunReal(s);
+  const MethodRun &fp32 = run.methods[0], &int8 = run.methods[1], &topk = run.methods[2];
+  // int8: one byte per parameter and a fp32 scale per row (rows of 32 here: +12.5% on the
+  // matrices, 11% on the whole model); the ring carries that exactly.
+  EXPECT_LT(int8.wire_payload.count() * 4, fp32.payload.count() * 115 / 100);
+  EXPECT_GT(int8.wire_payload.count() * 4, fp32.payload.count());
+  EXPECT_DOUBLE_EQ(int8.bytes_sent * fp32.payload.count(),
+                   fp32.bytes_sent * int8.wire_payload.count());
+  // The quantization is real: the losses differ, but not by much.
+  const double fp32_loss = fp32.evals.back().metrics.loss;
+  EXPECT_NE(int8.evals.back().metrics.loss, fp32_loss);
+  EXPECT_NEAR(int8.evals.back().metrics.loss, fp32_loss, 0.02 * fp32_loss);
+  // Top-k 5% with error feedback still learns (start: 5.55 nats).
+  EXPECT_LT(topk.evals.back().metrics.loss, 3.3);
+  EXPECT_LT(topk.bytes_sent, fp32.bytes_sent);
+}
+
 TEST(EngineEndToEnd, TwoRunsGiveByteIdenticalResultsOutsideHost) {
   Scenario s = Small();
   s.total_steps = 40;

@@ -85,6 +85,28 @@ TEST(Engine, WithStragglersDilocoIdlesMoreThanNoloco) {
   EXPECT_GT(diloco.idle_fraction_p50, 0.5);
 }
 
+TEST(Engine, APinnedSlowReplicaComputesThatMuchLongerAndTheBarrierWaitsForIt) {
+  Scenario s = BaseScenario();
+  s.compute.replica_step_time_factor = {{3, 2.0}, {5, 0.5}};
+  const ScenarioRun run = RunWithFake(s);
+  for (const MethodRun& m : run.methods) {
+    const SimTime normal = m.replicas[0].compute;
+    EXPECT_EQ(m.replicas[3].compute.nanoseconds(), 2 * normal.nanoseconds()) << m.name;
+    EXPECT_EQ(2 * m.replicas[5].compute.nanoseconds(), normal.nanoseconds()) << m.name;
+  }
+  // DiLoCo's barrier: every other replica idles while replica 3 computes its second half,
+  // about half its time (communication aside); replica 3 itself never waits.
+  const MethodRun& diloco = Find(run, "diloco");
+  EXPECT_EQ(diloco.replicas[3].idle, SimTime());
+  const double idle0 = diloco.replicas[0].idle.seconds() / diloco.replicas[0].end.seconds();
+  EXPECT_GT(idle0, 0.3);
+  // Without the field nobody is slower.
+  Scenario plain = BaseScenario();
+  const ScenarioRun uniform = RunWithFake(plain);
+  EXPECT_EQ(Find(uniform, "diloco").replicas[3].compute,
+            Find(uniform, "diloco").replicas[0].compute);
+}
+
 TEST(Engine, DdpSyncLatencyOnAUniformStarIsTheRingAllReduceTime) {
   Scenario s = BaseScenario();
   s.methods = {s.methods[2]};  // ddp

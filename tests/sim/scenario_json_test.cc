@@ -272,6 +272,18 @@ INSTANTIATE_TEST_SUITE_P(
                     R"({"kind": "text", "vocab": "byte"})", R"({"kind": "fashion_mnist"})"),
                 R"("seed": 3)", R"("seed": 3, "replica_batching": "stacked")"),
             "$.replica_batching", "for model kind cnn"},
+        BadCase{"PinnedReplicaOutOfRange",
+                Replace(kValid, R"("step_time": "100ms")",
+                        R"("step_time": "100ms", "replica_step_time_factor": {"4": 2})"),
+                "$.compute.replica_step_time_factor.4", "a replica index in [0, replicas = 4)"},
+        BadCase{"PinnedReplicaNotAnIndex",
+                Replace(kValid, R"("step_time": "100ms")",
+                        R"("step_time": "100ms", "replica_step_time_factor": {"03": 2})"),
+                "$.compute.replica_step_time_factor.03", "a decimal string"},
+        BadCase{"PinnedFactorZero",
+                Replace(kValid, R"("step_time": "100ms")",
+                        R"("step_time": "100ms", "replica_step_time_factor": {"1": 0})"),
+                "$.compute.replica_step_time_factor.1", "a step time multiplier in [0.01, 1000]"},
         BadCase{"NotJson", "{\"name\": ", "", "valid JSON"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
 

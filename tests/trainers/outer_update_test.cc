@@ -16,13 +16,13 @@ double Value(const torch::Tensor& t) { return t.item<double>(); }
 
 // A replica holding one scalar parameter.
 OuterWeights Replica(double theta, double phi, double momentum = 0) {
-  return {{Scalar(theta)}, {Scalar(phi)}, {Scalar(momentum)}};
+  return {{Scalar(theta)}, {Scalar(phi)}, {Scalar(momentum)}, {}};
 }
 
 TEST(DilocoOuterStep, NesterovWorkedExample) {
   // phi = 1.0, mean theta = 0.9: g = 0.1, b = g, phi = 1 - 0.7 (0.1 + 0.9 * 0.1) = 0.867.
   std::vector<OuterWeights> group = {Replica(0.8, 1.0), Replica(1.0, 1.0)};
-  DilocoOuterStep(group, DilocoOuterConfig{OuterMomentum::kNesterov, 0.7, 0.9});
+  DilocoOuterStep(group, DilocoOuterConfig{OuterMomentum::kNesterov, 0.7, 0.9, {}});
   for (const auto& member : group) {
     EXPECT_NEAR(Value(member.phi[0]), 0.867, 1e-12);
     EXPECT_EQ(Value(member.theta[0]), Value(member.phi[0]));  // restart from phi
@@ -48,7 +48,7 @@ TEST(DilocoOuterStep, NesterovMatchesTorchSgdOverSeveralRounds) {
 TEST(DilocoOuterStep, HeavyBallAccumulatesNegativeScaledGradient) {
   // m = 0.3 * 0.05 - 0.7 * 0.1 = -0.055; phi = 1 - 0.055 = 0.945.
   std::vector<OuterWeights> group = {Replica(0.9, 1.0, 0.05)};
-  DilocoOuterStep(group, DilocoOuterConfig{OuterMomentum::kHeavyBall, 0.7, 0.3});
+  DilocoOuterStep(group, DilocoOuterConfig{OuterMomentum::kHeavyBall, 0.7, 0.3, {}});
   EXPECT_NEAR(Value(group[0].momentum[0]), -0.055, 1e-12);
   EXPECT_NEAR(Value(group[0].phi[0]), 0.945, 1e-12);
 }
@@ -59,7 +59,7 @@ TEST(NolocoOuterStep, HandComputedPair) {
   // delta1 = 0.05 + 0.07 - 0.7 * 0.5 = -0.23 -> phi1 = 0.77
   // delta2 = -0.1 + 0.07 + 0.7 * 0.5 = 0.32  -> phi2 = 0.32
   std::vector<OuterWeights> group = {Replica(0.8, 1.0, 0.1), Replica(0.4, 0.0, -0.2)};
-  NolocoOuterStep(group, NolocoOuterConfig{0.5, 0.7, 0.7});
+  NolocoOuterStep(group, NolocoOuterConfig{0.5, 0.7, 0.7, {}});
   EXPECT_NEAR(Value(group[0].momentum[0]), -0.23, 1e-12);
   EXPECT_NEAR(Value(group[0].phi[0]), 0.77, 1e-12);
   EXPECT_NEAR(Value(group[1].momentum[0]), 0.32, 1e-12);
@@ -78,7 +78,7 @@ TEST(NolocoOuterStep, GroupOfAllEqualsDilocoHeavyBall) {
   std::vector<OuterWeights> noloco, diloco;
   for (int i = 0; i < n; ++i) {
     for (auto* set : {&noloco, &diloco}) {
-      set->push_back({{phi0.clone()}, {phi0.clone()}, {torch::zeros(shape)}});
+      set->push_back({{phi0.clone()}, {phi0.clone()}, {torch::zeros(shape)}, {}});
     }
   }
   for (int round = 0; round < 4; ++round) {
@@ -87,8 +87,8 @@ TEST(NolocoOuterStep, GroupOfAllEqualsDilocoHeavyBall) {
       noloco[i].theta[0].add_(step);
       diloco[i].theta[0].add_(step);
     }
-    NolocoOuterStep(noloco, NolocoOuterConfig{0.3, 0.7, 0.7});
-    DilocoOuterStep(diloco, DilocoOuterConfig{OuterMomentum::kHeavyBall, 0.7, 0.3});
+    NolocoOuterStep(noloco, NolocoOuterConfig{0.3, 0.7, 0.7, {}});
+    DilocoOuterStep(diloco, DilocoOuterConfig{OuterMomentum::kHeavyBall, 0.7, 0.3, {}});
     for (int i = 0; i < n; ++i) {
       EXPECT_TRUE(torch::allclose(noloco[i].phi[0], diloco[i].phi[0], 1e-5, 1e-6));
       EXPECT_TRUE(torch::allclose(noloco[i].momentum[0], diloco[i].momentum[0], 1e-5, 1e-6));

@@ -140,6 +140,31 @@ TEST(ReplicaSetCheckpoint, LoadedSetContinuesExactlyAsTheSavedOne) {
   }
 }
 
+TEST(ReplicaSetCheckpoint, TopKErrorFeedbackBuffersAreSavedAndRestored) {
+  const TrainerConfig config = testing::TinyCharLm();
+  DilocoOuterConfig topk;
+  topk.compression.format = WireFormat::kTopK;
+  topk.compression.topk_fraction = 0.05;
+  const std::vector<int> all = {0, 1};
+  const std::string path = TempPath("topk.pt");
+  ReplicaSet original(config, 2);
+  for (int r = 0; r < 2; ++r) original.InnerSteps(r, 3);
+  original.DilocoOuterStep(all, topk);  // leaves 95% of each outer gradient in the buffers
+  original.Save(path);
+  ReplicaSet restored(config, 2);
+  restored.Load(path);
+  std::filesystem::remove(path);
+  for (ReplicaSet* set : {&original, &restored}) {
+    for (int r = 0; r < 2; ++r) set->InnerSteps(r, 3);
+    set->DilocoOuterStep(all, topk);
+  }
+  // A restored set without the buffers would send a different top-k and diverge here.
+  for (int r = 0; r < 2; ++r) {
+    const auto a = original.fast_weights(r), b = restored.fast_weights(r);
+    for (std::size_t k = 0; k < a.size(); ++k) EXPECT_TRUE(torch::equal(a[k], b[k]));
+  }
+}
+
 TEST(ReplicaSetCheckpoint, CheckpointOfAnotherSetIsRejected) {
   const std::string path = TempPath("two.pt");
   ReplicaSet(testing::TinyCharLm(), 2).Save(path);

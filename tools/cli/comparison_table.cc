@@ -1,5 +1,6 @@
 #include "tools/cli/comparison_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -10,7 +11,10 @@ namespace locosim::cli {
 std::string ComparisonTable(const ScenarioRun& run) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-12s %10s %12s %12s %9s %9s %11s %11s %10s\n", "method",
+  // The method column as wide as the longest name, so the figures stay aligned.
+  int width = 12;
+  for (const MethodRun& m : run.methods) width = std::max(width, static_cast<int>(m.name.size()));
+  std::snprintf(line, sizeof line, "%-*s %10s %12s %12s %9s %9s %11s %11s %10s\n", width, "method",
                 "final_loss", "to_target_s", "virtual_s", "idle_p50", "idle_p99", "sync_p50_s",
                 "sync_p99_s", "sent");
   out += line;
@@ -18,8 +22,8 @@ std::string ComparisonTable(const ScenarioRun& run) {
   for (const MethodRun& m : run.methods) {
     const MethodSummary s = SummarizeMethod(m, run.scenario.target_loss, run.trains);
     if (s.diverged) notes += DivergenceLine(s.name, *s.diverged) + "\n";
-    std::snprintf(line, sizeof line, "%-12s %10s %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n",
-                  s.name.c_str(),
+    std::snprintf(line, sizeof line, "%-*s %10s %12s %12.2f %9.3f %9.3f %11.3f %11.3f %10s\n",
+                  width, s.name.substr(0, 200).c_str(),
                   s.diverged ? "DIVERGED"
                              : report::FormatLoss(std::isnan(s.final_eval_loss)
                                                       ? std::nullopt

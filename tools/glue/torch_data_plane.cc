@@ -52,12 +52,15 @@ std::string Describe(const Scenario& s, std::int64_t parameters) {
 class TorchDataPlane final : public DataPlane {
  public:
   TorchDataPlane(const Scenario& scenario, trainers::ReplicaSet set)
-      : set_(std::move(set)), description_(Describe(scenario, set_.parameter_count())) {}
+      : set_(std::move(set)), description_(Describe(scenario, set_.parameter_count())) {
+    for (const at::Tensor& w : set_.fast_weights(0)) shapes_.push_back(w.sizes().vec());
+  }
 
   int replicas() const override { return set_.size(); }
   std::int64_t parameter_count() const override { return set_.parameter_count(); }
   Bytes model_bytes() const override { return Bytes(set_.parameter_bytes()); }
   std::string description() const override { return description_; }
+  std::vector<std::vector<std::int64_t>> parameter_shapes() const override { return shapes_; }
 
   void BeginInnerSteps(int replica, int steps) override { pending_[replica] = steps; }
 
@@ -201,6 +204,7 @@ class TorchDataPlane final : public DataPlane {
   };
   trainers::ReplicaSet set_;
   std::string description_;
+  std::vector<std::vector<std::int64_t>> shapes_;  // of the parameters, in order
   std::map<int, Sum> snapshots_;
   std::map<int, int> pending_;  // replica -> inner steps begun, not yet computed
 };

@@ -39,6 +39,7 @@ Replica MakeReplica(const TrainerConfig& config, const Dataset& data, int index,
                  std::move(theta),
                  std::move(phi),
                  std::move(momentum),
+                 /*error_feedback=*/{},
                  std::move(optimizer),
                  SampleStream(StreamSeed(config.seed, "data", std::uint64_t(index)), begin, end),
                  0};

@@ -21,11 +21,12 @@ struct Replica {
   std::vector<torch::Tensor> theta;           // model parameters: the fast weights
   std::vector<torch::Tensor> phi;             // slow weights
   std::vector<torch::Tensor> outer_momentum;  // DiLoCo's buffer or NoLoCo's delta; zeros at start
+  std::vector<torch::Tensor> error_feedback;  // top-k's residual: empty until first used
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   SampleStream samples;
   std::int64_t inner_steps = 0;
 
-  OuterWeights outer_weights() const { return {theta, phi, outer_momentum}; }
+  OuterWeights outer_weights() const { return {theta, phi, outer_momentum, error_feedback}; }
 };
 
 // Replica `index` of `count`: the model built after torch::manual_seed(config.seed) (so every

@@ -13,7 +13,7 @@
 namespace locosim::trainers {
 namespace {
 
-constexpr std::int64_t kFormatVersion = 1;
+constexpr std::int64_t kFormatVersion = 2;  // 2: top-k error feedback
 
 void WriteList(torch::serialize::OutputArchive& archive, const std::string& name,
                const std::vector<torch::Tensor>& tensors) {
@@ -57,6 +57,9 @@ void ReplicaSet::Save(const std::string& path) const {
     WriteList(replica, "theta", r.theta);
     WriteList(replica, "phi", r.phi);
     WriteList(replica, "momentum", r.outer_momentum);
+    replica.write("error_feedback_tensors",
+                  torch::tensor(static_cast<std::int64_t>(r.error_feedback.size())));
+    WriteList(replica, "error_feedback", r.error_feedback);
     torch::serialize::OutputArchive optimizer(archive.compilation_unit());
     r.optimizer->save(optimizer);
     replica.write("optimizer", optimizer);
@@ -91,6 +94,11 @@ void ReplicaSet::Load(const std::string& path) {
       ReadList(replica, "theta", r.theta);
       ReadList(replica, "phi", r.phi);
       ReadList(replica, "momentum", r.outer_momentum);
+      r.error_feedback.clear();
+      if (ReadInt(replica, "error_feedback_tensors") > 0) {
+        for (const torch::Tensor& p : r.theta) r.error_feedback.push_back(torch::zeros_like(p));
+        ReadList(replica, "error_feedback", r.error_feedback);
+      }
       torch::serialize::InputArchive optimizer;
       replica.read("optimizer", optimizer);
       r.optimizer->load(optimizer);

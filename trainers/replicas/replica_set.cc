@@ -184,7 +184,14 @@ double ReplicaSet::DdpStep(std::span<const int> group) {
 }
 
 void ReplicaSet::DilocoOuterStep(std::span<const int> group, const DilocoOuterConfig& config) {
-  trainers::DilocoOuterStep(OuterView(impl_->members(group)), config);
+  const std::vector<Replica*> members = impl_->members(group);
+  if (config.compression.format == WireFormat::kTopK) {
+    for (Replica* r : members) {
+      if (!r->error_feedback.empty()) continue;
+      for (const torch::Tensor& p : r->theta) r->error_feedback.push_back(torch::zeros_like(p));
+    }
+  }
+  trainers::DilocoOuterStep(OuterView(members), config);
 }
 
 void ReplicaSet::NolocoOuterStep(std::span<const int> group, const NolocoOuterConfig& config) {

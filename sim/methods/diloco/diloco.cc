@@ -2,6 +2,7 @@
 
 #include "sim/config/field_readers.h"
 #include "sim/methods/all_reduce_method.h"
+#include "sim/methods/compression_field.h"
 
 namespace locosim {
 namespace {
@@ -25,6 +26,7 @@ std::shared_ptr<const MethodSettings> ReadDiloco(const JsonReader& r, MethodSpec
   });
   Optional(r, "outer_momentum", s->outer.momentum,
            [](const JsonReader& v) { return NumberIn(v, 0, 0.999, "a momentum in [0, 1)"); });
+  s->outer.compression = ReadCompression(r);
   return s;
 }
 
@@ -36,14 +38,21 @@ void DilocoSettings::Echo(nlohmann::ordered_json& method) const {
   method["outer_optimizer"] = nesterov ? "nesterov" : "heavy_ball";
   method["outer_lr"] = outer.lr;
   method["outer_momentum"] = outer.momentum;
+  method["compression"] = EchoCompression(outer.compression);
 }
 
 std::unique_ptr<Method> DilocoSettings::Make(const MethodContext& context) const {
-  return std::make_unique<AllReduceMethod>(context, context.inner_steps, algorithm, outer);
+  // Top-k contributions cannot be summed on the way (their indices differ): they are
+  // all-gathered, each replica sending its own to every other.
+  const bool all_gather = outer.compression.format == trainers::WireFormat::kTopK;
+  return std::make_unique<AllReduceMethod>(context, context.inner_steps, algorithm, outer,
+                                           WirePayload(context, outer.compression), all_gather);
 }
 
 MethodKind DilocoKind() {
-  return {"diloco", {"algorithm", "outer_optimizer", "outer_lr", "outer_momentum"}, ReadDiloco};
+  return {"diloco",
+          {"algorithm", "outer_optimizer", "outer_lr", "outer_momentum", "compression"},
+          ReadDiloco};
 }
 
 }  // namespace locosim

@@ -14,6 +14,7 @@ struct DilocoSettings final : MethodSettings {
   DilocoOuterUpdate outer;         // Nesterov, lr 0.7, momentum 0.9 unless set
 
   void Echo(nlohmann::ordered_json& method) const override;
+  trainers::CompressionConfig compression() const override { return outer.compression; }
   std::unique_ptr<Method> Make(const MethodContext& context) const override;
 };
 

@@ -2,6 +2,7 @@
 
 #include "sim/collectives/grouping.h"
 #include "sim/config/field_readers.h"
+#include "sim/methods/compression_field.h"
 #include "sim/methods/group_sync_method.h"
 
 namespace locosim {
@@ -10,7 +11,10 @@ namespace {
 class NolocoMethod final : public GroupSyncMethod {
  public:
   NolocoMethod(const MethodContext& context, const NolocoSettings& settings)
-      : context_(context), group_size_(settings.group_size), update_(settings.outer) {}
+      : context_(context),
+        group_size_(settings.group_size),
+        update_(settings.outer),
+        message_(WirePayload(context, settings.outer.compression)) {}
 
   int inner_steps() const override { return context_.inner_steps; }
 
@@ -25,13 +29,14 @@ class NolocoMethod final : public GroupSyncMethod {
     StartGroupExchange(std::move(setup), {everyone}, std::move(on_rank_done));
   }
   // φ_j and Δ_j to every other member of the group: twice the model each way.
-  Bytes bytes_per_member() const override { return context_.payload * 2; }
+  Bytes bytes_per_member() const override { return message_ * 2; }
   OuterUpdate Update() const override { return update_; }
 
  private:
   MethodContext context_;
   int group_size_;
   NolocoOuterUpdate update_;
+  Bytes message_;  // one model-sized tensor as encoded on the wire
 };
 
 std::shared_ptr<const MethodSettings> ReadNoloco(const JsonReader& r, MethodSpec&, int replicas) {
@@ -46,6 +51,10 @@ std::shared_ptr<const MethodSettings> ReadNoloco(const JsonReader& r, MethodSpec
            [](const JsonReader& v) { return NumberIn(v, 0, 10, "beta in [0, 10]"); });
   Optional(r, "gamma", s->outer.gamma,
            [](const JsonReader& v) { return NumberIn(v, 0, 10, "gamma in [0, 10]"); });
+  s->outer.compression = ReadCompression(
+      r, /*allow_topk=*/false,
+      "none, bf16, int8 or int4: noloco sends its slow weights phi, which top-k would zero, "
+      "not a difference that error feedback can carry");
   if (replicas < 2) r.Fail("at least 2 replicas for noloco");
   return s;
 }
@@ -57,12 +66,15 @@ void NolocoSettings::Echo(nlohmann::ordered_json& method) const {
   method["alpha"] = outer.alpha;
   method["beta"] = outer.beta;
   method["gamma"] = outer.gamma;
+  method["compression"] = EchoCompression(outer.compression);
 }
 
 std::unique_ptr<Method> NolocoSettings::Make(const MethodContext& context) const {
   return std::make_unique<NolocoMethod>(context, *this);
 }
 
-MethodKind NolocoKind() { return {"noloco", {"group_size", "alpha", "beta", "gamma"}, ReadNoloco}; }
+MethodKind NolocoKind() {
+  return {"noloco", {"group_size", "alpha", "beta", "gamma", "compression"}, ReadNoloco};
+}
 
 }  // namespace locosim

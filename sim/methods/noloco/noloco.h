@@ -13,6 +13,7 @@ struct NolocoSettings final : MethodSettings {
   NolocoOuterUpdate outer;  // the paper's α 0.5, β 0.7, γ 0.7 unless set
 
   void Echo(nlohmann::ordered_json& method) const override;
+  trainers::CompressionConfig compression() const override { return outer.compression; }
   std::unique_ptr<Method> Make(const MethodContext& context) const override;
 };
 

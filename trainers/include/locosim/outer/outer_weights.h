@@ -14,6 +14,9 @@ struct OuterWeights {
   std::vector<torch::Tensor> theta;     // in: after the inner phase; out: equal to phi
   std::vector<torch::Tensor> phi;       // in/out
   std::vector<torch::Tensor> momentum;  // in/out; zeros before the first outer step
+  // Top-k's error feedback, the residual not yet sent; in/out. Empty unless the outer step
+  // sends top-k (the replica set allocates it, zeros, at the first such step).
+  std::vector<torch::Tensor> error_feedback;
 };
 
 }  // namespace locosim::trainers
