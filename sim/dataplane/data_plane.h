@@ -44,6 +44,9 @@ class DataPlane {
   // Each parameter tensor's shape, in the model's order (sizes compressed messages); empty
   // for a data plane that trains nothing.
   virtual std::vector<std::vector<std::int64_t>> parameter_shapes() const { return {}; }
+  // Each parameter tensor's layer in depth, from 0 (Streaming DiLoCo's fragments are strided
+  // over layers); empty for a data plane that trains nothing.
+  virtual std::vector<int> parameter_layers() const { return {}; }
   // False for a data plane that trains nothing (sim/engine/timing_only_data_plane.h): its
   // losses are NaN and the results say that no model was trained.
   virtual bool trains() const { return true; }

@@ -4,7 +4,9 @@
 // equations are in docs/algorithms.md.
 #pragma once
 
+#include <cstdint>
 #include <variant>
+#include <vector>
 
 #include "locosim/outer/outer_config.h"
 
@@ -25,6 +27,25 @@ struct LocalSgdUpdate {};
 // optimizer steps with the mean. The only update that is itself a training step.
 struct DdpUpdate {};
 
-using OuterUpdate = std::variant<DilocoOuterUpdate, NolocoOuterUpdate, LocalSgdUpdate, DdpUpdate>;
+// Streaming DiLoCo, at a fragment's sync step: the member records its outer gradient
+// φ_k − θ_k of the fragment's tensors, encoded, as sent for sync `sync_step`.
+struct FragmentSendUpdate {
+  std::int64_t sync_step = 0;
+  std::vector<int> tensors;  // the fragment's parameter tensors, in model order
+  trainers::CompressionConfig compression;
+  int contributors = 0;  // senders of this sync in all
+};
+
+// Streaming DiLoCo, τ steps later: the outer step with the mean of what every contributor
+// sent for `sync_step`, on the member's φ and momentum; then θ_k ← α θ_k + (1 − α) φ_k.
+struct FragmentMergeUpdate {
+  std::int64_t sync_step = 0;
+  std::vector<int> tensors;
+  DilocoOuterUpdate outer;
+  double alpha = 0.5;
+};
+
+using OuterUpdate = std::variant<DilocoOuterUpdate, NolocoOuterUpdate, LocalSgdUpdate, DdpUpdate,
+                                 FragmentSendUpdate, FragmentMergeUpdate>;
 
 }  // namespace locosim

@@ -46,6 +46,7 @@ class JournaledDataPlane final : public DataPlane {
   std::vector<std::vector<std::int64_t>> parameter_shapes() const override {
     return live_.parameter_shapes();
   }
+  std::vector<int> parameter_layers() const override { return live_.parameter_layers(); }
   std::string description() const override { return live_.description(); }
   bool trains() const override { return live_.trains(); }
 

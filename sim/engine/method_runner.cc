@@ -31,6 +31,8 @@ MethodContext ContextOf(const MethodRunInput& in) {
                                         static_cast<double>(in.data.parameter_count());
   }
   context.parameter_shapes = in.data.parameter_shapes();
+  context.parameter_layers = in.data.parameter_layers();
+  context.total_steps = in.scenario.total_steps;
   return context;
 }
 
@@ -58,6 +60,7 @@ class MethodRunner final : public SyncHost {
     run_.payload = in.payload;
     run_.wire_payload = WirePayload(ContextOf(in), in.method.settings->compression());
     run_.compression = EchoCompression(in.method.settings->compression()).dump();
+    run_.sync_message = method_->sync_message_bytes();
     run_.replicas.resize(n_);
     run_.train_losses.SpillOnlyWhenAsked();
   }
@@ -143,6 +146,13 @@ class MethodRunner final : public SyncHost {
     }
     SimTime duration;
     if (method_->trains_between_syncs()) {
+      // A sync point where nothing read the replica (Streaming DiLoCo's boundaries without a
+      // fragment event) leaves its last phase pending: finish it (the data plane computes
+      // every pending phase with it), since the data plane holds one phase per replica.
+      if (st.pending_loss >= 0) {
+        const int self[] = {replica};
+        FinishPendingPhases(self);
+      }
       // The loss is filled in when the phase finishes; its place in the records is now.
       st.pending_loss = static_cast<long long>(run_.train_losses.size());
       const auto wall_start = std::chrono::steady_clock::now();

@@ -89,20 +89,54 @@ nlohmann::ordered_json EchoCompression(const CompressionConfig& config) {
   return echo;
 }
 
-Bytes WirePayload(const MethodContext& context, const CompressionConfig& config) {
-  if (!config.compresses()) return context.payload;
+namespace {
+
+// Bytes of `shapes` (a part of the trained model) in `config`'s encoding, scaled from the
+// trained model's element count to the payload's.
+Bytes ScaledWireBytes(const MethodContext& context, const CompressionConfig& config,
+                      const std::vector<std::vector<std::int64_t>>& shapes) {
   const double elements =
       static_cast<double>(context.payload.count()) / context.payload_bytes_per_element;
+  std::int64_t model_elements = 0;
+  for (const auto& shape : context.parameter_shapes) model_elements += trainers::Elements(shape);
+  const std::int64_t wire = config.compresses() ? trainers::WireBytes(config, shapes) : [&] {
+    std::int64_t n = 0;
+    for (const auto& shape : shapes) n += trainers::Elements(shape);
+    return n;
+  }();
+  // Uncompressed, a part is its share of the payload as declared (any element size).
+  const double scale = config.compresses() ? elements / static_cast<double>(model_elements)
+                                           : static_cast<double>(context.payload.count()) /
+                                                 static_cast<double>(model_elements);
+  if (config.compresses() && std::llround(elements) == model_elements) return Bytes(wire);
+  return Bytes(std::llround(static_cast<double>(wire) * scale));
+}
+
+}  // namespace
+
+Bytes WirePayload(const MethodContext& context, const CompressionConfig& config) {
+  if (!config.compresses()) return context.payload;
   if (context.parameter_shapes.empty()) {
+    const double elements =
+        static_cast<double>(context.payload.count()) / context.payload_bytes_per_element;
     const std::vector<std::int64_t> flat = {std::llround(elements)};
     return Bytes(trainers::WireBytes(config, flat));
   }
-  std::int64_t model_elements = 0;
-  for (const auto& shape : context.parameter_shapes) model_elements += trainers::Elements(shape);
-  const double model_wire =
-      static_cast<double>(trainers::WireBytes(config, context.parameter_shapes));
-  if (std::llround(elements) == model_elements) return Bytes(static_cast<std::int64_t>(model_wire));
-  return Bytes(std::llround(model_wire * elements / static_cast<double>(model_elements)));
+  return ScaledWireBytes(context, config, context.parameter_shapes);
+}
+
+Bytes WireFragment(const MethodContext& context, const CompressionConfig& config,
+                   std::span<const int> tensors, int fragments) {
+  if (context.parameter_shapes.empty()) {
+    const double share = static_cast<double>(context.payload.count()) / fragments;
+    if (!config.compresses()) return Bytes(std::llround(share));
+    const std::vector<std::int64_t> flat = {
+        std::llround(share / context.payload_bytes_per_element)};
+    return Bytes(trainers::WireBytes(config, flat));
+  }
+  std::vector<std::vector<std::int64_t>> shapes;
+  for (int k : tensors) shapes.push_back(context.parameter_shapes[static_cast<std::size_t>(k)]);
+  return ScaledWireBytes(context, config, shapes);
 }
 
 }  // namespace locosim

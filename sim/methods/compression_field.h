@@ -7,6 +7,8 @@
 // docs/scenario.md, "methods"; the encodings are in docs/algorithms.md, "Compression".
 #pragma once
 
+#include <span>
+
 #include <nlohmann/json.hpp>
 
 #include "locosim/outer/compression_config.h"
@@ -29,5 +31,10 @@ nlohmann::ordered_json EchoCompression(const CompressionConfig& config);
 // payload's element count when the payload is declared; a declared payload without a trained
 // model is one flat tensor (int8's and int4's per-row scales are then one per message).
 Bytes WirePayload(const MethodContext& context, const CompressionConfig& config);
+
+// The same for one fragment of `fragments`: the parameter tensors `tensors` of the trained
+// model, scaled as above; without a trained model, a 1/fragments share of the payload.
+Bytes WireFragment(const MethodContext& context, const CompressionConfig& config,
+                   std::span<const int> tensors, int fragments);
 
 }  // namespace locosim

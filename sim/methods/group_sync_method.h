@@ -16,6 +16,7 @@ namespace locosim {
 class GroupSyncMethod : public Method {
  public:
   void OnSyncPoint(int replica, int round, SyncHost& host) final;
+  Bytes sync_message_bytes() const final { return bytes_per_member(); }
 
  protected:
   // The replicas that sync together in `round`: a partition of 0..N-1.

@@ -47,6 +47,9 @@ class Method {
   // False when the data plane's step happens at the sync itself (DDP): the engine then
   // begins no inner phase, and only the compute model's time passes.
   virtual bool trains_between_syncs() const { return true; }
+  // The most bytes one replica sends to one peer-or-collective in one sync: the message whose
+  // size sets the peak bandwidth a sync needs (a fragment for Streaming DiLoCo).
+  virtual Bytes sync_message_bytes() const = 0;
   // `replica` has finished the inner phase of `round` (0-based) and is at its sync point.
   // The method must eventually call host.Resume(replica).
   virtual void OnSyncPoint(int replica, int round, SyncHost& host) = 0;

@@ -8,6 +8,7 @@
 #include "sim/methods/diloco/diloco.h"
 #include "sim/methods/local_sgd/local_sgd.h"
 #include "sim/methods/noloco/noloco.h"
+#include "sim/methods/streaming_diloco/streaming_diloco.h"
 #include "sim/net/network_options.h"
 
 namespace locosim {
@@ -40,10 +41,7 @@ const MethodKind& KindNamed(const std::string& name) {
 // The registry: one line per method kind.
 const std::vector<MethodKind>& MethodKinds() {
   static const std::vector<MethodKind> kinds = {
-      DilocoKind(),
-      NolocoKind(),
-      DdpKind(),
-      LocalSgdKind(),
+      DilocoKind(), StreamingDilocoKind(), NolocoKind(), DdpKind(), LocalSgdKind(),
   };
   return kinds;
 }

@@ -27,6 +27,8 @@ struct MethodContext {
   // The trained model's parameter shapes, for sizing a compressed message; empty when no
   // model is trained (sim/methods/compression_field.h).
   std::vector<std::vector<std::int64_t>> parameter_shapes;
+  std::vector<int> parameter_layers;  // per tensor, its layer in depth; empty as above
+  int total_steps = 0;                // the step budget per replica
 };
 
 // One method kind's settings.

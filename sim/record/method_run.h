@@ -56,6 +56,7 @@ struct MethodRun {
   int rounds = 0;
   Bytes payload;            // per model-sized message, uncompressed
   Bytes wire_payload;       // the same as the method encodes it (sim/methods/compression_field.h)
+  Bytes sync_message;       // the largest one sync sends per replica (Method::sync_message_bytes)
   std::string compression;  // the encoding, as resolved JSON text ("\"none\"" or an object)
   std::vector<ReplicaTotals> replicas;
   // These grow with the number of rounds; their older records live on disk.

@@ -107,6 +107,7 @@ Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
       {"bytes_sent_total", s.bytes_sent_total},
       {"payload_bytes", run.payload.count()},
       {"wire_payload_bytes", run.wire_payload.count()},
+      {"sync_message_bytes", run.sync_message.count()},
       {"compression", run.compression.empty() ? Json("none") : Json::parse(run.compression)},
       {"eval_curve", std::move(curve)},
       {"busiest_links", BusiestLinks(run, all.topology, 8)},

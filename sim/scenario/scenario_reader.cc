@@ -8,6 +8,7 @@
 #include "sim/config/field_readers.h"
 #include "sim/config/json_reader.h"
 #include "sim/methods/method_registry.h"
+#include "sim/methods/streaming_diloco/streaming_diloco.h"
 #include "sim/scenario/network_section.h"
 #include "sim/scenario/scenario_overrides.h"
 
@@ -178,6 +179,37 @@ std::map<int, double> ReadStepTimeFactors(const JsonReader& r, int replicas) {
   return factors;
 }
 
+// Layers in depth of a model kind, as ReplicaSet::parameter_layers counts them (a test
+// checks the two agree): a char_transformer's blocks, an mlp's two linear layers, a cnn's
+// two convolutions and its classifier.
+int ModelLayers(const ModelSpec& model) {
+  if (model.kind == "char_transformer") return model.layers;
+  return model.kind == "mlp" ? 2 : 3;
+}
+
+// P fragments need H = k·P (offsets p·H/P), τ <= H/P (one fragment in flight per replica),
+// and at least one layer each.
+void CheckStreamingFragments(const JsonReader& method, const StreamingDilocoSettings& settings,
+                             int h, const ModelSpec& model) {
+  const int p = settings.fragments;
+  if (h % p != 0) {
+    method.Field("fragments")
+        .Fail("a fragment count dividing H = " + std::to_string(h) +
+              " (fragment p syncs at offset p·H/P)");
+  }
+  if (p > ModelLayers(model)) {
+    method.Field("fragments")
+        .Fail("at most " + std::to_string(ModelLayers(model)) + " fragments: the " + model.kind +
+              " has " + std::to_string(ModelLayers(model)) +
+              " layers, and each fragment holds whole layers");
+  }
+  if (settings.overlap_steps > h / p) {
+    (method.Has("overlap_steps") ? method.Field("overlap_steps") : method.Field("fragments"))
+        .Fail("overlap_steps at most H/P = " + std::to_string(h / p) +
+              " (the next fragment's sync), found " + std::to_string(settings.overlap_steps));
+  }
+}
+
 ComputeSpec ReadCompute(const JsonReader& r, int replicas) {
   r.ExpectOnlyKeys({"step_time", "target_parameters", "tokens_per_step", "accelerator_tflops",
                     "mfu", "accelerators_per_replica", "jitter_sigma", "stragglers", "measured",
@@ -306,6 +338,9 @@ Scenario ReadScenario(const JsonReader& r) {
                      : r.Field(r.Has("total_steps") ? "total_steps" : "inner_steps"))
           .Fail("inner steps H = " + std::to_string(h) + " dividing the step budget of " +
                 std::to_string(s.total_steps) + " steps");
+    }
+    if (const auto* streaming = SettingsOf<StreamingDilocoSettings>(m)) {
+      CheckStreamingFragments(methods.Element(i), *streaming, h, s.model);
     }
     s.methods.push_back(std::move(m));
   }

@@ -2,6 +2,9 @@
 // low-communication methods, the straggler effect, and bit-for-bit determinism.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include <map>
 #include <memory>
 #include <variant>
@@ -104,6 +107,63 @@ TEST(EngineEndToEnd, CompressedDilocoSendsTheEncodedBytesAndTrainsNearlyAsWell) 
   EXPECT_LT(topk.bytes_sent, fp32.bytes_sent);
 }
 
+MethodSpec MethodFromJson(const std::string& text, int replicas) {
+  return ReadMethodSpec(JsonReader(nlohmann::json::parse(text), "e2e.json"), replicas);
+}
+
+TEST(EngineEndToEnd, StreamingDilocoWithOneFragmentNoOverlapAndNoMergeWeightIsDiloco) {
+  Scenario s = Small();
+  s.methods = {MethodFromJson(R"({"kind": "diloco"})", s.replicas),
+               MethodFromJson(R"({"kind": "streaming_diloco", "fragments": 1, "overlap_steps": 0,
+                                  "merge_alpha": 0, "outer_lr": 0.7})",
+                              s.replicas)};
+  const ScenarioRun run = RunReal(s);
+  auto summary = SummaryJson(run);
+  auto diloco = summary["methods"]["diloco"], streaming = summary["methods"]["streaming_diloco"];
+  ASSERT_FALSE(diloco.is_null());
+  for (auto* m : {&diloco, &streaming}) m->erase("kind");
+  EXPECT_EQ(diloco.dump(), streaming.dump());
+  // The curves too, row for row but for the method's name.
+  std::string curves = CurvesCsv(run), a, b;
+  std::istringstream lines(curves);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("diloco,", 0) == 0) a += line.substr(7) + "\n";
+    if (line.rfind("streaming_diloco,", 0) == 0) b += line.substr(17) + "\n";
+  }
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, b);
+}
+
+TEST(EngineEndToEnd, StreamingDilocoFragmentsTrainAndEachHoldsWholeLayers) {
+  Scenario s = Small();
+  s.model.layers = 2;
+  s.methods = {MethodFromJson(R"({"kind": "streaming_diloco", "fragments": 2, "overlap_steps": 2})",
+                              s.replicas)};
+  auto data = MakeTorchDataPlane(s);
+  ASSERT_TRUE(data.ok());
+  // The layers the scenario reader counts (2 blocks) are the data plane's.
+  const std::vector<int> layers = (*data)->parameter_layers();
+  ASSERT_EQ(layers.size(), (*data)->parameter_shapes().size());
+  EXPECT_EQ(layers.front(), 0);
+  EXPECT_EQ(layers.back(), 1);
+  EXPECT_TRUE(std::is_sorted(layers.begin(), layers.end()));
+  const ScenarioRun run = RunReal(s);
+  const MethodRun& m = run.methods[0];
+  EXPECT_LT(m.evals.back().metrics.loss, 3.0);  // 5.55 at the start
+  // Two fragments, each about half the model, synced every 10 steps but the last.
+  EXPECT_GT(m.bytes_sent, 0);
+  for (const char* kind : {"mlp", "cnn"}) {
+    Scenario other = Small();
+    other.model.kind = kind;
+    other.data.kind = "fashion_mnist";
+    other.data.path = "/usr/share/datasets/fashion-mnist";  // tools/setup installs it
+    auto plane = MakeTorchDataPlane(other);
+    ASSERT_TRUE(plane.ok()) << plane.error().message();
+    const std::vector<int> l = (*plane)->parameter_layers();
+    EXPECT_EQ(l.back() + 1, std::string(kind) == "mlp" ? 2 : 3) << kind;
+  }
+}
+
 TEST(EngineEndToEnd, TwoRunsGiveByteIdenticalResultsOutsideHost) {
   Scenario s = Small();
   s.total_steps = 40;
@@ -126,6 +186,10 @@ class ImmediateDataPlane final : public DataPlane {
   std::int64_t parameter_count() const override { return inner_->parameter_count(); }
   Bytes model_bytes() const override { return inner_->model_bytes(); }
   std::string description() const override { return inner_->description(); }
+  std::vector<std::vector<std::int64_t>> parameter_shapes() const override {
+    return inner_->parameter_shapes();
+  }
+  std::vector<int> parameter_layers() const override { return inner_->parameter_layers(); }
   void BeginInnerSteps(int replica, int steps) override {
     inner_->BeginInnerSteps(replica, steps);
     const int self[] = {replica};
@@ -154,6 +218,8 @@ TEST(EngineEndToEnd, DeferredInnerPhasesGiveTheSynchronousPathsResultsExactly) {
   s.eval.every_steps = 20;
   s.methods.push_back(DefaultMethodSpec("local_sgd", s.replicas));
   s.methods.push_back(DefaultMethodSpec("ddp", s.replicas));
+  s.methods.push_back(MethodFromJson(
+      R"({"kind": "streaming_diloco", "fragments": 1, "overlap_steps": 2})", s.replicas));
   auto topology = BuildScenarioTopology(s);
   ASSERT_TRUE(topology.ok());
   const ScenarioRun deferred = RunReal(s);

@@ -69,7 +69,7 @@ TEST(CompressionField, BadValuesNameTheFieldAndWhatWasExpected) {
 
 TEST(CompressionField, BytesFollowTheFormatScalesAndIndicesIncluded) {
   // A 3x5 matrix and a 5-element bias.
-  MethodContext context{4, 1, 10, Bytes(4 * 20), 4, {}};
+  MethodContext context{4, 1, 10, Bytes(4 * 20), 4, {}, {}, 0};
   context.parameter_shapes = {{3, 5}, {5}};
   auto bytes = [&](const std::string& compression) {
     const MethodSpec m = MethodFrom(R"({"kind": "diloco", "compression": )" + compression + "}", 4);
@@ -88,7 +88,8 @@ TEST(CompressionField, BytesFollowTheFormatScalesAndIndicesIncluded) {
 }
 
 TEST(CompressionField, ADeclaredPayloadIsScaledByTheTrainedModelsRatio) {
-  MethodContext context{4, 1, 10, Bytes(4'000'000), 4, {}};  // a declared 1M-parameter fp32 model
+  MethodContext context{4, 1,  10, Bytes(4'000'000),
+                        4, {}, {}, 0};  // a declared 1M-parameter fp32 model
   CompressionConfig int8;
   int8.format = WireFormat::kInt8;
   // No trained model: one flat tensor, one scale.

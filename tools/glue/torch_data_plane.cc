@@ -61,8 +61,12 @@ class TorchDataPlane final : public DataPlane {
   Bytes model_bytes() const override { return Bytes(set_.parameter_bytes()); }
   std::string description() const override { return description_; }
   std::vector<std::vector<std::int64_t>> parameter_shapes() const override { return shapes_; }
+  std::vector<int> parameter_layers() const override { return set_.parameter_layers(); }
 
-  void BeginInnerSteps(int replica, int steps) override { pending_[replica] = steps; }
+  void BeginInnerSteps(int replica, int steps) override {
+    assert(!pending_.count(replica));  // one phase per replica (sim/dataplane/data_plane.h)
+    pending_[replica] = steps;
+  }
 
   // Every pending phase, not only those of `replicas`: nothing reads a pending replica until
   // its phase is finished, so computing a phase early changes no result, and stepping all of
@@ -95,6 +99,12 @@ class TorchDataPlane final : public DataPlane {
             set_.NolocoOuterStep(group, u);
           } else if constexpr (std::is_same_v<U, LocalSgdUpdate>) {
             set_.AverageModels(group);
+          } else if constexpr (std::is_same_v<U, FragmentSendUpdate>) {
+            for (int m : group) {
+              set_.StreamingSend(m, u.sync_step, u.tensors, u.compression, u.contributors);
+            }
+          } else if constexpr (std::is_same_v<U, FragmentMergeUpdate>) {
+            for (int m : group) set_.StreamingMerge(m, u.sync_step, u.tensors, u.outer, u.alpha);
           } else {
             static_assert(std::is_same_v<U, DdpUpdate>);
             return set_.DdpStep(group);

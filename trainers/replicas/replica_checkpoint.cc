@@ -67,6 +67,7 @@ void ReplicaSet::Save(const std::string& path) const {
     replica.write("inner_steps", torch::tensor(r.inner_steps));
     archive.write("replica/" + std::to_string(i), replica);
   }
+  impl_->fragments.Save(archive, "streaming");
   const std::string temporary = path + ".tmp";
   try {
     archive.save_to(temporary);
@@ -107,6 +108,7 @@ void ReplicaSet::Load(const std::string& path) {
       r.samples.RestoreState(samples.toStringRef());
       r.inner_steps = ReadInt(replica, "inner_steps");
     }
+    impl_->fragments.Load(archive, "streaming", impl_->device);
   } catch (const c10::Error& e) {
     throw TrainerError("cannot read checkpoint " + path + ": " + e.what_without_backtrace());
   }

@@ -4,7 +4,9 @@
 #include <torch/utils.h>
 
 #include <algorithm>
+#include <cctype>
 #include <string>
+#include <string_view>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -58,6 +60,12 @@ void KeepFreedMemoryMapped() {
 #endif
 }
 
+// Top-k's error buffers, zeros, allocated at the replica's first top-k send.
+void EnsureErrorFeedback(Replica& r) {
+  if (!r.error_feedback.empty()) return;
+  for (const torch::Tensor& p : r.theta) r.error_feedback.push_back(torch::zeros_like(p));
+}
+
 std::vector<OuterWeights> OuterView(const std::vector<Replica*>& members) {
   std::vector<OuterWeights> view;
   view.reserve(members.size());
@@ -98,7 +106,7 @@ ReplicaSet::ReplicaSet(const TrainerConfig& config, int replicas) {
   KeepFreedMemoryMapped();
   const torch::Device device = ResolveDevice(config.device);
   auto data = LoadDataset(config.data, config.context);
-  impl_ = std::unique_ptr<Impl>(new Impl{config, device, data, {}, {}, {}, false, {}, 1});
+  impl_ = std::unique_ptr<Impl>(new Impl{config, device, data, {}, {}, {}, false, {}, 1, {}});
   for (int r = 0; r < replicas; ++r) {
     impl_->replicas.push_back(MakeReplica(config, *data, r, replicas, device));
   }
@@ -186,16 +194,55 @@ double ReplicaSet::DdpStep(std::span<const int> group) {
 void ReplicaSet::DilocoOuterStep(std::span<const int> group, const DilocoOuterConfig& config) {
   const std::vector<Replica*> members = impl_->members(group);
   if (config.compression.format == WireFormat::kTopK) {
-    for (Replica* r : members) {
-      if (!r->error_feedback.empty()) continue;
-      for (const torch::Tensor& p : r->theta) r->error_feedback.push_back(torch::zeros_like(p));
-    }
+    for (Replica* r : members) EnsureErrorFeedback(*r);
   }
   trainers::DilocoOuterStep(OuterView(members), config);
 }
 
 void ReplicaSet::NolocoOuterStep(std::span<const int> group, const NolocoOuterConfig& config) {
   trainers::NolocoOuterStep(OuterView(impl_->members(group)), config);
+}
+
+void ReplicaSet::StreamingSend(int replica, std::int64_t sync_id, std::span<const int> tensors,
+                               const CompressionConfig& compression, int contributors) {
+  Replica& r = impl_->at(replica);
+  if (compression.format == WireFormat::kTopK) EnsureErrorFeedback(r);
+  impl_->fragments.Send(sync_id, replica, r.outer_weights(), tensors, compression, contributors);
+}
+
+void ReplicaSet::StreamingMerge(int replica, std::int64_t sync_id, std::span<const int> tensors,
+                                const DilocoOuterConfig& config, double alpha) {
+  impl_->fragments.Merge(sync_id, replica, impl_->at(replica).outer_weights(), tensors, config,
+                         alpha);
+}
+
+std::vector<int> ReplicaSet::parameter_layers() const {
+  // The top-level module of each parameter ("block3.qkv.weight" -> "block3"), in order.
+  std::vector<std::string> modules;
+  for (const std::string& name : impl_->parameter_names)
+    modules.push_back(name.substr(0, name.find('.')));
+  auto block_index = [](const std::string& module) {
+    constexpr std::string_view kBlock = "block";
+    if (module.rfind(kBlock, 0) != 0 || module.size() == kBlock.size()) return -1;
+    for (std::size_t i = kBlock.size(); i < module.size(); ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(module[i]))) return -1;
+    }
+    return std::stoi(module.substr(kBlock.size()));
+  };
+  std::vector<int> layers;
+  const bool has_blocks = std::any_of(modules.begin(), modules.end(),
+                                      [&](const std::string& m) { return block_index(m) >= 0; });
+  int layer = 0;
+  for (std::size_t k = 0; k < modules.size(); ++k) {
+    if (has_blocks) {
+      // Before the first block: layer 0; a block: its index; after the last: the last.
+      if (const int b = block_index(modules[k]); b >= 0) layer = b;
+    } else if (k > 0 && modules[k] != modules[k - 1]) {
+      ++layer;
+    }
+    layers.push_back(layer);
+  }
+  return layers;
 }
 
 void ReplicaSet::AverageModels(std::span<const int> group) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "locosim/data/dataset.h"
+#include "locosim/outer/streaming_diloco.h"
 #include "locosim/replicas/replica_set.h"
 #include "replicas/replica.h"
 
@@ -26,6 +27,7 @@ struct ReplicaSet::Impl {
   bool stacked = false;
   std::vector<std::string> parameter_names;    // the model's, in parameter order
   std::int64_t stacked_bytes_per_replica = 1;  // StackedBytesPerReplica
+  FragmentExchange fragments;                  // Streaming DiLoCo's syncs in flight
 
   Replica& at(int replica);
   const Replica& at(int replica) const;

@@ -13,32 +13,43 @@ constexpr double kHeavyBallMomentum = 0.3;
 std::shared_ptr<const MethodSettings> ReadDiloco(const JsonReader& r, MethodSpec&, int) {
   auto s = std::make_shared<DilocoSettings>();
   s->algorithm = ReadAllReduceAlgorithm(r);
-  std::string optimizer = "nesterov";
-  Optional(r, "outer_optimizer", optimizer, [](const JsonReader& v) {
-    return Choice(v, {"nesterov", "heavy_ball"});
-  });
-  if (optimizer == "heavy_ball") {
-    s->outer.momentum_kind = trainers::OuterMomentum::kHeavyBall;
-    s->outer.momentum = kHeavyBallMomentum;
-  }
-  Optional(r, "outer_lr", s->outer.lr, [](const JsonReader& v) {
-    return NumberIn(v, 0, 10, "an outer learning rate in [0, 10]");
-  });
-  Optional(r, "outer_momentum", s->outer.momentum,
-           [](const JsonReader& v) { return NumberIn(v, 0, 0.999, "a momentum in [0, 1)"); });
-  s->outer.compression = ReadCompression(r);
+  s->outer = ReadDilocoOuter(r, DilocoOuterUpdate{}.lr);
   return s;
 }
 
 }  // namespace
 
-void DilocoSettings::Echo(nlohmann::ordered_json& method) const {
+DilocoOuterUpdate ReadDilocoOuter(const JsonReader& r, double default_lr) {
+  DilocoOuterUpdate outer;
+  outer.lr = default_lr;
+  std::string optimizer = "nesterov";
+  Optional(r, "outer_optimizer", optimizer, [](const JsonReader& v) {
+    return Choice(v, {"nesterov", "heavy_ball"});
+  });
+  if (optimizer == "heavy_ball") {
+    outer.momentum_kind = trainers::OuterMomentum::kHeavyBall;
+    outer.momentum = kHeavyBallMomentum;
+  }
+  Optional(r, "outer_lr", outer.lr, [](const JsonReader& v) {
+    return NumberIn(v, 0, 10, "an outer learning rate in [0, 10]");
+  });
+  Optional(r, "outer_momentum", outer.momentum,
+           [](const JsonReader& v) { return NumberIn(v, 0, 0.999, "a momentum in [0, 1)"); });
+  outer.compression = ReadCompression(r);
+  return outer;
+}
+
+void EchoDilocoOuter(const DilocoOuterUpdate& outer, nlohmann::ordered_json& method) {
   const bool nesterov = outer.momentum_kind == trainers::OuterMomentum::kNesterov;
-  method["algorithm"] = algorithm;
   method["outer_optimizer"] = nesterov ? "nesterov" : "heavy_ball";
   method["outer_lr"] = outer.lr;
   method["outer_momentum"] = outer.momentum;
   method["compression"] = EchoCompression(outer.compression);
+}
+
+void DilocoSettings::Echo(nlohmann::ordered_json& method) const {
+  method["algorithm"] = algorithm;
+  EchoDilocoOuter(outer, method);
 }
 
 std::unique_ptr<Method> DilocoSettings::Make(const MethodContext& context) const {

@@ -20,4 +20,9 @@ struct DilocoSettings final : MethodSettings {
 
 MethodKind DilocoKind();
 
+// DiLoCo's outer-optimizer fields ("outer_optimizer", "outer_lr", "outer_momentum",
+// "compression"), shared with Streaming DiLoCo, and their resolved form.
+DilocoOuterUpdate ReadDilocoOuter(const JsonReader& r, double default_lr);
+void EchoDilocoOuter(const DilocoOuterUpdate& outer, nlohmann::ordered_json& method);
+
 }  // namespace locosim

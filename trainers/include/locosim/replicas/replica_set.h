@@ -72,6 +72,19 @@ class ReplicaSet {
   // Local SGD / FedAvg: phi_i <- mean theta_j; theta_i <- phi_i for every member.
   void AverageModels(std::span<const int> group);
 
+  // Streaming DiLoCo (locosim/outer/streaming_diloco.h): `replica` sends its outer gradient
+  // of parameter tensors `tensors` (one fragment) for sync `sync_id`, of `contributors`
+  // senders; later it merges that sync's outer step into its own fragment.
+  void StreamingSend(int replica, std::int64_t sync_id, std::span<const int> tensors,
+                     const CompressionConfig& compression, int contributors);
+  void StreamingMerge(int replica, std::int64_t sync_id, std::span<const int> tensors,
+                      const DilocoOuterConfig& config, double alpha);
+
+  // Each parameter tensor's layer, counted in depth from 0, for cutting the model into
+  // fragments: a char_transformer's blocks (the embeddings belong to the first, the final
+  // norm and head to the last); an mlp's or cnn's top-level layers.
+  std::vector<int> parameter_layers() const;
+
   // Validation loss (and perplexity or accuracy) of a replica's fast weights theta, or of the
   // model whose parameters are the mean of the listed replicas' theta, on the fixed subset of
   // config.eval_batches batches. Deterministic: same weights, same result.
