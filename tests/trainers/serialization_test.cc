@@ -165,6 +165,40 @@ TEST(ReplicaSetCheckpoint, TopKErrorFeedbackBuffersAreSavedAndRestored) {
   }
 }
 
+TEST(ReplicaSetCheckpoint, StreamingSyncsInFlightAreSavedAndRestored) {
+  const TrainerConfig config = testing::TinyCharLm();
+  const std::vector<int> fragment = {0, 1, 2};  // the first three parameter tensors
+  CompressionConfig int8;
+  int8.format = WireFormat::kInt8;
+  const std::string path = TempPath("streaming.pt");
+  ReplicaSet original(config, 2);
+  for (int r = 0; r < 2; ++r) original.InnerSteps(r, 3);
+  // Sync 5: both sent; replica 0 has merged, replica 1 not yet. Sync 10: only replica 0 sent.
+  original.StreamingSend(0, 5, fragment, int8, 2);
+  original.StreamingSend(1, 5, fragment, int8, 2);
+  original.StreamingMerge(0, 5, fragment, DilocoOuterConfig{}, 0.5);
+  original.InnerSteps(0, 2);
+  original.StreamingSend(0, 10, fragment, int8, 2);
+  original.Save(path);
+  ReplicaSet restored(config, 2);
+  restored.Load(path);
+  std::filesystem::remove(path);
+  for (ReplicaSet* set : {&original, &restored}) {
+    set->StreamingMerge(1, 5, fragment, DilocoOuterConfig{}, 0.5);
+    set->InnerSteps(1, 2);
+    set->StreamingSend(1, 10, fragment, int8, 2);
+    for (int r = 0; r < 2; ++r) set->StreamingMerge(r, 10, fragment, DilocoOuterConfig{}, 0.5);
+  }
+  for (int r = 0; r < 2; ++r) {
+    const auto a = original.fast_weights(r), b = restored.fast_weights(r);
+    for (std::size_t k = 0; k < a.size(); ++k) EXPECT_TRUE(torch::equal(a[k], b[k])) << r << k;
+  }
+  // Merging before every replica has sent is a bug in the caller, said as such.
+  ReplicaSet early(config, 2);
+  early.StreamingSend(0, 5, fragment, int8, 2);
+  EXPECT_THROW(early.StreamingMerge(0, 5, fragment, DilocoOuterConfig{}, 0.5), TrainerError);
+}
+
 TEST(ReplicaSetCheckpoint, CheckpointOfAnotherSetIsRejected) {
   const std::string path = TempPath("two.pt");
   ReplicaSet(testing::TinyCharLm(), 2).Save(path);
