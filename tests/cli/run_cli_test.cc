@@ -42,6 +42,19 @@ int Lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
 }
 
+TEST(ValidateCli, EveryShippedScenarioIsValid) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kSource + "/scenarios")) {
+    if (entry.path().extension() != ".json" || entry.path().filename() == "crosscheck.json") {
+      continue;  // crosscheck.json holds crosscheck cases, not a scenario
+    }
+    const auto result = RunLocosim("validate " + entry.path().string());
+    EXPECT_EQ(result.exit_status, 0) << entry.path() << ": " << result.err;
+    ++checked;
+  }
+  EXPECT_GE(checked, 7);  // quickstart, compression, streaming, heterogeneous, three benchmarks
+}
+
 TEST(ValidateCli, ShippedQuickstartIsValid) {
   const auto r = RunLocosim("validate " + kQuickstart);
   EXPECT_EQ(r.exit_status, 0) << r.err;
