@@ -105,11 +105,11 @@ class MethodRunner final : public SyncHost {
     }
   }
 
-  void Resume(int replica) override {
+  void Resume(int replica, bool synced) override {
     ReplicaState& st = state_[replica];
     AddSpan(Span::Kind::kIdle, replica, st.arrived, st.started);
     AddSpan(Span::Kind::kCommunicate, replica, st.started, loop_.now());
-    run_.syncs.push_back({replica, st.round, st.arrived, st.started, loop_.now()});
+    if (synced) run_.syncs.push_back({replica, st.round, st.arrived, st.started, loop_.now()});
     st.round += 1;
     RecordCompletion(replica, st.round);
     ReportProgress();

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "sim/engine/compute_model.h"
+#include "sim/methods/streaming_diloco/streaming_diloco.h"
 #include "sim/net/routing.h"
 #include "sim/net/tcp_correction.h"
 #include "sim/scenario/scenario_reader.h"
@@ -53,7 +54,10 @@ NetworkBound BoundNetwork(const Scenario& s, const Topology& t) {
 }
 
 Bound MethodBound(const Scenario& s, const MethodSpec& m, const NetworkBound& n, Bytes payload) {
-  const double rounds = static_cast<double>(s.total_steps) / InnerStepsOf(s, m);
+  // Streaming DiLoCo syncs one of its P fragments every H/P steps.
+  const auto* streaming = SettingsOf<StreamingDilocoSettings>(m);
+  const double rounds = static_cast<double>(s.total_steps) / InnerStepsOf(s, m) *
+                        (streaming ? streaming->fragments : 1);
   double step_s = 0;
   if (!s.compute.measured) {
     // In doubles: a derived step time beyond SimTime's range must be caught, not wrapped.

@@ -33,9 +33,11 @@ class SyncHost {
   // (DDP's step) is recorded for every member at `loss_time`, for round `round`.
   virtual void ApplyOuterUpdate(std::span<const int> group, int round, const OuterUpdate& update,
                                 SimTime loss_time) = 0;
-  // `replica`'s sync is over: it resumes computing its next inner phase now.
+  // `replica`'s sync is over: it resumes computing its next inner phase now. `synced` false
+  // for a sync point where nothing was exchanged or waited for (Streaming DiLoCo's boundaries
+  // between fragment events): no sync event is recorded for it.
   // REQUIRES: the replica is at its sync point.
-  virtual void Resume(int replica) = 0;
+  virtual void Resume(int replica, bool synced = true) = 0;
 };
 
 class Method {

@@ -14,6 +14,7 @@ std::string ComparisonTable(const ScenarioRun& run) {
   // The method column as wide as the longest name, so the figures stay aligned.
   int width = 12;
   for (const MethodRun& m : run.methods) width = std::max(width, static_cast<int>(m.name.size()));
+  width = std::min(width, 200);  // as the names are cut, so a row fits its buffer
   std::snprintf(line, sizeof line, "%-*s %10s %12s %12s %9s %9s %11s %11s %10s\n", width, "method",
                 "final_loss", "to_target_s", "virtual_s", "idle_p50", "idle_p99", "sync_p50_s",
                 "sync_p99_s", "sent");

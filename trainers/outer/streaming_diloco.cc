@@ -34,13 +34,17 @@ void FragmentExchange::Merge(std::int64_t sync_id, int replica, const OuterWeigh
                              double alpha) {
   torch::NoGradGuard no_grad;
   auto it = syncs_.find(sync_id);
-  if (it == syncs_.end() || (it->second.mean.empty() &&
+  if (it == syncs_.end() || (!it->second.mean_ready &&
                              static_cast<int>(it->second.sent.size()) < it->second.contributors)) {
     throw TrainerError("replica " + std::to_string(replica) + " merged sync " +
                        std::to_string(sync_id) + " before every replica sent it");
   }
   Sync& sync = it->second;
-  if (sync.mean.empty()) {
+  if (!sync.merged.insert(replica).second) {
+    throw TrainerError("replica " + std::to_string(replica) + " merged sync " +
+                       std::to_string(sync_id) + " twice");
+  }
+  if (!sync.mean_ready) {
     const CompressionConfig& wire = config.compression;
     std::vector<torch::Tensor> contributions;
     for (std::size_t j = 0; j < tensors.size(); ++j) {
@@ -51,6 +55,7 @@ void FragmentExchange::Merge(std::int64_t sync_id, int replica, const OuterWeigh
       sync.mean.push_back(mean);
     }
     sync.sent.clear();  // the mean is all that is needed from here
+    sync.mean_ready = true;
   }
   for (std::size_t j = 0; j < tensors.size(); ++j) {
     const int k = tensors[j];
@@ -62,17 +67,19 @@ void FragmentExchange::Merge(std::int64_t sync_id, int replica, const OuterWeigh
       w.theta[k].mul_(alpha).add_(phi, 1 - alpha);
     }
   }
-  if (++sync.merged == sync.contributors) syncs_.erase(it);
+  if (static_cast<int>(sync.merged.size()) == sync.contributors) syncs_.erase(it);
 }
 
 void FragmentExchange::Save(torch::serialize::OutputArchive& archive,
                             const std::string& prefix) const {
-  std::vector<std::int64_t> index;  // per sync: id, contributors, merged, senders, means
+  std::vector<std::int64_t> index;  // per sync: id, contributors, mean ready, senders, means
   for (const auto& [id, sync] : syncs_) {
-    index.insert(index.end(),
-                 {id, sync.contributors, sync.merged, static_cast<std::int64_t>(sync.sent.size()),
-                  static_cast<std::int64_t>(sync.mean.size())});
+    index.insert(index.end(), {id, sync.contributors, sync.mean_ready ? 1 : 0,
+                               static_cast<std::int64_t>(sync.sent.size()),
+                               static_cast<std::int64_t>(sync.mean.size())});
     const std::string at = prefix + "/" + std::to_string(id);
+    const std::vector<std::int64_t> merged(sync.merged.begin(), sync.merged.end());
+    archive.write(at + "/merged", torch::tensor(merged, torch::kInt64), /*is_buffer=*/true);
     std::vector<std::int64_t> senders;
     for (const auto& [sender, sent] : sync.sent) {
       senders.push_back(sender);
@@ -103,9 +110,15 @@ void FragmentExchange::Load(torch::serialize::InputArchive& archive, const std::
     const std::int64_t id = index[i].item<std::int64_t>();
     Sync& sync = syncs_[id];
     sync.contributors = static_cast<int>(index[i + 1].item<std::int64_t>());
-    sync.merged = static_cast<int>(index[i + 2].item<std::int64_t>());
+    sync.mean_ready = index[i + 2].item<std::int64_t>() != 0;
     const std::int64_t means = index[i + 4].item<std::int64_t>();
     const std::string at = prefix + "/" + std::to_string(id);
+    torch::Tensor merged;
+    archive.read(at + "/merged", merged, /*is_buffer=*/true);
+    merged = merged.to(torch::kCPU);
+    for (std::int64_t m = 0; m < merged.numel(); ++m) {
+      sync.merged.insert(static_cast<int>(merged[m].item<std::int64_t>()));
+    }
     torch::Tensor senders, tensors;
     archive.read(at + "/senders", senders, /*is_buffer=*/true);
     archive.read(at + "/tensors", tensors, /*is_buffer=*/true);

@@ -32,7 +32,8 @@ class StreamingDilocoMethod final : public Method {
         replicas_(context.replicas),
         stage_(context.replicas, Stage::kMerge),
         boundary_(context.replicas, 0),
-        round_(context.replicas, 0) {
+        round_(context.replicas, 0),
+        merged_here_(context.replicas, false) {
     for (int p = 0; p < settings.fragments; ++p) {
       std::vector<int> tensors;
       for (std::size_t k = 0; k < context.parameter_layers.size(); ++k) {
@@ -53,6 +54,7 @@ class StreamingDilocoMethod final : public Method {
     boundary_[replica] = static_cast<std::int64_t>(round + 1) * phase_;
     round_[replica] = round;
     stage_[replica] = Stage::kMerge;
+    merged_here_[replica] = false;
     Continue(replica, host);
   }
 
@@ -101,7 +103,9 @@ class StreamingDilocoMethod final : public Method {
         if (tau == 0) return;  // waits for the all-reduce, merged in OnRankDone
       }
     }
-    host.Resume(replica);
+    // A sync event is a merge: its latency is what the replica waited for the all-reduce
+    // (zero when the overlap hid it). Sends and empty boundaries are not sync events.
+    host.Resume(replica, /*synced=*/merged_here_[replica]);
   }
 
   void Send(int replica, std::int64_t step, SyncHost& host) {
@@ -154,6 +158,7 @@ class StreamingDilocoMethod final : public Method {
         self, round_[replica],
         FragmentMergeUpdate{step, tensors_[sync.fragment], settings_.outer, settings_.merge_alpha},
         host.now());
+    merged_here_[replica] = true;
     if (++sync.merged == replicas_) syncs_.erase(step);
   }
 
@@ -166,7 +171,8 @@ class StreamingDilocoMethod final : public Method {
   std::vector<Bytes> bytes_;               // per fragment, per rank
   std::vector<Stage> stage_;
   std::vector<std::int64_t> boundary_;
-  std::vector<int> round_;  // per replica: the round of its current sync point
+  std::vector<int> round_;         // per replica: the round of its current sync point
+  std::vector<bool> merged_here_;  // per replica: it merged at its current sync point
   std::map<std::int64_t, Sync> syncs_;
 };
 

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,9 +45,10 @@ class FragmentExchange {
  private:
   struct Sync {
     int contributors = 0;
-    int merged = 0;
+    std::set<int> merged;                            // replicas that have merged it
     std::map<int, std::vector<torch::Tensor>> sent;  // replica -> its encoded outer gradients
-    std::vector<torch::Tensor> mean;                 // computed at the first merge
+    bool mean_ready = false;                         // set at the first merge; `sent` freed
+    std::vector<torch::Tensor> mean;
   };
   std::map<std::int64_t, Sync> syncs_;
 };
