@@ -64,6 +64,14 @@ class DataPlane {
   virtual std::optional<double> ApplyOuterUpdate(std::span<const int> group,
                                                  const OuterUpdate& update) = 0;
 
+  // Replica failures (sim/engine/method_runner.cc). CopyReplica: `to` takes `from`'s fast and
+  // slow weights and outer momentum (not its inner optimizer state, step count or data
+  // stream, which stay `to`'s own): a replica rejoining from a live peer. ResetToSlowWeights:
+  // theta <- phi, a replica restarting its phase from the last synced state.
+  // REQUIRES: no pending inner phase of either replica.
+  virtual void CopyReplica(int to, int from) = 0;
+  virtual void ResetToSlowWeights(int replica) = 0;
+
   // Adds the replica's current weights to snapshot `id`'s running mean (creating it).
   // REQUIRES: no pending inner phase of `replica`.
   virtual void Snapshot(int id, int replica) = 0;

@@ -140,6 +140,28 @@ std::optional<double> JournaledDataPlane::ApplyOuterUpdate(std::span<const int> 
   return loss;
 }
 
+void JournaledDataPlane::CopyReplica(int to, int from) {
+  const std::string request = "copy " + std::to_string(to) + " " + std::to_string(from);
+  if (replaying()) {
+    ReplayAnswer(request);
+    return;
+  }
+  CheckLive(request);
+  live_.CopyReplica(to, from);
+  Record(request, "");
+}
+
+void JournaledDataPlane::ResetToSlowWeights(int replica) {
+  const std::string request = "reset " + std::to_string(replica);
+  if (replaying()) {
+    ReplayAnswer(request);
+    return;
+  }
+  CheckLive(request);
+  live_.ResetToSlowWeights(replica);
+  Record(request, "");
+}
+
 void JournaledDataPlane::Snapshot(int id, int replica) {
   const std::string request = "snapshot " + std::to_string(id) + " " + std::to_string(replica);
   if (replaying()) {

@@ -54,6 +54,8 @@ class JournaledDataPlane final : public DataPlane {
   std::vector<PhaseResult> FinishInnerSteps(std::span<const int> replicas) override;
   std::optional<double> ApplyOuterUpdate(std::span<const int> group,
                                          const OuterUpdate& update) override;
+  void CopyReplica(int to, int from) override;
+  void ResetToSlowWeights(int replica) override;
   void Snapshot(int id, int replica) override;
   EvalMetrics EvaluateSnapshot(int id) override;
 

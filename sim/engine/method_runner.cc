@@ -6,8 +6,10 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "sim/backends/network_factory.h"
+#include "sim/core/rng.h"
 #include "sim/engine/compute_model.h"
 #include "sim/methods/compression_field.h"
 #include "sim/methods/method.h"
@@ -53,6 +55,7 @@ class MethodRunner final : public SyncHost {
     if (!in.scenario.compute.measured) {
       compute_ = std::make_unique<ComputeModel>(in.scenario.compute, in.scenario.seed, n_);
     }
+    is_noloco_ = in.method.kind == "noloco";
     run_.name = in.method.name;
     run_.kind = in.method.kind;
     run_.inner_steps = h_;
@@ -70,7 +73,11 @@ class MethodRunner final : public SyncHost {
     in_.data.Snapshot(0, 0);
     run_.evals.push_back({0, 0, SimTime(), in_.data.EvaluateSnapshot(0)});
     for (int r = 0; r < n_; ++r) loop_.at(SimTime(), [this, r] { StartRound(r); });
+    ScheduleFaults();
     loop_.run();
+    // Failures can complete a later round's evaluation first (its replicas were all live).
+    std::stable_sort(run_.evals.begin(), run_.evals.end(),
+                     [](const EvalPoint& a, const EvalPoint& b) { return a.round < b.round; });
     run_.bytes_sent = network_.bytes_sent();
     run_.channel_bytes = network_.channel_bytes();
     return std::move(run_);
@@ -79,7 +86,7 @@ class MethodRunner final : public SyncHost {
   // Whether every replica completed its budget (false when the network stalled).
   bool complete() const {
     return std::all_of(state_.begin(), state_.end(),
-                       [&](const ReplicaState& s) { return s.round == rounds_; });
+                       [&](const ReplicaState& s) { return s.round == rounds_ || s.ended; });
   }
 
   // SyncHost.
@@ -111,10 +118,24 @@ class MethodRunner final : public SyncHost {
     AddSpan(Span::Kind::kCommunicate, replica, st.started, loop_.now());
     if (synced) run_.syncs.push_back({replica, st.round, st.arrived, st.started, loop_.now()});
     st.round += 1;
+    st.at_sync = false;
     RecordCompletion(replica, st.round);
     ReportProgress();
     MaybeCheckpoint();
+    if (st.fail_after_sync) {
+      st.fail_after_sync = false;
+      if (st.round < rounds_) {
+        GoDown(replica, std::max(loop_.now(), st.recover_at));
+        return;
+      }
+    }
+    HealFrom(replica);
     StartRound(replica);
+  }
+
+  bool WillArrive(int replica, int round) const override {
+    const ReplicaState& st = state_[replica];
+    return !st.absent && !st.ended && st.round <= round && st.round < rounds_;
   }
 
  private:
@@ -124,7 +145,173 @@ class MethodRunner final : public SyncHost {
     SimTime started;  // the current sync began (its wait for the group ended)
     // Index in run_.train_losses of the deferred inner phase still to finish, or -1.
     long long pending_loss = -1;
+    // Failures (docs/algorithms.md, "Replica failures").
+    bool computing = false;  // in an inner phase, which a failure aborts
+    bool at_sync = false;    // arrived, not yet resumed: a failure waits for the sync's end
+    SimTime phase_start;
+    int epoch = 0;  // bumped by a failure: the aborted phase's arrival is ignored
+    bool down = false;
+    bool absent = false;  // quorum: expected at no sync until it rejoins
+    bool ended = false;   // stopped early: no live peer was left to rejoin from
+    bool fail_after_sync = false;
+    SimTime recover_at;
+    SimTime down_since;
+    int counted_from = 1;  // evaluations of this many completed rounds on include it
   };
+
+  bool quorum() const { return in_.scenario.faults.all_reduce == "quorum" || is_noloco_; }
+
+  void ScheduleFaults() {
+    const FaultSpec& faults = in_.scenario.faults;
+    for (const ScheduledFault& f : faults.scheduled) {
+      loop_.at(f.at, [this, f] { Fail(f.replica, f.down_for); });
+    }
+    if (!faults.mean_time_between_failures) return;
+    for (int r = 0; r < n_; ++r) {
+      fault_draws_.push_back(Rng::Stream(in_.scenario.seed, "faults", r));
+      ScheduleRandomFailure(r);
+    }
+  }
+
+  void ScheduleRandomFailure(int replica) {
+    const FaultSpec& faults = in_.scenario.faults;
+    if (!faults.mean_time_between_failures) return;
+    const double gap_s = -std::log(1.0 - fault_draws_[replica].uniform()) *
+                         faults.mean_time_between_failures->seconds();
+    loop_.after(Seconds(gap_s), [this, replica, d = faults.random_down_for] { Fail(replica, d); });
+  }
+
+  // A failure: a phase in progress is lost; at a sync point the sync finishes first (no
+  // collective is interrupted). A replica already down, or done, is not failed again.
+  void Fail(int replica, SimTime down_for) {
+    ReplicaState& st = state_[replica];
+    if (st.down || st.ended || st.round == rounds_ || st.fail_after_sync) return;
+    if (st.at_sync || !st.computing) {
+      st.fail_after_sync = true;
+      st.recover_at = loop_.now() + down_for;
+      return;
+    }
+    ++st.epoch;  // its scheduled arrival no longer counts
+    st.computing = false;
+    AddSpan(Span::Kind::kCompute, replica, st.phase_start, loop_.now());
+    const SimTime lost = loop_.now() - st.phase_start;
+    run_.replicas[replica].lost_compute += lost;
+    if (st.pending_loss >= 0) {
+      // The lost phase is computed all the same, so the data plane's state does not depend
+      // on when it would have been; its loss is recorded at the failure.
+      run_.train_losses.Recent(static_cast<std::size_t>(st.pending_loss)).time = loop_.now();
+      const int self[] = {replica};
+      FinishPendingPhases(self);
+    }
+    GoDown(replica, loop_.now() + down_for, lost);
+  }
+
+  void GoDown(int replica, SimTime until, SimTime lost = SimTime()) {
+    ReplicaState& st = state_[replica];
+    st.down = true;
+    st.down_since = loop_.now();
+    run_.faults.push_back({replica, loop_.now(), SimTime(), lost, false});
+    if (quorum()) {
+      st.absent = true;
+      method_->OnReplicaLost(replica, *this);
+      CheckPendingEvals();
+    }
+    loop_.at(until, [this, replica] { Recover(replica); });
+  }
+
+  // Back up after `down_for`: with "wait", restart the lost round from the last synced
+  // weights, the model fetched from a live peer; with a quorum, wait for a live peer's next
+  // sync and rejoin from its state.
+  void Recover(int replica) {
+    ReplicaState& st = state_[replica];
+    if (st.ended) return;
+    const int donor = LiveDonor(replica);
+    if (!quorum()) {
+      if (method_->trains_between_syncs()) in_.data.ResetToSlowWeights(replica);
+      FetchModel(replica, donor < 0 ? replica : donor);
+      return;
+    }
+    if (donor < 0) {
+      EndEarly(replica);
+      return;
+    }
+    healers_.push_back(replica);
+  }
+
+  // The first replica, by index, that is up and still training; -1 when none.
+  int LiveDonor(int except) const {
+    for (int r = 0; r < n_; ++r) {
+      const ReplicaState& s = state_[r];
+      if (r != except && !s.down && !s.ended && s.round < rounds_) return r;
+    }
+    return -1;
+  }
+
+  // `donor` has just finished a sync: replicas waiting to rejoin take its state now and
+  // join the round it starts, once the model has crossed the network.
+  void HealFrom(int donor) {
+    if (healers_.empty() || state_[donor].round == rounds_) return;
+    const std::vector<int> healers = std::move(healers_);
+    healers_.clear();
+    for (int h : healers) {
+      ReplicaState& st = state_[h];
+      in_.data.CopyReplica(h, donor);
+      st.round = state_[donor].round;
+      st.counted_from = st.round + 1;
+      st.absent = false;
+      FetchModel(h, donor);
+    }
+  }
+
+  // The model crosses from `donor` to `replica` (no transfer when it is its own); then the
+  // replica is up again and starts its round.
+  void FetchModel(int replica, int donor) {
+    auto back = [this, replica] {
+      ReplicaState& st = state_[replica];
+      st.down = false;
+      AddSpan(Span::Kind::kDown, replica, st.down_since, loop_.now());
+      for (auto it = run_.faults.rbegin(); it != run_.faults.rend(); ++it) {
+        if (it->replica == replica) {
+          it->back = loop_.now();
+          break;
+        }
+      }
+      ScheduleRandomFailure(replica);
+      StartRound(replica);
+    };
+    if (donor == replica) {
+      back();
+      return;
+    }
+    network_.transfer(in_.topology.replicas[donor], in_.topology.replicas[replica], in_.payload,
+                      std::move(back));
+  }
+
+  void EndEarly(int replica) {
+    ReplicaState& st = state_[replica];
+    st.ended = true;
+    st.absent = true;
+    AddSpan(Span::Kind::kDown, replica, st.down_since, loop_.now());
+    for (auto it = run_.faults.rbegin(); it != run_.faults.rend(); ++it) {
+      if (it->replica == replica) {
+        it->ended = true;
+        break;
+      }
+    }
+    run_.replicas[replica].end = loop_.now();
+    method_->OnReplicaLost(replica, *this);
+    CheckPendingEvals();
+  }
+
+  // When the last replica still training finishes, those down or waiting to rejoin have
+  // nothing left to join.
+  void EndTheStranded() {
+    if (LiveDonor(-1) >= 0) return;
+    healers_.clear();
+    for (int r = 0; r < n_; ++r) {
+      if (state_[r].down && !state_[r].ended) EndEarly(r);
+    }
+  }
 
   bool IsEvalRound(int completed) const {
     return completed == rounds_ || completed % eval_every_rounds_ == 0;
@@ -134,6 +321,7 @@ class MethodRunner final : public SyncHost {
     ReplicaTotals& totals = run_.replicas[replica];
     (kind == Span::Kind::kCompute       ? totals.compute
      : kind == Span::Kind::kCommunicate ? totals.communicate
+     : kind == Span::Kind::kDown        ? totals.down
                                         : totals.idle) += end - start;
     if (end > start) run_.spans.push_back({kind, replica, state_[replica].round, start, end});
   }
@@ -142,6 +330,7 @@ class MethodRunner final : public SyncHost {
     ReplicaState& st = state_[replica];
     if (st.round == rounds_) {
       run_.replicas[replica].end = loop_.now();
+      EndTheStranded();
       return;
     }
     SimTime duration;
@@ -176,12 +365,19 @@ class MethodRunner final : public SyncHost {
     } else {
       duration = compute_->NextSteps(replica, h_);
     }
-    AddSpan(Span::Kind::kCompute, replica, loop_.now(), loop_.now() + duration);
-    loop_.after(duration, [this, replica] { Arrive(replica); });
+    // The compute span is recorded at arrival: a failure may cut it short.
+    st.computing = true;
+    st.phase_start = loop_.now();
+    loop_.after(duration, [this, replica, epoch = st.epoch] {
+      if (state_[replica].epoch == epoch) Arrive(replica);
+    });
   }
 
   void Arrive(int replica) {
     ReplicaState& st = state_[replica];
+    st.computing = false;
+    AddSpan(Span::Kind::kCompute, replica, st.phase_start, loop_.now());
+    st.at_sync = true;
     st.arrived = st.started = loop_.now();
     method_->OnSyncPoint(replica, st.round, *this);
   }
@@ -216,16 +412,34 @@ class MethodRunner final : public SyncHost {
     run_.train_losses.SpillBefore(oldest_pending);
   }
 
-  // The mean model after `completed` rounds is evaluated once every replica has contributed.
+  // The mean model after `completed` rounds is evaluated once every replica that will
+  // complete that round has contributed: all of them, but for failed replicas a quorum
+  // went on without (they rejoin at a later round).
   void RecordCompletion(int replica, int completed) {
     if (!IsEvalRound(completed)) return;
     const int self[] = {replica};
     FinishPendingPhases(self);
     in_.data.Snapshot(completed, replica);
-    if (++snapshots_[completed] < n_) return;
+    snapshots_[completed].insert(replica);
+    MaybeEvaluate(completed);
+  }
+
+  void MaybeEvaluate(int completed) {
+    const std::set<int>& done = snapshots_.at(completed);
+    for (int r = 0; r < n_; ++r) {
+      const ReplicaState& st = state_[r];
+      const bool expected = !st.absent && !st.ended && st.counted_from <= completed;
+      if (expected && !done.count(r)) return;
+    }
     snapshots_.erase(completed);
     run_.evals.push_back(
         {completed, completed * h_, loop_.now(), in_.data.EvaluateSnapshot(completed)});
+  }
+
+  void CheckPendingEvals() {
+    std::vector<int> open;
+    for (const auto& [completed, done] : snapshots_) open.push_back(completed);
+    for (int completed : open) MaybeEvaluate(completed);
   }
 
   void MaybeCheckpoint() {
@@ -256,7 +470,10 @@ class MethodRunner final : public SyncHost {
   const int rounds_;
   const int eval_every_rounds_;
   std::vector<ReplicaState> state_;
-  std::map<int, int> snapshots_;  // round -> replicas snapshotted so far
+  std::map<int, std::set<int>> snapshots_;  // round -> replicas snapshotted so far
+  bool is_noloco_ = false;                  // NoLoCo groups only live replicas: a quorum
+  std::vector<Rng> fault_draws_;            // per replica, random failures' times
+  std::vector<int> healers_;                // waiting for a live peer's next sync
   long long completions_ = 0;
   long long replica_rounds_ = 0;  // completed, all replicas together
   MethodRun run_;

@@ -27,6 +27,8 @@ class TimingOnlyDataPlane final : public DataPlane {
   std::vector<PhaseResult> FinishInnerSteps(std::span<const int> replicas) override;
   std::optional<double> ApplyOuterUpdate(std::span<const int> group,
                                          const OuterUpdate& update) override;
+  void CopyReplica(int, int) override {}
+  void ResetToSlowWeights(int) override {}
   void Snapshot(int, int) override {}
   EvalMetrics EvaluateSnapshot(int id) override;
   // Nothing to save: a marker file says whose checkpoint it is.

@@ -36,14 +36,14 @@ class AllReduceMethod final : public GroupSyncMethod {
   bool trains_between_syncs() const override { return trains_between_syncs_; }
 
  protected:
-  std::vector<std::vector<int>> Groups(int) const override {
-    std::vector<int> everyone(replicas_);
-    for (int r = 0; r < replicas_; ++r) everyone[r] = r;
-    return {everyone};
+  std::vector<std::vector<int>> Groups(int, std::span<const int> expected) const override {
+    return {std::vector<int>(expected.begin(), expected.end())};
   }
   void StartGroupCollective(CollectiveSetup setup, RankDone on_rank_done) const override {
     if (all_gather_) {
-      StartGroupExchange(std::move(setup), Groups(0), std::move(on_rank_done));
+      std::vector<int> ranks(setup.nodes.size());
+      for (std::size_t r = 0; r < ranks.size(); ++r) ranks[r] = static_cast<int>(r);
+      StartGroupExchange(std::move(setup), {ranks}, std::move(on_rank_done));
       return;
     }
     const CollectiveSpec spec{algorithm_, setup.bytes};  // before `setup` is moved from
@@ -51,6 +51,7 @@ class AllReduceMethod final : public GroupSyncMethod {
   }
   Bytes bytes_per_member() const override { return payload_; }
   OuterUpdate Update() const override { return update_; }
+  int replica_count() const override { return replicas_; }
 
  private:
   int replicas_;

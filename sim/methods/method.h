@@ -38,6 +38,9 @@ class SyncHost {
   // between fragment events): no sync event is recorded for it.
   // REQUIRES: the replica is at its sync point.
   virtual void Resume(int replica, bool synced = true) = 0;
+  // Whether `replica` is expected at its sync point of `round`: false for one that failed
+  // and that a quorum goes on without (docs/algorithms.md, "Replica failures").
+  virtual bool WillArrive(int replica, int round) const = 0;
 };
 
 class Method {
@@ -55,6 +58,9 @@ class Method {
   // `replica` has finished the inner phase of `round` (0-based) and is at its sync point.
   // The method must eventually call host.Resume(replica).
   virtual void OnSyncPoint(int replica, int round, SyncHost& host) = 0;
+  // `replica` failed and will not arrive where it was expected (host.WillArrive changed):
+  // a group waiting only for it may go on.
+  virtual void OnReplicaLost(int /*replica*/, SyncHost& /*host*/) {}
 };
 
 }  // namespace locosim

@@ -12,7 +12,7 @@
 namespace locosim {
 
 struct Span {
-  enum class Kind { kCompute, kCommunicate, kIdle };
+  enum class Kind { kCompute, kCommunicate, kIdle, kDown };
   Kind kind;
   int replica;
   int round;
@@ -46,7 +46,18 @@ struct TrainLoss {
 
 struct ReplicaTotals {
   SimTime compute, communicate, idle;
-  SimTime end;  // compute + communicate + idle
+  SimTime down;          // failed, until it computes again (the model's transfer included)
+  SimTime end;           // compute + communicate + idle + down
+  SimTime lost_compute;  // of `compute`: phases a failure cut short
+};
+
+// One failure of one replica.
+struct FaultEvent {
+  int replica;
+  SimTime failed;  // when it went down (a failure at a sync point waits for its end)
+  SimTime back;    // when it computed again; 0 if it never did
+  SimTime lost_compute;
+  bool ended;  // no live peer was left to rejoin from: it stopped there
 };
 
 struct MethodRun {
@@ -59,6 +70,7 @@ struct MethodRun {
   Bytes sync_message;       // the largest one sync sends per replica (Method::sync_message_bytes)
   std::string compression;  // the encoding, as resolved JSON text ("\"none\"" or an object)
   std::vector<ReplicaTotals> replicas;
+  std::vector<FaultEvent> faults;  // in the order they happened
   // These grow with the number of rounds; their older records live on disk.
   SpillLog<SyncEvent> syncs;
   SpillLog<Span> spans;

@@ -65,6 +65,32 @@ Json BusiestLinks(const MethodRun& run, const Topology& t, std::size_t count) {
   return links;
 }
 
+// Failures and what they cost: down time and lost compute (means over replicas), and the
+// useful-compute fraction, compute that was not lost over every replica's total time.
+Json FaultsJson(const MethodRun& run) {
+  double compute = 0, lost = 0, down = 0, total = 0;
+  for (const ReplicaTotals& r : run.replicas) {
+    compute += r.compute.seconds();
+    lost += r.lost_compute.seconds();
+    down += r.down.seconds();
+    total += r.end.seconds();
+  }
+  const double n = static_cast<double>(std::max<std::size_t>(1, run.replicas.size()));
+  Json events = Json::array();
+  for (const FaultEvent& f : run.faults) {
+    events.push_back(Json{{"replica", f.replica},
+                          {"failed_at_s", f.failed.seconds()},
+                          {"back_at_s", f.ended ? Json(nullptr) : Json(f.back.seconds())},
+                          {"lost_compute_s", f.lost_compute.seconds()},
+                          {"ended", f.ended}});
+  }
+  return Json{{"failures", run.faults.size()},
+              {"down_s", down / n},
+              {"lost_compute_s", lost / n},
+              {"useful_compute_fraction", total > 0 ? (compute - lost) / total : 0.0},
+              {"events", std::move(events)}};
+}
+
 Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
   const MethodSummary s = SummarizeMethod(run, all.scenario.target_loss, all.trains);
   Json diverged = nullptr;
@@ -77,11 +103,12 @@ Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
                       : s.diverged->loss > 0       ? "inf"
                                                    : "-inf"}};
   }
-  double compute = 0, communicate = 0, idle = 0;
+  double compute = 0, communicate = 0, idle = 0, down = 0;
   for (const ReplicaTotals& r : run.replicas) {
     compute += r.compute.seconds();
     communicate += r.communicate.seconds();
     idle += r.idle.seconds();
+    down += r.down.seconds();
   }
   const double n = static_cast<double>(run.replicas.size());
   Json curve = Json::array();
@@ -103,7 +130,10 @@ Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
       {"idle_fraction", DistributionJson(Summarize(IdleFractions(run)))},
       {"sync_latency_s", DistributionJson(Summarize(SyncLatencies(run)))},
       {"time_breakdown_s",
-       {{"compute", compute / n}, {"communicate", communicate / n}, {"idle", idle / n}}},
+       {{"compute", compute / n},
+        {"communicate", communicate / n},
+        {"idle", idle / n},
+        {"down", down / n}}},
       {"bytes_sent_total", s.bytes_sent_total},
       {"payload_bytes", run.payload.count()},
       {"wire_payload_bytes", run.wire_payload.count()},
@@ -111,6 +141,7 @@ Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
       {"compression", run.compression.empty() ? Json("none") : Json::parse(run.compression)},
       {"eval_curve", std::move(curve)},
       {"busiest_links", BusiestLinks(run, all.topology, 8)},
+      {"faults", FaultsJson(run)},
   };
 }
 
@@ -281,6 +312,7 @@ void WriteTraceJson(const ScenarioRun& run, std::ostream& out) {
     for (const Span& s : m.spans) {
       const char* name = s.kind == Span::Kind::kCompute       ? "compute"
                          : s.kind == Span::Kind::kCommunicate ? "communicate"
+                         : s.kind == Span::Kind::kDown        ? "down"
                                                               : "idle";
       emit(Json{{"name", name},
                 {"cat", name},

@@ -67,6 +67,28 @@ struct ComputeSpec {
   std::map<int, double> replica_step_time_factor;
 };
 
+// Replica failures (docs/algorithms.md, "Replica failures"). A failed replica loses the phase
+// it was computing, is down for `down_for`, then gets the model from a live peer.
+struct ScheduledFault {
+  int replica = 0;
+  SimTime at;        // virtual time of the failure
+  SimTime down_for;  // until it starts recovering
+};
+
+struct FaultSpec {
+  std::vector<ScheduledFault> scheduled;
+  // Random failures: per replica, exponential times between them with this mean (none
+  // when absent), from stream (seed, "faults", replica); each down for `random_down_for`.
+  std::optional<SimTime> mean_time_between_failures;
+  SimTime random_down_for = Seconds(60);
+  // DiLoCo's, local SGD's and DDP's all-reduce: "quorum" goes on with the live replicas
+  // (torchft); "wait" waits for the failed one to come back and redo its phase. NoLoCo always
+  // groups only the live replicas.
+  std::string all_reduce = "quorum";
+
+  bool any() const { return !scheduled.empty() || mean_time_between_failures.has_value(); }
+};
+
 struct NetworkSpec {
   std::string backend = "flow";
   // Exactly one of a topology file (resolved against the scenario file's folder) or a
@@ -117,6 +139,7 @@ struct Scenario {
   // "loop" (one replica at a time) or "auto" (stacked where the model has a stacked forward
   // pass: char_transformer and mlp).
   std::string replica_batching = "auto";
+  FaultSpec faults;
   // Rounds between checkpoints (sim/engine/checkpoint_store.h); 0 = none.
   int checkpoint_every_rounds = 0;
 };

@@ -125,6 +125,19 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   doc["threads"] = s.threads;
   doc["replica_batching"] = s.replica_batching;
   doc["checkpoint_every_rounds"] = s.checkpoint_every_rounds;
+  J scheduled = J::array();
+  for (const ScheduledFault& f : s.faults.scheduled) {
+    scheduled.push_back(J{{"replica", f.replica},
+                          {"at", FormatDuration(f.at)},
+                          {"down_for", FormatDuration(f.down_for)}});
+  }
+  J faults = {{"scheduled", std::move(scheduled)}, {"all_reduce", s.faults.all_reduce}};
+  if (s.faults.mean_time_between_failures) {
+    faults["random"] = {
+        {"mean_time_between_failures", FormatDuration(*s.faults.mean_time_between_failures)},
+        {"down_for", FormatDuration(s.faults.random_down_for)}};
+  }
+  doc["faults"] = std::move(faults);
   return doc;
 }
 

@@ -210,6 +210,39 @@ void CheckStreamingFragments(const JsonReader& method, const StreamingDilocoSett
   }
 }
 
+FaultSpec ReadFaults(const JsonReader& r, int replicas) {
+  r.ExpectOnlyKeys({"scheduled", "random", "all_reduce"});
+  FaultSpec f;
+  if (auto list = r.OptionalField("scheduled")) {
+    for (std::size_t i = 0; i < list->ArraySize(); ++i) {
+      const JsonReader e = list->Element(i);
+      e.ExpectOnlyKeys({"replica", "at", "down_for"});
+      ScheduledFault fault;
+      fault.replica = IntIn(e.Field("replica"), 0, replicas - 1,
+                            "a replica index in [0, replicas = " + std::to_string(replicas) + ")");
+      fault.at = e.Field("at").Duration();
+      fault.down_for = e.Field("down_for").Duration();
+      if (fault.down_for <= SimTime()) e.Field("down_for").Fail("a positive duration");
+      f.scheduled.push_back(fault);
+    }
+  }
+  if (auto random = r.OptionalField("random")) {
+    random->ExpectOnlyKeys({"mean_time_between_failures", "down_for"});
+    const JsonReader mtbf = random->Field("mean_time_between_failures");
+    f.mean_time_between_failures = mtbf.Duration();
+    if (*f.mean_time_between_failures <= SimTime()) mtbf.Fail("a positive duration");
+    Optional(*random, "down_for", f.random_down_for, [](const JsonReader& v) {
+      const SimTime d = v.Duration();
+      if (d <= SimTime()) v.Fail("a positive duration");
+      return d;
+    });
+  }
+  Optional(r, "all_reduce", f.all_reduce, [](const JsonReader& v) {
+    return Choice(v, {"quorum", "wait"});
+  });
+  return f;
+}
+
 ComputeSpec ReadCompute(const JsonReader& r, int replicas) {
   r.ExpectOnlyKeys({"step_time", "target_parameters", "tokens_per_step", "accelerator_tflops",
                     "mfu", "accelerators_per_replica", "jitter_sigma", "stragglers", "measured",
@@ -273,7 +306,8 @@ Scenario ReadScenario(const JsonReader& r) {
                     "device",
                     "threads",
                     "checkpoint_every_rounds",
-                    "replica_batching"});
+                    "replica_batching",
+                    "faults"});
   Scenario s;
   s.name = r.Field("name").String();
   // The name makes the results folder's name (with a UTC time, under a file-name limit of
@@ -382,6 +416,16 @@ Scenario ReadScenario(const JsonReader& r) {
   Optional(r, "checkpoint_every_rounds", s.checkpoint_every_rounds, [](const JsonReader& v) {
     return IntIn(v, 0, 1 << 30, "a round count in [0, 1073741824] (0 = no checkpoints)");
   });
+  if (auto f = r.OptionalField("faults")) {
+    s.faults = ReadFaults(*f, s.replicas);
+    for (std::size_t i = 0; i < s.methods.size(); ++i) {
+      if (s.faults.any() && s.methods[i].kind == "streaming_diloco") {
+        methods.Element(i).Field("kind").Fail(
+            "a method that models replica failures (diloco, noloco, ddp, local_sgd): "
+            "streaming_diloco with \"faults\" is not implemented yet");
+      }
+    }
+  }
   if (s.checkpoint_every_rounds > 0 && s.compute.measured) {
     // A resumed run re-simulates the control plane, which measured step times cannot be.
     r.Field("checkpoint_every_rounds")

@@ -164,6 +164,33 @@ TEST(EngineEndToEnd, StreamingDilocoFragmentsTrainAndEachHoldsWholeLayers) {
   }
 }
 
+TEST(EngineEndToEnd, AFailedReplicaRejoinsWithItsPeersWeightsAndTrainingGoesOn) {
+  Scenario s = Small();
+  s.compute.straggler_fraction = 0;
+  s.methods = {s.methods[0]};
+  // Replica 1 fails 1.5 s into its second phase (20 steps of about 150 ms), down for 2 s.
+  SimTime first_sync_done;
+  for (const SyncEvent& e : RunReal(s).methods[0].syncs) {
+    if (e.replica == 1 && e.round == 0) first_sync_done = e.done;
+  }
+  s.faults.scheduled = {{1, first_sync_done + Milliseconds(1500), Seconds(2)}};
+  s.methods = Small().methods;
+  const ScenarioRun run = RunReal(s);
+  for (const MethodRun& m : run.methods) {
+    SCOPED_TRACE(m.name);
+    ASSERT_EQ(m.faults.size(), 1u);
+    EXPECT_FALSE(m.faults[0].ended);
+    EXPECT_GT(m.replicas[1].lost_compute, SimTime());
+    EXPECT_LT(m.evals.back().metrics.loss, 3.0);  // 5.55 at the start
+  }
+  // With the same failure, a DiLoCo that waits loses no round but takes longer.
+  s.faults.all_reduce = "wait";
+  s.methods = {s.methods[0]};
+  const ScenarioRun waited = RunReal(s);
+  EXPECT_GT(waited.methods[0].replicas[0].end, run.methods[0].replicas[0].end);
+  EXPECT_LT(waited.methods[0].evals.back().metrics.loss, 3.0);
+}
+
 TEST(EngineEndToEnd, TwoRunsGiveByteIdenticalResultsOutsideHost) {
   Scenario s = Small();
   s.total_steps = 40;
@@ -204,6 +231,8 @@ class ImmediateDataPlane final : public DataPlane {
                                          const OuterUpdate& update) override {
     return inner_->ApplyOuterUpdate(group, update);
   }
+  void CopyReplica(int to, int from) override { inner_->CopyReplica(to, from); }
+  void ResetToSlowWeights(int replica) override { inner_->ResetToSlowWeights(replica); }
   void Snapshot(int id, int replica) override { inner_->Snapshot(id, replica); }
   EvalMetrics EvaluateSnapshot(int id) override { return inner_->EvaluateSnapshot(id); }
 

@@ -59,6 +59,16 @@ class RecordingDataPlane final : public DataPlane {
     record_.calls.push_back("update");
     return fake_.ApplyOuterUpdate(group, update);
   }
+  void CopyReplica(int to, int from) override {
+    Check(to, "copy");
+    Check(from, "copy");
+    record_.calls.push_back("copy " + std::to_string(to) + " " + std::to_string(from));
+    fake_.CopyReplica(to, from);
+  }
+  void ResetToSlowWeights(int replica) override {
+    Check(replica, "reset");
+    fake_.ResetToSlowWeights(replica);
+  }
   void Snapshot(int id, int replica) override {
     Check(replica, "snapshot");
     record_.calls.push_back("snapshot " + std::to_string(replica));

@@ -59,6 +59,9 @@ class FakeDataPlane final : public DataPlane {
     Average(group);
     return std::nullopt;
   }
+  // A rejoining replica takes its donor's progress; a restart keeps its own.
+  void CopyReplica(int to, int from) override { progress_[to] = progress_[from]; }
+  void ResetToSlowWeights(int) override {}
   void Snapshot(int id, int replica) override {
     auto& [sum, count] = snapshots_[id];
     sum += progress_[replica];

@@ -299,6 +299,29 @@ INSTANTIATE_TEST_SUITE_P(
                 Replace(Replace(kValid, R"("layers": 1)", R"("layers": 2)"), R"({"kind": "ddp"})",
                         R"({"kind": "streaming_diloco", "fragments": 2, "overlap_steps": 6})"),
                 "$.methods[2].overlap_steps", "overlap_steps at most H/P = 5"},
+        BadCase{
+            "FaultReplicaOutOfRange",
+            Replace(
+                kValid, R"("seed": 3)",
+                R"("seed": 3, "faults": {"scheduled": [{"replica": 4, "at": "1s", "down_for": "1s"}]})"),
+            "$.faults.scheduled[0].replica", "a replica index in [0, replicas = 4)"},
+        BadCase{
+            "FaultWithoutDowntime",
+            Replace(
+                kValid, R"("seed": 3)",
+                R"("seed": 3, "faults": {"random": {"mean_time_between_failures": "3600s", "down_for": "0s"}})"),
+            "$.faults.random.down_for", "a positive duration"},
+        BadCase{"FaultSemanticsUnknown",
+                Replace(kValid, R"("seed": 3)", R"("seed": 3, "faults": {"all_reduce": "retry"})"),
+                "$.faults.all_reduce", "one of \"quorum\" \"wait\""},
+        BadCase{
+            "FaultsWithStreaming",
+            Replace(
+                Replace(kValid, R"({"kind": "ddp"})",
+                        R"({"kind": "streaming_diloco", "fragments": 1})"),
+                R"("seed": 3)",
+                R"("seed": 3, "faults": {"scheduled": [{"replica": 0, "at": "1s", "down_for": "1s"}]})"),
+            "$.methods[2].kind", "streaming_diloco with \"faults\" is not implemented yet"},
         BadCase{"NotJson", "{\"name\": ", "", "valid JSON"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
 

@@ -114,6 +114,15 @@ class TorchDataPlane final : public DataPlane {
         update);
   }
 
+  void CopyReplica(int to, int from) override {
+    assert(!pending_.count(to) && !pending_.count(from));
+    set_.CopyReplicaState(to, from);
+  }
+  void ResetToSlowWeights(int replica) override {
+    assert(!pending_.count(replica));
+    set_.ResetToSlowWeights(replica);
+  }
+
   void Snapshot(int id, int replica) override {
     assert(!pending_.count(replica));
     torch::NoGradGuard no_grad;

@@ -216,6 +216,23 @@ void ReplicaSet::StreamingMerge(int replica, std::int64_t sync_id, std::span<con
                          alpha);
 }
 
+void ReplicaSet::CopyReplicaState(int to, int from) {
+  torch::NoGradGuard no_grad;
+  Replica& target = impl_->at(to);
+  const Replica& source = impl_->at(from);
+  for (std::size_t k = 0; k < target.theta.size(); ++k) {
+    target.theta[k].copy_(source.theta[k]);
+    target.phi[k].copy_(source.phi[k]);
+    target.outer_momentum[k].copy_(source.outer_momentum[k]);
+  }
+}
+
+void ReplicaSet::ResetToSlowWeights(int replica) {
+  torch::NoGradGuard no_grad;
+  Replica& r = impl_->at(replica);
+  for (std::size_t k = 0; k < r.theta.size(); ++k) r.theta[k].copy_(r.phi[k]);
+}
+
 std::vector<int> ReplicaSet::parameter_layers() const {
   // The top-level module of each parameter ("block3.qkv.weight" -> "block3"), in order.
   std::vector<std::string> modules;

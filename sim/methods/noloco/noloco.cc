@@ -19,10 +19,18 @@ class NolocoMethod final : public GroupSyncMethod {
   int inner_steps() const override { return context_.inner_steps; }
 
  protected:
-  std::vector<std::vector<int>> Groups(int round) const override {
-    return RoundGroups(context_.seed, static_cast<std::uint64_t>(round), context_.replicas,
-                       group_size_);
+  // The round's seeded groups over the replicas expected at it (all of them but failed ones:
+  // with failures the groups pair only live replicas, by their place in that list).
+  std::vector<std::vector<int>> Groups(int round, std::span<const int> expected) const override {
+    if (expected.empty()) return {};
+    auto groups = RoundGroups(context_.seed, static_cast<std::uint64_t>(round),
+                              static_cast<int>(expected.size()), group_size_);
+    for (auto& group : groups) {
+      for (int& m : group) m = expected[static_cast<std::size_t>(m)];
+    }
+    return groups;
   }
+  int replica_count() const override { return context_.replicas; }
   void StartGroupCollective(CollectiveSetup setup, RankDone on_rank_done) const override {
     std::vector<int> everyone(setup.nodes.size());
     for (std::size_t r = 0; r < everyone.size(); ++r) everyone[r] = static_cast<int>(r);

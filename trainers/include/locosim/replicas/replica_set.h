@@ -80,6 +80,11 @@ class ReplicaSet {
   void StreamingMerge(int replica, std::int64_t sync_id, std::span<const int> tensors,
                       const DilocoOuterConfig& config, double alpha);
 
+  // Replica failures: `to` takes `from`'s theta, phi and outer momentum (its own inner
+  // optimizer state, step count and data stream stay); and theta <- phi.
+  void CopyReplicaState(int to, int from);
+  void ResetToSlowWeights(int replica);
+
   // Each parameter tensor's layer, counted in depth from 0, for cutting the model into
   // fragments: a char_transformer's blocks (the embeddings belong to the first, the final
   // norm and head to the last); an mlp's or cnn's top-level layers.
