@@ -64,9 +64,9 @@ class DataPlane {
   virtual std::optional<double> ApplyOuterUpdate(std::span<const int> group,
                                                  const OuterUpdate& update) = 0;
 
-  // Replica failures (sim/engine/method_runner.cc). CopyReplica: `to` takes `from`'s fast and
-  // slow weights and outer momentum (not its inner optimizer state, step count or data
-  // stream, which stay `to`'s own): a replica rejoining from a live peer. ResetToSlowWeights:
+  // Replica failures (sim/engine/method_runner.cc). CopyReplica: `to` takes `from`'s whole
+  // training state (weights, outer momentum, inner optimizer state, step count) but its
+  // data stream: a replica rejoining from a live peer. ResetToSlowWeights:
   // theta <- phi, a replica restarting its phase from the last synced state.
   // REQUIRES: no pending inner phase of either replica.
   virtual void CopyReplica(int to, int from) = 0;

@@ -75,6 +75,7 @@ class MethodRunner final : public SyncHost {
     for (int r = 0; r < n_; ++r) loop_.at(SimTime(), [this, r] { StartRound(r); });
     ScheduleFaults();
     loop_.run();
+    if (in_.progress && in_.scenario.faults.any()) in_.progress(1.0);  // rounds were skipped
     // Failures can complete a later round's evaluation first (its replicas were all live).
     std::stable_sort(run_.evals.begin(), run_.evals.end(),
                      [](const EvalPoint& a, const EvalPoint& b) { return a.round < b.round; });
@@ -133,6 +134,8 @@ class MethodRunner final : public SyncHost {
     StartRound(replica);
   }
 
+  bool failures_possible() const override { return in_.scenario.faults.any(); }
+
   bool WillArrive(int replica, int round) const override {
     const ReplicaState& st = state_[replica];
     return !st.absent && !st.ended && st.round <= round && st.round < rounds_;
@@ -167,18 +170,29 @@ class MethodRunner final : public SyncHost {
       loop_.at(f.at, [this, f] { Fail(f.replica, f.down_for); });
     }
     if (!faults.mean_time_between_failures) return;
+    random_armed_.assign(n_, false);
     for (int r = 0; r < n_; ++r) {
       fault_draws_.push_back(Rng::Stream(in_.scenario.seed, "faults", r));
       ScheduleRandomFailure(r);
     }
   }
 
+  // One random failure pending per replica at most: the next is drawn when the replica is
+  // up again (or at once, when this one found it already down or at its end).
   void ScheduleRandomFailure(int replica) {
     const FaultSpec& faults = in_.scenario.faults;
-    if (!faults.mean_time_between_failures) return;
+    if (!faults.mean_time_between_failures || random_armed_[replica]) return;
+    random_armed_[replica] = true;
     const double gap_s = -std::log(1.0 - fault_draws_[replica].uniform()) *
                          faults.mean_time_between_failures->seconds();
-    loop_.after(Seconds(gap_s), [this, replica, d = faults.random_down_for] { Fail(replica, d); });
+    loop_.after(Seconds(gap_s), [this, replica, d = faults.random_down_for] {
+      random_armed_[replica] = false;
+      Fail(replica, d);
+      const ReplicaState& st = state_[replica];
+      if (!st.down && !st.fail_after_sync && !st.ended && st.round < rounds_) {
+        ScheduleRandomFailure(replica);
+      }
+    });
   }
 
   // A failure: a phase in progress is lost; at a sync point the sync finishes first (no
@@ -232,7 +246,12 @@ class MethodRunner final : public SyncHost {
       return;
     }
     if (donor < 0) {
-      EndEarly(replica);
+      // Nobody is up to rejoin from (the others are down or waiting): restart the lost round
+      // from its own last synced weights, and be the peer the others rejoin from.
+      if (method_->trains_between_syncs()) in_.data.ResetToSlowWeights(replica);
+      st.absent = false;
+      st.counted_from = st.round + 1;
+      FetchModel(replica, replica);
       return;
     }
     healers_.push_back(replica);
@@ -250,11 +269,16 @@ class MethodRunner final : public SyncHost {
   // `donor` has just finished a sync: replicas waiting to rejoin take its state now and
   // join the round it starts, once the model has crossed the network.
   void HealFrom(int donor) {
-    if (healers_.empty() || state_[donor].round == rounds_) return;
-    const std::vector<int> healers = std::move(healers_);
+    const int round = state_[donor].round;
+    if (healers_.empty() || round == rounds_ || !method_->CanJoin(round)) return;
+    std::vector<int> healers = std::move(healers_);
     healers_.clear();
     for (int h : healers) {
       ReplicaState& st = state_[h];
+      if (round < st.round) {  // never back to rounds it has completed
+        healers_.push_back(h);
+        continue;
+      }
       in_.data.CopyReplica(h, donor);
       st.round = state_[donor].round;
       st.counted_from = st.round + 1;
@@ -268,6 +292,7 @@ class MethodRunner final : public SyncHost {
   void FetchModel(int replica, int donor) {
     auto back = [this, replica] {
       ReplicaState& st = state_[replica];
+      if (st.ended) return;  // the others finished while the model was on its way
       st.down = false;
       AddSpan(Span::Kind::kDown, replica, st.down_since, loop_.now());
       for (auto it = run_.faults.rbegin(); it != run_.faults.rend(); ++it) {
@@ -472,6 +497,7 @@ class MethodRunner final : public SyncHost {
   std::vector<ReplicaState> state_;
   std::map<int, std::set<int>> snapshots_;  // round -> replicas snapshotted so far
   bool is_noloco_ = false;                  // NoLoCo groups only live replicas: a quorum
+  std::vector<bool> random_armed_;          // per replica, a random failure is pending
   std::vector<Rng> fault_draws_;            // per replica, random failures' times
   std::vector<int> healers_;                // waiting for a live peer's next sync
   long long completions_ = 0;

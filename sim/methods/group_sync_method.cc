@@ -28,7 +28,9 @@ void GroupSyncMethod::OnSyncPoint(int replica, int round, SyncHost& host) {
     SyncAlone(replica, round, host);
     return;
   }
-  state.groups[it->second].arrived.push_back(replica);
+  Group& group = state.groups[it->second];
+  group.arrived.push_back(replica);
+  group.arrived_set.insert(replica);
   MaybeStart(round, it->second, host);
 }
 
@@ -48,10 +50,11 @@ void GroupSyncMethod::OnReplicaLost(int replica, SyncHost& host) {
 void GroupSyncMethod::MaybeStart(int round, int g, SyncHost& host) {
   Group& group = rounds_.at(round).groups[g];
   if (group.started || group.finished) return;
-  for (int m : group.members) {
-    const bool arrived =
-        std::find(group.arrived.begin(), group.arrived.end(), m) != group.arrived.end();
-    if (!arrived && host.WillArrive(m, round)) return;  // still on its way
+  if (group.arrived.size() < group.members.size()) {
+    if (!host.failures_possible()) return;  // without failures every member is on its way
+    for (int m : group.members) {
+      if (!group.arrived_set.count(m) && host.WillArrive(m, round)) return;  // on its way
+    }
   }
   if (group.arrived.empty()) {  // every member failed: nobody to sync
     group.finished = true;
@@ -59,9 +62,7 @@ void GroupSyncMethod::MaybeStart(int round, int g, SyncHost& host) {
     return;
   }
   for (int m : group.members) {
-    if (std::find(group.arrived.begin(), group.arrived.end(), m) != group.arrived.end()) {
-      group.participants.push_back(m);
-    }
+    if (group.arrived_set.count(m)) group.participants.push_back(m);
   }
   group.started = true;
   group.started_at = host.now();

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <span>
 #include <vector>
 
@@ -23,6 +24,7 @@ class GroupSyncMethod : public Method {
  public:
   void OnSyncPoint(int replica, int round, SyncHost& host) final;
   void OnReplicaLost(int replica, SyncHost& host) final;
+  bool CanJoin(int round) const final { return !rounds_.count(round); }
   Bytes sync_message_bytes() const final { return bytes_per_member(); }
 
  protected:
@@ -41,6 +43,7 @@ class GroupSyncMethod : public Method {
   struct Group {
     std::vector<int> members;
     std::vector<int> arrived;       // members at the sync point, in arrival order
+    std::set<int> arrived_set;      // the same, for lookups
     std::vector<int> participants;  // those the collective runs among, in member order
     int done = 0;
     bool started = false;

@@ -41,6 +41,8 @@ class SyncHost {
   // Whether `replica` is expected at its sync point of `round`: false for one that failed
   // and that a quorum goes on without (docs/algorithms.md, "Replica failures").
   virtual bool WillArrive(int replica, int round) const = 0;
+  // False when no failure can happen: WillArrive is then true wherever a replica is due.
+  virtual bool failures_possible() const { return false; }
 };
 
 class Method {
@@ -61,6 +63,9 @@ class Method {
   // `replica` failed and will not arrive where it was expected (host.WillArrive changed):
   // a group waiting only for it may go on.
   virtual void OnReplicaLost(int /*replica*/, SyncHost& /*host*/) {}
+  // Whether a replica rejoining now may be expected at `round`'s sync point: false once the
+  // round's groups have formed without it.
+  virtual bool CanJoin(int /*round*/) const { return true; }
 };
 
 }  // namespace locosim

@@ -141,6 +141,22 @@ TEST(Faults, RandomFailuresAreSeededAndNoReplicaWaitsForever) {
   for (const MethodRun& m : RunOnFake(s).methods) ExpectTimeAddsUp(m);
 }
 
+TEST(Faults, WhenEveryoneIsDownTheFirstBackRestartsAndTheOthersRejoinFromIt) {
+  Scenario s = FaultScenario();
+  s.compute.jitter_sigma = 0;
+  for (int r = 0; r < 8; ++r) {
+    s.faults.scheduled.push_back({r, Milliseconds(2500), Milliseconds(1000 + 100 * r)});
+  }
+  const ScenarioRun run = RunOnFake(s);
+  for (const MethodRun& m : run.methods) {
+    SCOPED_TRACE(m.name);
+    ASSERT_EQ(m.faults.size(), 8u);
+    for (const FaultEvent& f : m.faults) EXPECT_FALSE(f.ended) << f.replica;
+    ExpectTimeAddsUp(m);
+    EXPECT_EQ(m.evals.back().step, s.total_steps);
+  }
+}
+
 TEST(Faults, AReplicaDownWhenTheOthersFinishStopsThere) {
   Scenario s = FaultScenario();
   s.compute.jitter_sigma = 0;

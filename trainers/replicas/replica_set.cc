@@ -1,10 +1,12 @@
 #include "locosim/replicas/replica_set.h"
 
 #include <torch/cuda.h>
+#include <torch/serialize.h>
 #include <torch/utils.h>
 
 #include <algorithm>
 #include <cctype>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -225,6 +227,18 @@ void ReplicaSet::CopyReplicaState(int to, int from) {
     target.phi[k].copy_(source.phi[k]);
     target.outer_momentum[k].copy_(source.outer_momentum[k]);
   }
+  target.error_feedback.clear();
+  for (const torch::Tensor& e : source.error_feedback) target.error_feedback.push_back(e.clone());
+  // The inner optimizer's state through its own serialization, as a checkpoint carries it:
+  // its buffers are keyed by parameter position, so they land on `to`'s own parameters.
+  torch::serialize::OutputArchive saved;
+  source.optimizer->save(saved);
+  std::stringstream bytes;
+  saved.save_to(bytes);
+  torch::serialize::InputArchive loaded;
+  loaded.load_from(bytes, impl_->device);
+  target.optimizer->load(loaded);
+  target.inner_steps = source.inner_steps;
 }
 
 void ReplicaSet::ResetToSlowWeights(int replica) {

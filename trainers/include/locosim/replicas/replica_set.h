@@ -80,8 +80,8 @@ class ReplicaSet {
   void StreamingMerge(int replica, std::int64_t sync_id, std::span<const int> tensors,
                       const DilocoOuterConfig& config, double alpha);
 
-  // Replica failures: `to` takes `from`'s theta, phi and outer momentum (its own inner
-  // optimizer state, step count and data stream stay); and theta <- phi.
+  // Replica failures: `to` takes `from`'s theta, phi, outer momentum, error feedback, inner
+  // optimizer state and step count (its own data stream stays); and theta <- phi.
   void CopyReplicaState(int to, int from);
   void ResetToSlowWeights(int replica);
 
