@@ -1,5 +1,5 @@
 // Topology files: reading (strict, with errors naming file, JSON path and expectation) and
-// writing (for the generators). The format, with units in strings:
+// writing (for the generators). The format (docs/topology.md), with units in strings:
 //   { "name": "star16",
 //     "nodes":    [ {"id": "core"}, {"id": "r0", "region": "eu"}, ... ],
 //     "links":    [ {"id": "r0-core", "endpoints": ["r0", "core"], "bandwidth": "1Gbps",

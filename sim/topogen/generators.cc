@@ -107,4 +107,25 @@ Topology MakeInternet(const InternetParams& p) {
   return t;
 }
 
+Topology MakeMatrix(const MatrixParams& p) {
+  Topology t;
+  t.name = "matrix" + std::to_string(p.sites.size());
+  std::vector<NodeIndex> switches;
+  for (const std::string& site : p.sites) {
+    switches.push_back(AddNode(t, site, site));
+    for (int i = 0; i < p.replicas_per_site; ++i) {
+      const NodeIndex r = AddNode(t, site + "-" + std::to_string(i), site);
+      AddLink(t, r, switches.back(), p.site_bandwidth, p.site_latency);
+      t.replicas.push_back(r);
+    }
+  }
+  for (std::size_t a = 0; a < p.sites.size(); ++a) {
+    for (std::size_t b = a + 1; b < p.sites.size(); ++b) {
+      const BitsPerSecond bandwidth = p.bandwidth.empty() ? p.wan_bandwidth : p.bandwidth[a][b];
+      AddLink(t, switches[a], switches[b], bandwidth, p.latency[a][b]);
+    }
+  }
+  return t;
+}
+
 }  // namespace locosim

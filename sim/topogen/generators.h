@@ -2,6 +2,9 @@
 // and scenarios can name them inline. Every generated topology passes ValidateTopology.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <cstdint>
 
 #include "sim/net/topology.h"
@@ -55,5 +58,20 @@ struct InternetParams {
   SimTime backbone_latency_max = Milliseconds(70);
 };
 Topology MakeInternet(const InternetParams& p);
+
+// Sites from per-pair tables (a cloud provider's inter-region latencies, measured
+// bandwidths; sim/config/site_matrix_csv.h): each site is a switch named after it, with
+// `replicas_per_site` replicas "{site}-{i}" on fast local links; every pair of sites shares
+// one link with the table's one-way latency and bandwidth (or `wan_bandwidth` for all).
+struct MatrixParams {
+  std::vector<std::string> sites;
+  std::vector<std::vector<SimTime>> latency;          // one way, [i][j]
+  std::vector<std::vector<BitsPerSecond>> bandwidth;  // [i][j]; empty: wan_bandwidth
+  BitsPerSecond wan_bandwidth = Gbps(1);
+  int replicas_per_site = 1;
+  BitsPerSecond site_bandwidth = Gbps(100);
+  SimTime site_latency = Microseconds(100);
+};
+Topology MakeMatrix(const MatrixParams& p);
 
 }  // namespace locosim

@@ -1,6 +1,10 @@
 // `locosim topology` and `locosim collective` as a user runs them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/run_cli.h"
@@ -28,6 +32,82 @@ TEST(CollectiveCli, Star16RingAllReduceReportsFifteenPointSixSeconds) {
   EXPECT_NEAR(doc["link_bytes"]["r0-core"]["forward_bytes"].get<double>(), 1.875e9, 1);
   EXPECT_NEAR(doc["link_bytes"]["r0-core"]["reverse_bytes"].get<double>(), 1.875e9, 1);
 }
+
+// A cloud provider's inter-region round-trip table, pasted as CSV (docs/topology.md).
+const char* kRtt =
+    "rtt_ms,us-east,eu-west,ap-south\n"
+    "us-east,,75,190\n"
+    "eu-west,75,,120\n"
+    "ap-south,190,120,\n";
+
+TEST(TopologyCli, MatrixBuildsSitesFromAPerPairTableThatScenariosCanUse) {
+  const std::string dir = TempDir() + "/matrix";
+  std::filesystem::create_directories(dir);
+  WriteText(dir + "/rtt.csv", kRtt);
+  // Bandwidths given for the upper triangle only: the mirror fills the rest.
+  WriteText(dir + "/bw.csv",
+            "bandwidth_Gbps,us-east,eu-west,ap-south\nus-east,0,2,1\neu-west,,0,1.5\n"
+            "ap-south,,,0\n");
+  const auto r = RunLocosim("topology matrix --latency " + dir + "/rtt.csv --bandwidth " + dir +
+                            "/bw.csv --replicas-per-site 2 -o " + dir + "/sites.json");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto doc = nlohmann::json::parse(ReadText(dir + "/sites.json"));
+  EXPECT_EQ(doc["replicas"].size(), 6u);
+  std::map<std::string, std::pair<std::string, std::string>> wan;  // id -> (bandwidth, latency)
+  for (const auto& link : doc["links"]) {
+    wan[link["id"]] = {link["bandwidth"], link["latency"]};
+  }
+  // One-way latency is half the round trip.
+  EXPECT_EQ(wan["us-east-eu-west"], std::make_pair(std::string("2Gbps"), std::string("37500us")));
+  EXPECT_EQ(wan["us-east-ap-south"], std::make_pair(std::string("1Gbps"), std::string("95ms")));
+  EXPECT_EQ(wan["eu-west-ap-south"], std::make_pair(std::string("1500Mbps"), std::string("60ms")));
+  // A DiLoCo all-reduce runs on it.
+  const auto c = RunLocosim("collective --topology " + dir +
+                            "/sites.json --algorithm ring "
+                            "--bytes 100MB --json");
+  EXPECT_EQ(c.exit_status, 0) << c.err;
+}
+
+struct BadTable {
+  const char* name;
+  std::string csv;
+  std::string where;  // what the one-line error must say
+};
+
+class MalformedMatrixCli : public ::testing::TestWithParam<BadTable> {};
+
+TEST_P(MalformedMatrixCli, ExitsTwoNamingTheFileRowAndColumn) {
+  const std::string dir = TempDir() + "/bad_matrix";
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/" + GetParam().name + ".csv";
+  WriteText(path, GetParam().csv);
+  const auto r = RunLocosim("topology matrix --latency " + path);
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find(path), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(GetParam().where), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, MalformedMatrixCli,
+    ::testing::Values(
+        BadTable{"NoUnit", "ms,a,b\na,,3\nb,3,\n", "at row 1, column 1: expected a top-left cell"},
+        BadTable{"NotANumber", "rtt_ms,a,b\na,,x\nb,3,\n",
+                 "at row 2, column 3: expected a latency"},
+        BadTable{"Negative", "rtt_ms,a,b\na,,-1\nb,,\n", "at row 2, column 3"},
+        BadTable{"Asymmetric", "rtt_ms,a,b\na,,3\nb,4,\n",
+                 "at row 2, column 3: expected the same value as its mirror, row 3, column 2"},
+        BadTable{"Missing", "rtt_ms,a,b,c\na,,3,4\nb,3,,\nc,4,,\n",
+                 "at row 3, column 4: expected a value for b to c"},
+        BadTable{"RowOrder", "rtt_ms,a,b\nb,,3\na,3,\n",
+                 "at row 2, column 1: expected the site \"a\""},
+        BadTable{"ShortRow", "rtt_ms,a,b\na,,3\nb\n", "at row 3, column 2: expected 3 cells"},
+        BadTable{"Diagonal", "rtt_ms,a,b\na,5,3\nb,3,\n",
+                 "at row 2, column 2: expected an empty or 0"},
+        BadTable{"OneSite", "rtt_ms,a\na,\n", "between 2 and 1000 sites"},
+        BadTable{"Empty", "", "expected a header row"}),
+    [](const ::testing::TestParamInfo<BadTable>& info) { return std::string(info.param.name); });
 
 TEST(TopologyCli, ZeroReplicasIsRefusedInOneShortLine) {
   const auto r = RunLocosim("topology star --replicas 0");

@@ -1,6 +1,7 @@
-// locosim topology star|ring|regions|internet: writes a generated topology as JSON.
+// locosim topology star|ring|regions|internet|matrix: writes a generated topology as JSON.
 #include <memory>
 
+#include "sim/config/site_matrix_csv.h"
 #include "sim/config/topology_json.h"
 #include "sim/topogen/generators.h"
 #include "tools/cli/command.h"
@@ -174,6 +175,77 @@ void AddInternet(CLI::App& topology, int& status) {
   });
 }
 
+void AddMatrix(CLI::App& topology, int& status) {
+  struct MatrixOptions {
+    std::string out, latency_csv, bandwidth_csv;
+    int replicas_per_site = 1;
+    std::string wan_bandwidth = "1Gbps", site_bandwidth = "100Gbps", site_latency = "100us";
+  };
+  auto o = std::make_shared<MatrixOptions>();
+  auto* cmd = topology.add_subcommand(
+      "matrix",
+      "sites from per-pair CSV tables (docs/topology.md): each site a switch with its "
+      "replicas, every pair of sites one link with the table's latency and bandwidth");
+  cmd->add_option("--latency", o->latency_csv,
+                  "CSV of round-trip (rtt_ms, rtt_us, rtt_s) or one-way (one_way_ms, ...) "
+                  "latencies between sites")
+      ->required();
+  cmd->add_option("--bandwidth", o->bandwidth_csv,
+                  "CSV of bandwidths between sites (bandwidth_Mbps, bandwidth_Gbps, ...); "
+                  "default: --wan-bandwidth for every pair");
+  cmd->add_option("--wan-bandwidth", o->wan_bandwidth, "bandwidth of every site pair")
+      ->capture_default_str();
+  cmd->add_option("--replicas-per-site", o->replicas_per_site, "replicas at each site")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--site-bandwidth", o->site_bandwidth, "replica-to-site-switch bandwidth")
+      ->capture_default_str();
+  cmd->add_option("--site-latency", o->site_latency, "replica-to-site-switch one-way latency")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", o->out, "output file (default: stdout)");
+  cmd->callback([o, &status] {
+    std::optional<ConfigError> error;
+    MatrixParams p;
+    p.replicas_per_site = o->replicas_per_site;
+    p.wan_bandwidth = RateOption("--wan-bandwidth", o->wan_bandwidth, error);
+    p.site_bandwidth = RateOption("--site-bandwidth", o->site_bandwidth, error);
+    p.site_latency = DurationOption("--site-latency", o->site_latency, error);
+    if (error) {
+      status = ReportBadInput(*error);
+      return;
+    }
+    const auto latency = ReadSiteMatrixFile(o->latency_csv, SiteQuantity::kLatency);
+    if (!latency.ok()) {
+      status = ReportBadInput(latency.error());
+      return;
+    }
+    p.sites = latency->sites;
+    for (const auto& row : latency->values) {
+      std::vector<SimTime> times;
+      for (double s : row) times.push_back(Seconds(s));
+      p.latency.push_back(std::move(times));
+    }
+    if (!o->bandwidth_csv.empty()) {
+      const auto bandwidth = ReadSiteMatrixFile(o->bandwidth_csv, SiteQuantity::kBandwidth);
+      if (!bandwidth.ok()) {
+        status = ReportBadInput(bandwidth.error());
+        return;
+      }
+      if (bandwidth->sites != p.sites) {
+        status = ReportBadInput(ConfigError{
+            o->bandwidth_csv, "row 1", "the sites of " + o->latency_csv + ", in the same order"});
+        return;
+      }
+      for (const auto& row : bandwidth->values) {
+        std::vector<BitsPerSecond> rates;
+        for (double bps : row) rates.push_back(BitsPerSecond(bps));
+        p.bandwidth.push_back(std::move(rates));
+      }
+    }
+    status = Emit(MakeMatrix(p), o->out, std::nullopt);
+  });
+}
+
 }  // namespace
 
 void AddTopologyCommand(CLI::App& app, int& status) {
@@ -183,6 +255,7 @@ void AddTopologyCommand(CLI::App& app, int& status) {
   AddRing(*topology, status);
   AddRegions(*topology, status);
   AddInternet(*topology, status);
+  AddMatrix(*topology, status);
 }
 
 }  // namespace locosim::cli
