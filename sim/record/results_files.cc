@@ -126,6 +126,10 @@ Json MethodJson(const MethodRun& run, const ScenarioRun& all) {
       {"final_eval", MetricsJson(run.evals.back().metrics)},
       {"virtual_time_s", s.virtual_time_s},
       {"time_to_target_s", s.time_to_target_s ? Json(*s.time_to_target_s) : Json(nullptr)},
+      {"time_to_target_bracket_s",
+       s.time_to_target_bracket_s
+           ? Json::array({s.time_to_target_bracket_s->first, s.time_to_target_bracket_s->second})
+           : Json(nullptr)},
       {"diverged", std::move(diverged)},
       {"idle_fraction", DistributionJson(Summarize(IdleFractions(run)))},
       {"sync_latency_s", DistributionJson(Summarize(SyncLatencies(run)))},
@@ -183,11 +187,22 @@ MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target
   s.name = run.name;
   s.final_eval_loss = run.evals.back().metrics.loss;
   if (target_loss) {
-    for (const EvalPoint& e : run.evals) {
-      if (e.metrics.loss <= *target_loss) {
-        s.time_to_target_s = e.time.seconds();
+    for (std::size_t i = 0; i < run.evals.size(); ++i) {
+      const EvalPoint& e = run.evals[i];
+      if (!(e.metrics.loss <= *target_loss)) continue;
+      const double t1 = e.time.seconds();
+      if (i == 0) {
+        s.time_to_target_s = t1;
+        s.time_to_target_bracket_s = std::make_pair(t1, t1);
         break;
       }
+      // The loss is taken as linear in virtual time between the two evaluations.
+      const EvalPoint& before = run.evals[i - 1];
+      const double t0 = before.time.seconds(), l0 = before.metrics.loss, l1 = e.metrics.loss;
+      const double fraction = std::isfinite(l0) && l0 > l1 ? (l0 - *target_loss) / (l0 - l1) : 1;
+      s.time_to_target_s = t0 + std::clamp(fraction, 0.0, 1.0) * (t1 - t0);
+      s.time_to_target_bracket_s = std::make_pair(t0, t1);
+      break;
     }
   }
   for (const ReplicaTotals& r : run.replicas)

@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -29,7 +30,11 @@ std::optional<Divergence> FirstDivergence(const MethodRun& run, bool trains);
 struct MethodSummary {
   std::string name;
   double final_eval_loss = 0;
+  // Linear in loss between the two evaluations that bracket the target (the last above it,
+  // the first at or below), which `time_to_target_bracket_s` gives; the first evaluation's
+  // time when already at or below it.
   std::optional<double> time_to_target_s;
+  std::optional<std::pair<double, double>> time_to_target_bracket_s;
   double virtual_time_s = 0;
   double idle_fraction_mean = 0, idle_fraction_p50 = 0, idle_fraction_p99 = 0;
   double sync_latency_mean_s = 0, sync_latency_p50_s = 0, sync_latency_p99_s = 0;

@@ -154,18 +154,27 @@ TEST(Engine, EvaluatesBeforeTrainingEveryFewRoundsAndAtTheEnd) {
   }
 }
 
-TEST(Engine, TimeToTargetIsTheFirstEvaluationAtOrBelowIt) {
+TEST(Engine, TimeToTargetIsInterpolatedBetweenTheEvaluationsThatBracketIt) {
   Scenario s = BaseScenario();
-  s.target_loss = FakeDataPlane::LossAt(60);  // reached at step 60
   const ScenarioRun run = RunWithFake(s);
   const MethodRun& diloco = Find(run, "diloco");
-  const MethodSummary summary = SummarizeMethod(diloco, s.target_loss);
-  ASSERT_TRUE(summary.time_to_target_s);
+  // Evaluations every 20 steps; a target a quarter of the way from step 40's loss to step 60's.
+  const EvalPoint *at40 = nullptr, *at60 = nullptr;
   for (const EvalPoint& e : diloco.evals) {
-    if (e.step == 60) {
-      EXPECT_DOUBLE_EQ(*summary.time_to_target_s, e.time.seconds());
-    }
+    if (e.step == 40) at40 = &e;
+    if (e.step == 60) at60 = &e;
   }
+  ASSERT_TRUE(at40 && at60);
+  const double l40 = at40->metrics.loss, l60 = at60->metrics.loss;
+  const MethodSummary quarter = SummarizeMethod(diloco, l40 - 0.25 * (l40 - l60));
+  ASSERT_TRUE(quarter.time_to_target_s);
+  const double t40 = at40->time.seconds(), t60 = at60->time.seconds();
+  EXPECT_NEAR(*quarter.time_to_target_s, t40 + 0.25 * (t60 - t40), 1e-9);
+  EXPECT_EQ(*quarter.time_to_target_bracket_s, std::make_pair(t40, t60));
+  // Exactly an evaluation's loss: its time.
+  EXPECT_NEAR(*SummarizeMethod(diloco, l60).time_to_target_s, t60, 1e-9);
+  // Reached before training: the first evaluation.
+  EXPECT_EQ(*SummarizeMethod(diloco, 100.0).time_to_target_s, 0.0);
   EXPECT_FALSE(SummarizeMethod(diloco, 0.5).time_to_target_s);  // below the fake's floor
 }
 
