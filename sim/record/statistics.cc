@@ -52,8 +52,19 @@ MeanInterval MeanWith95Interval(const std::vector<double>& samples) {
   double squares = 0;
   for (double x : samples) squares += (x - m.mean) * (x - m.mean);
   const double sd = std::sqrt(squares / (m.count - 1));
+  m.std_dev = sd;
   m.half_width = StudentT975(m.count - 1) * sd / std::sqrt(static_cast<double>(m.count));
   return m;
+}
+
+bool MeansDiffer95(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() < 2 || b.size() < 2) return false;
+  const MeanInterval x = MeanWith95Interval(a), y = MeanWith95Interval(b);
+  const double va = x.std_dev * x.std_dev / x.count, vb = y.std_dev * y.std_dev / y.count;
+  if (va + vb == 0) return x.mean != y.mean;
+  const double t = std::abs(x.mean - y.mean) / std::sqrt(va + vb);
+  const double df = (va + vb) * (va + vb) / (va * va / (x.count - 1) + vb * vb / (y.count - 1));
+  return t > StudentT975(std::max(1, static_cast<int>(std::floor(df))));
 }
 
 }  // namespace locosim

@@ -25,8 +25,14 @@ struct MeanInterval {
   double mean = 0;
   double half_width = 0;
   int count = 0;
+  double std_dev = 0;  // the sample standard deviation (0 for fewer than two draws)
 };
 MeanInterval MeanWith95Interval(const std::vector<double>& samples);
+
+// Whether two samples' means differ at the 5% level by Welch's t-test (unequal variances,
+// Welch-Satterthwaite degrees of freedom rounded down). False with fewer than two draws on a
+// side; two constant samples differ exactly when their means do.
+bool MeansDiffer95(const std::vector<double>& a, const std::vector<double>& b);
 
 // The 97.5th percentile of Student's t with `df` ≥ 1 degrees of freedom (the two-sided 95%
 // critical value): tabulated to 30, then the Cornish-Fisher expansion, within 0.01%.

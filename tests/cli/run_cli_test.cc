@@ -261,5 +261,46 @@ TEST(RunCli, MethodsFilterRunsOnlyThose) {
   EXPECT_TRUE(summary["methods"].contains("noloco"));
 }
 
+TEST(RunCli, SeveralSeedsGiveOneFolderPerSeedAndMeansWithIntervals) {
+  const std::string out = TempDir() + "/seeds";
+  std::filesystem::remove_all(out);
+  const auto r =
+      RunLocosim("run " + kQuickstart + kSmall + " --methods diloco,noloco --seeds 2 --out " + out);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("mean ± 95% interval over seeds"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("diloco vs noloco: differ beyond the seeds' spread in"), std::string::npos)
+      << r.out;
+  const auto seeds = nlohmann::json::parse(ReadText(out + "/seeds.json"));
+  ASSERT_EQ(seeds["seeds"].size(), 2u);
+  for (const auto& s : seeds["seeds"]) {
+    // Each seed's folder is a complete results folder of that seed.
+    const auto summary = nlohmann::json::parse(
+        ReadText(out + "/" + s["folder"].get<std::string>() + "/summary.json"));
+    EXPECT_EQ(summary["seed"], s["seed"]);
+  }
+  const auto loss = seeds["methods"]["diloco"]["final_eval_loss"];
+  ASSERT_EQ(loss["values"].size(), 2u);
+  const double a = loss["values"][0], b = loss["values"][1];
+  EXPECT_NE(a, b);  // the seeds differ
+  EXPECT_DOUBLE_EQ(loss["mean"].get<double>(), (a + b) / 2);
+  // Two draws: t(0.975, 1) = 12.706 times |a - b| / 2.
+  EXPECT_NEAR(loss["ci95_half_width"].get<double>(), 12.706 * std::abs(a - b) / 2,
+              1e-3 * std::abs(a - b));
+  EXPECT_TRUE(seeds["comparisons"][0].contains("final_eval_loss"));
+  // Nothing is left beside the folder.
+  for (const auto& e : std::filesystem::directory_iterator(TempDir())) {
+    EXPECT_EQ(e.path().filename().string().find(".seeds-"), std::string::npos) << e.path();
+  }
+}
+
+TEST(RunCli, SeedsAreRefusedWithResumeAndWithCheckpoints) {
+  EXPECT_EQ(RunLocosim("run --resume /tmp/x --seeds 2").exit_status, 2);
+  const auto r = RunLocosim("run " + kQuickstart + kSmall +
+                            " --set checkpoint_every_rounds=1 --seeds 2 --out " + TempDir() +
+                            "/seeds_checkpoint");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("--seeds"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace locosim::testing

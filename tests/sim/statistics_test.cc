@@ -38,5 +38,19 @@ TEST(Statistics, MeanIntervalUsesTheSampleStandardDeviation) {
   EXPECT_EQ(MeanWith95Interval({}).count, 0);
 }
 
+TEST(Statistics, WelchTestSeparatesMeansOnlyBeyondTheirSpread) {
+  // By hand: t = 8.85 on 3.4 (so 3) degrees of freedom, beyond 3.182.
+  EXPECT_TRUE(MeansDiffer95({2.61, 2.62, 2.60}, {2.70, 2.72, 2.69}));
+  // t = 4.26 on 2.6 (so 2) degrees of freedom, short of 4.303: flooring the degrees of
+  // freedom is conservative.
+  EXPECT_FALSE(MeansDiffer95({2.61, 2.62, 2.60}, {2.68, 2.70, 2.65}));
+  // t = 0.61 on 4: within the spread.
+  EXPECT_FALSE(MeansDiffer95({2.61, 2.63, 2.59}, {2.62, 2.60, 2.64}));
+  EXPECT_FALSE(MeansDiffer95({2.61}, {2.70, 2.71}));  // one seed: no spread to compare with
+  EXPECT_TRUE(MeansDiffer95({1, 1}, {2, 2}));         // no spread at all
+  EXPECT_FALSE(MeansDiffer95({1, 1}, {1, 1}));
+  EXPECT_DOUBLE_EQ(MeanWith95Interval({1, 2, 3}).std_dev, 1.0);
+}
+
 }  // namespace
 }  // namespace locosim

@@ -8,6 +8,7 @@
 #include "tools/cli/comparison_table.h"
 #include "tools/cli/progress.h"
 #include "tools/cli/run_pipeline.h"
+#include "tools/cli/seed_runs.h"
 
 namespace locosim::cli {
 namespace {
@@ -16,6 +17,7 @@ struct Options {
   RunRequest request;
   std::optional<std::string> out;     // absent: runs/<name>-<UTC time>
   std::optional<std::string> resume;  // a killed run's partial folder
+  int seeds = 1;                      // > 1: tools/cli/seed_runs.h
 };
 
 int Validate(const Options& o) {
@@ -40,7 +42,7 @@ int Run(const Options& o) {
   int status = 0;
   if (o.resume) {
     if (!o.request.scenario.empty() || o.out || !o.request.sets.empty() ||
-        !o.request.methods.empty() || o.request.timing_only) {
+        !o.request.methods.empty() || o.request.timing_only || o.seeds > 1) {
       return ReportBadInput(
           "--resume: expected no scenario, --out, --set, --methods or --timing-only with it "
           "(the run goes on as it was started)");
@@ -54,6 +56,7 @@ int Run(const Options& o) {
   } else {
     if (o.request.scenario.empty())
       return ReportBadInput("run: expected a scenario file (or --resume DIR)");
+    if (o.seeds > 1) return RunSeeds(o.request, o.seeds, o.out);
     auto prepared = PrepareRun(o.request);
     if (!prepared) return ReportBadInput(prepared.error());
     const Scenario& s = prepared->scenario;
@@ -106,6 +109,10 @@ void AddRunCommands(CLI::App& app, int& status) {
   run->add_option("--resume", r->resume,
                   "continue a killed run from its last checkpoint: the .NAME.partial-PID folder "
                   "it left beside its results folder (scenario field checkpoint_every_rounds)");
+  run->add_option("--seeds", r->seeds,
+                  "run every method on this many seeds (the scenario's, then the next ones) and "
+                  "report mean ± 95% interval over them")
+      ->check(CLI::Range(1, 1000));
   run->callback([r, &status] { status = Run(*r); });
 }
 
