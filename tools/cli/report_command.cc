@@ -5,6 +5,7 @@
 
 #include "tools/cli/command.h"
 #include "tools/report/run_report.h"
+#include "tools/report/seeds_report.h"
 #include "tools/report/write_report.h"
 
 namespace locosim::cli {
@@ -16,7 +17,20 @@ struct Options {
   std::string markdown;
 };
 
+// One folder of `locosim run --seeds N`: means over seeds with bands.
+int SeedsReport(const Options& o) {
+  auto results = report::LoadSeedResults(o.runs.front());
+  if (!results) return ReportBadInput(results.error());
+  const report::Document doc = report::BuildSeedsReport(*results);
+  if (auto error = report::WriteReport(doc, {o.html, o.markdown})) return ReportBadInput(*error);
+  std::printf("report: %s%s (%zu seeds, %zu figures)\n", o.html.c_str(),
+              o.markdown.empty() ? "" : (" and " + o.markdown).c_str(), results->seeds.size(),
+              doc.figures.size());
+  return 0;
+}
+
 int Report(const Options& o) {
+  if (o.runs.size() == 1 && report::IsSeedsFolder(o.runs.front())) return SeedsReport(o);
   std::vector<report::RunResults> runs;
   for (const std::string& dir : o.runs) {
     auto run = report::LoadRunResults(dir);

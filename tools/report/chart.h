@@ -16,6 +16,10 @@ struct Series {
   bool dashed = false;
   bool in_legend =
       true;  // false for a companion line (a p99 beside its p50) explained in the caption
+  // A shaded interval around the line, one (low, high) per point; empty for none. Over
+  // seeds: the 95% interval of the mean.
+  std::vector<std::pair<double, double>> band;
+  int marker = 0;  // which point shape: lines of one method told apart by another field
 };
 
 // Lines with points. With `x_categories`, x values are indices into it (a sweep's values

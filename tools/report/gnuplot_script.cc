@@ -65,6 +65,21 @@ void AddLineChart(const Figure& f, const LineChart& c, GnuplotJob& job) {
   if (c.y_from_zero) s += "set yrange [0:*]\n";
   if (c.steps) s += "set yrange [0:1.02]\n";
   std::string plots;
+  // Bands first, so that every line is drawn over them.
+  for (std::size_t k = 0; k < c.series.size(); ++k) {
+    const Series& series = c.series[k];
+    if (series.band.size() != series.points.size() || series.band.empty()) continue;
+    const std::string file = f.id + "_" + std::to_string(k) + "_band.dat";
+    std::string data;
+    for (std::size_t i = 0; i < series.points.size(); ++i) {
+      data += Num(series.points[i].first) + " " + Num(series.band[i].first) + " " +
+              Num(series.band[i].second) + "\n";
+    }
+    job.data[file] = data;
+    plots += std::string(plots.empty() ? "plot " : ", \\\n     ") + Quote(file) +
+             " using 1:2:3 with filledcurves fc rgb " + Quote(PaletteColor(series.color)) +
+             " fs transparent solid 0.2 noborder notitle";
+  }
   for (std::size_t k = 0; k < c.series.size(); ++k) {
     const Series& series = c.series[k];
     if (series.points.empty()) continue;
@@ -72,7 +87,11 @@ void AddLineChart(const Figure& f, const LineChart& c, GnuplotJob& job) {
     std::string data;
     for (const auto& [x, y] : series.points) data += Num(x) + " " + Num(y) + "\n";
     job.data[file] = data;
-    const std::string style = c.steps ? "with steps lw 2" : "with linespoints lw 2 pt 7 ps 0.5";
+    static const int kMarkers[] = {7, 5, 9, 13, 11, 15};  // circle, square, triangles, diamond
+    const std::string style = c.steps ? "with steps lw 2"
+                                      : "with linespoints lw 2 pt " +
+                                            std::to_string(kMarkers[series.marker % 6]) +
+                                            (series.marker ? " ps 0.9" : " ps 0.5");
     plots += std::string(plots.empty() ? "plot " : ", \\\n     ") + Quote(file) + " using 1:2 " +
              style + " lc rgb " + Quote(PaletteColor(series.color)) + " dt " +
              (series.dashed ? "2" : "1") +
@@ -84,6 +103,10 @@ void AddLineChart(const Figure& f, const LineChart& c, GnuplotJob& job) {
       "notitle";
   job.script += s + (plots.empty() ? empty : plots) + "\n";
 }
+
+// Parts of a bar (compute, communication, idle) are greys, so that no part is mistaken for
+// a method: the palette's colors belong to methods.
+const char* const kPartGreys[] = {"#4d4d4d", "#969696", "#d9d9d9"};
 
 void AddStackedBars(const Figure& f, const StackedBars& c, GnuplotJob& job) {
   std::vector<std::string> legend;
@@ -104,7 +127,7 @@ void AddStackedBars(const Figure& f, const StackedBars& c, GnuplotJob& job) {
   for (std::size_t k = 0; k < c.parts.size(); ++k) {
     plots += std::string(k ? ", \\\n     '' " : "plot " + Quote(file) + " ") + "using " +
              std::to_string(k + 2) + (k == 0 ? ":xtic(1)" : "") + " title " +
-             Quote(c.parts[k].first) + " lc rgb " + Quote(PaletteColor(static_cast<int>(k)));
+             Quote(c.parts[k].first) + " lc rgb " + Quote(kPartGreys[k % 3]);
   }
   job.script += s + plots + "\n";
 }

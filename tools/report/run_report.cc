@@ -129,19 +129,32 @@ Figure LossFigure(const std::vector<SeriesRef>& series, bool by_time) {
   LineChart c;
   c.x_label = by_time ? "virtual time (s)" : "inner steps per replica";
   c.y_label = "eval loss of the mean model (nats)";
+  // Methods whose times differ tenfold (DDP against DiLoCo) squeeze the fast ones into the
+  // left of a linear axis; past 5x the time axis is logarithmic.
+  double shortest = INFINITY, longest = 0;
   for (const SeriesRef& s : series) {
-    Series line{s.label, {}, s.color, false};
+    const auto& curve = s.method->eval_curve;
+    if (curve.empty() || curve.back().time_s <= 0) continue;
+    shortest = std::min(shortest, curve.back().time_s);
+    longest = std::max(longest, curve.back().time_s);
+  }
+  c.log_x = by_time && longest > 5 * shortest;
+  if (c.log_x) c.x_label += ", log scale";
+  for (const SeriesRef& s : series) {
+    Series line{s.label, {}, s.color, false, true, {}, 0};
     for (const EvalSample& e : s.method->eval_curve) {
-      if (e.loss)
-        line.points.push_back({by_time ? e.time_s : static_cast<double>(e.step), *e.loss});
+      if (!e.loss || (c.log_x && e.time_s <= 0)) continue;
+      line.points.push_back({by_time ? e.time_s : static_cast<double>(e.step), *e.loss});
     }
     c.series.push_back(std::move(line));
   }
   if (by_time) {
     return {"loss_vs_time", "Eval loss against virtual time",
             "The proxy model's validation loss; time is the modelled target's, so a method that "
-            "waits less gets "
-            "further along this axis.",
+            "waits less gets further along this axis" +
+                std::string(c.log_x ? "; a log axis because the methods' times differ more than "
+                                      "5x, so the evaluation at time 0 is left out."
+                                    : "."),
             c};
   }
   return {"loss_vs_steps", "Eval loss against steps",
@@ -177,7 +190,7 @@ Figure LatencyFigure(const std::vector<SeriesRef>& series) {
   for (const SeriesRef& s : series) {
     std::vector<double> v = s.method->sync_latencies_s;
     std::sort(v.begin(), v.end());
-    Series line{s.label, {}, s.color, false};
+    Series line{s.label, {}, s.color, false, true, {}, 0};
     const std::size_t n = v.size();
     const std::size_t keep = std::min<std::size_t>(n, 400);
     for (std::size_t k = 0; k < keep; ++k) {
@@ -198,11 +211,21 @@ Figure LatencyFigure(const std::vector<SeriesRef>& series) {
           c};
 }
 
+// Whether a method's busiest links all carried the same bytes (a symmetric star): which of
+// them summary.json lists is then arbitrary, and a chart of them says nothing.
+bool AllBusiestTie(const MethodResult& m) {
+  const auto& links = m.busiest_links;
+  return links.size() < 2 || std::all_of(links.begin(), links.end(), [&](const LinkLoad& l) {
+           return std::abs(l.bytes - links.front().bytes) <= 1e-9 * links.front().bytes;
+         });
+}
+
 Figure LinksFigure(const std::vector<SeriesRef>& series) {
   Bars c;
   c.y_label = "bytes carried in one direction (GB)";
   for (const SeriesRef& s : series) {
     c.group_names.push_back(s.label);
+    if (AllBusiestTie(*s.method)) continue;
     const std::size_t top = std::min<std::size_t>(s.method->busiest_links.size(), 4);
     for (std::size_t i = 0; i < top; ++i) {
       const LinkLoad& l = s.method->busiest_links[i];
@@ -262,9 +285,18 @@ Document BuildRunReport(const std::vector<RunResults>& runs) {
   });
   if (synced) add_figure(LatencyFigure(series));
   const Figure links = LinksFigure(series);
-  if (!std::get<Bars>(links.chart).labels.empty()) {
-    add_figure(links);
-  } else {
+  std::string ties;
+  for (const SeriesRef& s : series) {
+    if (AllBusiestTie(*s.method) && !s.method->busiest_links.empty())
+      ties += (ties.empty() ? "" : "; ") + s.label + " " +
+              FormatBytes(s.method->busiest_links.front().bytes) + " per link";
+  }
+  if (!std::get<Bars>(links.chart).labels.empty()) add_figure(links);
+  if (!ties.empty()) {
+    doc.blocks.push_back(Paragraph{
+        "Busiest links: the links listed carried equal bytes, so none stands out (" + ties + ").",
+        false});
+  } else if (std::get<Bars>(links.chart).labels.empty()) {
     doc.blocks.push_back(
         Paragraph{"No link carried any bytes, so there are no busiest links to show.", false});
   }

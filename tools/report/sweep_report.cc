@@ -1,6 +1,7 @@
 #include "tools/report/sweep_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -51,7 +52,51 @@ struct Line {
   bool dashed;
 };
 
-// Lines against axis `a`: one per method and per combination of the other axes' values.
+// A method's results at a point, compared to tell whether a field changes them.
+std::vector<double> Signature(const MethodResult& m) {
+  return {m.final_eval_loss.value_or(NAN),
+          m.time_to_target_s.value_or(NAN),
+          m.virtual_time_s,
+          m.idle_mean,
+          m.idle_p99,
+          m.sync_p50_s,
+          m.sync_p99_s,
+          m.bytes_sent};
+}
+
+bool SameSignature(const std::vector<double>& x, const std::vector<double>& y) {
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!(x[i] == y[i] || (std::isnan(x[i]) && std::isnan(y[i])))) return false;
+  }
+  return true;
+}
+
+// Whether axis `b` leaves method `method` (the scenario's methods[index]) untouched: its path
+// names another method ("methods[1].group_size"), or the method's results are identical at
+// every value of `b` with the other axes held fixed (DDP's results do not depend on H).
+bool AxisInert(const SweepResults& s, std::size_t b, const std::string& method, int index) {
+  const std::string& path = s.axes[b].path;
+  if (path.rfind("methods[", 0) == 0) {
+    const std::string named = path.substr(8, path.find(']') - 8);
+    if (named != std::to_string(index)) return true;
+  }
+  std::map<std::string, std::vector<double>> first;
+  for (const SweepPoint& p : s.points) {
+    std::string others;
+    for (std::size_t c = 0; c < s.axes.size(); ++c) {
+      if (c != b) others += p.point.values[c] + "\x1f";
+    }
+    const MethodResult* m = Find(p.run, method);
+    if (!m) continue;
+    auto [it, inserted] = first.try_emplace(others, Signature(*m));
+    if (!inserted && !SameSignature(it->second, Signature(*m))) return false;
+  }
+  return true;
+}
+
+// Lines against axis `a`: one per method and per combination of the other axes' values
+// that change its results. A method keeps its color in every figure; the lines of one
+// method for different values of the other axes differ by marker.
 Figure AgainstAxis(const SweepResults& s, std::size_t a, const std::string& id,
                    const std::string& title, const std::string& y_label, const std::string& caption,
                    const std::vector<Line>& lines) {
@@ -60,28 +105,49 @@ Figure AgainstAxis(const SweepResults& s, std::size_t a, const std::string& id,
   c.y_label = y_label;
   c.x_categories = s.axes[a].values;
   c.y_from_zero = true;
-  // Group points by the other axes' values, keeping grid order.
-  std::vector<std::string> keys;
-  std::map<std::string, std::vector<const SweepPoint*>> groups;
-  for (const SweepPoint& p : s.points) {
-    std::string key;
-    for (std::size_t b = 0; b < s.axes.size(); ++b) {
-      if (b != a) key += (key.empty() ? "" : ", ") + s.axes[b].path + "=" + p.point.values[b];
+  std::string merged;
+  const std::vector<std::string> methods = MethodNames(s);
+  for (std::size_t method_index = 0; method_index < methods.size(); ++method_index) {
+    const std::string& method = methods[method_index];
+    int scenario_index = -1;
+    for (std::size_t i = 0; i < s.points.front().run.methods.size(); ++i) {
+      if (s.points.front().run.methods[i].name == method) scenario_index = static_cast<int>(i);
     }
-    if (!groups.count(key)) keys.push_back(key);
-    groups[key].push_back(&p);
-  }
-  int color = 0;
-  for (const std::string& method : MethodNames(s)) {
-    for (const std::string& key : keys) {
+    std::vector<bool> inert(s.axes.size(), false);
+    for (std::size_t b = 0; b < s.axes.size(); ++b) {
+      if (b == a || !AxisInert(s, b, method, scenario_index)) continue;
+      inert[b] = true;
+      merged += (merged.empty() ? "" : "; ") + method + " does not depend on " + s.axes[b].path;
+    }
+    // Group points by the other axes' values that matter to this method, keeping grid
+    // order; of points that differ only in inert axes, the first stands for all.
+    std::vector<std::string> keys;
+    std::map<std::string, std::vector<const SweepPoint*>> groups;
+    for (const SweepPoint& p : s.points) {
+      std::string key;
+      for (std::size_t b = 0; b < s.axes.size(); ++b) {
+        if (b != a && !inert[b])
+          key += (key.empty() ? "" : ", ") + s.axes[b].path + "=" + p.point.values[b];
+      }
+      if (!groups.count(key)) keys.push_back(key);
+      std::vector<const SweepPoint*>& group = groups[key];
+      const bool seen = std::any_of(group.begin(), group.end(), [&](const SweepPoint* q) {
+        return q->point.values[a] == p.point.values[a];
+      });
+      if (!seen) group.push_back(&p);
+    }
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      const std::string& key = keys[k];
       for (const Line& line : lines) {
-        // A dashed companion (p99) shares its solid line's color and legend entry.
+        // A dashed companion (p99) shares its solid line's color, marker and legend entry.
         Series series{
             method + (key.empty() ? "" : " (" + key + ")") + (line.dashed ? line.suffix : ""),
             {},
-            color,
+            static_cast<int>(method_index),
             line.dashed,
-            !line.dashed};
+            !line.dashed,
+            {},
+            static_cast<int>(k)};
         for (const SweepPoint* p : groups[key]) {
           const auto x =
               std::find(c.x_categories.begin(), c.x_categories.end(), p->point.values[a]);
@@ -92,10 +158,12 @@ Figure AgainstAxis(const SweepResults& s, std::size_t a, const std::string& id,
         }
         c.series.push_back(std::move(series));
       }
-      ++color;
     }
   }
-  return {id, title, caption, c};
+  return {
+      id, title,
+      caption + (merged.empty() ? "" : " One line where a field does not apply: " + merged + "."),
+      c};
 }
 
 std::string AxisId(std::size_t a) { return "axis" + std::to_string(a); }
