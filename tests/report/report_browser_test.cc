@@ -131,9 +131,10 @@ TEST_F(ReportInBrowser, ShowsThePlotsAndFetchesNothing) {
   const auto image = ReadPng(b.screenshot, &error);
   ASSERT_TRUE(image) << error;
   // Six series (2 runs x 3 methods), each in its palette color in the line plots, the CDF
-  // and the link bars: every one of them must be on screen, and plenty of color overall.
+  // (the bars' parts are greys, and tied link bars are not drawn): every one of them must
+  // be on screen, and plenty of color overall.
   const PixelCounts counts = CountPixels(*image, 6);
-  EXPECT_GT(counts.colored, 40000) << "the screenshot looks blank: " << b.screenshot;
+  EXPECT_GT(counts.colored, 15000) << "the screenshot looks blank: " << b.screenshot;
   for (int k = 0; k < 6; ++k) {
     EXPECT_GT(counts.palette_hits[k], 300)
         << "series color " << report::PaletteColor(k) << " missing from " << b.screenshot;
