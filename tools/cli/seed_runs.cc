@@ -15,6 +15,7 @@
 #include "sim/record/statistics.h"
 #include "tools/cli/command.h"
 #include "tools/cli/progress.h"
+#include "tools/report/format.h"
 
 namespace locosim::cli {
 namespace {
@@ -49,18 +50,6 @@ Json SpreadJson(const std::vector<double>& values, int seeds) {
   if (static_cast<int>(values.size()) < seeds)
     j["note"] = "absent on some seeds (target not reached)";
   return j;
-}
-
-std::string MeanPlusMinus(const std::vector<double>& values, int precision) {
-  if (values.empty()) return "-";
-  const MeanInterval m = MeanWith95Interval(values);
-  char text[64];
-  if (!std::isfinite(m.half_width)) {
-    std::snprintf(text, sizeof text, "%.*f", precision, m.mean);
-  } else {
-    std::snprintf(text, sizeof text, "%.*f ± %.*f", precision, m.mean, precision, m.half_width);
-  }
-  return text;
 }
 
 }  // namespace
@@ -169,10 +158,10 @@ int RunSeeds(const RunRequest& request, int seeds, const std::optional<std::stri
   for (const std::string& name : method_names) {
     auto& m = samples[name];
     std::printf("%-14s %21s %23s %21s %17s\n", name.substr(0, 60).c_str(),
-                MeanPlusMinus(m["final_eval_loss"], 4).c_str(),
-                MeanPlusMinus(m["time_to_target_s"], 2).c_str(),
-                MeanPlusMinus(m["virtual_time_s"], 2).c_str(),
-                MeanPlusMinus(m["idle_fraction_mean"], 3).c_str());
+                report::FormatMeanInterval(m["final_eval_loss"], 4).c_str(),
+                report::FormatMeanInterval(m["time_to_target_s"], 2).c_str(),
+                report::FormatMeanInterval(m["virtual_time_s"], 2).c_str(),
+                report::FormatMeanInterval(m["idle_fraction_mean"], 3).c_str());
   }
   for (const Json& c : comparisons) {
     std::string differ, within;

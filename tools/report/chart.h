@@ -49,6 +49,12 @@ struct Bars {
   std::vector<std::string> group_names;  // legend, by color index
 };
 
+// Loss against virtual time gets a log axis when the methods' final times differ more than
+// this (DDP against DiLoCo): on a linear axis the fast ones would be squeezed to the left.
+inline bool WantsLogTimeAxis(double shortest_s, double longest_s) {
+  return shortest_s > 0 && longest_s > 5 * shortest_s;
+}
+
 struct Figure {
   std::string id;  // file stem: [a-z0-9_]+
   std::string title;

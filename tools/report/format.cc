@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "sim/record/statistics.h"
+
 namespace locosim::report {
 namespace {
 std::string Printf(const char* format, double v) {
@@ -34,6 +36,18 @@ std::string FormatFixed(double v, int decimals) {
 std::string FormatLoss(std::optional<double> loss) { return loss ? Printf("%.4f", *loss) : "-"; }
 std::string FormatOptionalSeconds(std::optional<double> s, const std::string& absent) {
   return s ? FormatSeconds(*s) : absent;
+}
+
+std::string FormatMeanInterval(const std::vector<double>& draws, int decimals) {
+  if (draws.empty()) return "-";
+  const MeanInterval m = MeanWith95Interval(draws);
+  char text[96];
+  if (std::isfinite(m.half_width)) {
+    std::snprintf(text, sizeof text, "%.*f ± %.*f", decimals, m.mean, decimals, m.half_width);
+  } else {
+    std::snprintf(text, sizeof text, "%.*f", decimals, m.mean);
+  }
+  return text;
 }
 
 }  // namespace locosim::report

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace locosim::report {
 
@@ -13,5 +14,8 @@ std::string FormatNumber(double v);                  // "%.4g"
 std::string FormatFixed(double v, int decimals);     // "%.<decimals>f"
 std::string FormatLoss(std::optional<double> loss);  // "2.8713", or "-" when absent
 std::string FormatOptionalSeconds(std::optional<double> s, const std::string& absent);
+// Draws as "mean ± half-width" of their 95% interval (sim/record/statistics.h), with
+// `decimals` digits; the mean alone for one draw; "-" for none.
+std::string FormatMeanInterval(const std::vector<double>& draws, int decimals);
 
 }  // namespace locosim::report

@@ -138,7 +138,7 @@ Figure LossFigure(const std::vector<SeriesRef>& series, bool by_time) {
     shortest = std::min(shortest, curve.back().time_s);
     longest = std::max(longest, curve.back().time_s);
   }
-  c.log_x = by_time && longest > 5 * shortest;
+  c.log_x = by_time && WantsLogTimeAxis(shortest, longest);
   if (c.log_x) c.x_label += ", log scale";
   for (const SeriesRef& s : series) {
     Series line{s.label, {}, s.color, false, true, {}, 0};

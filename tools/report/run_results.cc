@@ -271,6 +271,13 @@ Result<RunResults> LoadRunResults(const std::string& dir) {
   return run;
 }
 
+const MethodResult* FindMethod(const RunResults& run, const std::string& name) {
+  for (const MethodResult& m : run.methods) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
 void LabelRuns(std::vector<RunResults>& runs) {
   std::map<std::string, int> count;
   for (const RunResults& r : runs) ++count[r.label];

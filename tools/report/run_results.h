@@ -79,6 +79,9 @@ struct RunResults {
 // a field of the wrong type.
 Result<RunResults> LoadRunResults(const std::string& dir);
 
+// The method of `run` named `name`, or nullptr.
+const MethodResult* FindMethod(const RunResults& run, const std::string& name);
+
 // Labels runs by folder name, falling back to the path as given where two names collide.
 void LabelRuns(std::vector<RunResults>& runs);
 

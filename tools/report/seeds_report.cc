@@ -42,34 +42,21 @@ const NamedMetric kMetrics[] = {
      [](const MethodResult& m) { return std::optional(m.sync_p50_s); }, 3},
 };
 
-const MethodResult* Find(const RunResults& run, const std::string& name) {
-  for (const MethodResult& m : run.methods) {
-    if (m.name == name) return &m;
-  }
-  return nullptr;
-}
-
 std::vector<double> Values(const SeedResults& r, const std::string& method, const Metric& of) {
   std::vector<double> v;
   for (const RunResults& run : r.seeds) {
-    if (const MethodResult* m = Find(run, method)) {
+    if (const MethodResult* m = FindMethod(run, method)) {
       if (auto x = of(*m); x && std::isfinite(*x)) v.push_back(*x);
     }
   }
   return v;
 }
 
+// With how many seeds had a value, where some had none (a target not reached).
 std::string MeanPlusMinus(const std::vector<double>& v, std::size_t seeds, int precision) {
-  if (v.empty()) return "-";
-  const MeanInterval m = MeanWith95Interval(v);
-  char text[96];
-  if (std::isfinite(m.half_width)) {
-    std::snprintf(text, sizeof text, "%.*f ± %.*f", precision, m.mean, precision, m.half_width);
-  } else {
-    std::snprintf(text, sizeof text, "%.*f", precision, m.mean);
-  }
-  std::string s = text;
-  if (v.size() < seeds) s += " (" + std::to_string(v.size()) + " of " + std::to_string(seeds) + ")";
+  std::string s = FormatMeanInterval(v, precision);
+  if (!v.empty() && v.size() < seeds)
+    s += " (" + std::to_string(v.size()) + " of " + std::to_string(seeds) + ")";
   return s;
 }
 
@@ -78,7 +65,7 @@ std::string MeanPlusMinus(const std::vector<double>& v, std::size_t seeds, int p
 Series MeanCurve(const SeedResults& r, const std::string& method, int color, bool by_time) {
   std::map<int, std::vector<double>> losses, times;
   for (const RunResults& run : r.seeds) {
-    if (const MethodResult* m = Find(run, method)) {
+    if (const MethodResult* m = FindMethod(run, method)) {
       for (const EvalSample& e : m->eval_curve) {
         if (!e.loss || !std::isfinite(*e.loss)) continue;
         losses[e.step].push_back(*e.loss);
@@ -91,7 +78,6 @@ Series MeanCurve(const SeedResults& r, const std::string& method, int color, boo
     if (l.size() != r.seeds.size()) continue;
     const MeanInterval loss = MeanWith95Interval(l);
     const double x = by_time ? MeanWith95Interval(times[step]).mean : step;
-    if (by_time && x <= 0) continue;  // the log axis has no 0; every method starts there alike
     const double hw = std::isfinite(loss.half_width) ? loss.half_width : 0;
     s.points.push_back({x, loss.mean});
     s.band.push_back({loss.mean - hw, loss.mean + hw});
@@ -213,17 +199,32 @@ Document BuildSeedsReport(const SeedResults& r) {
   if (trained) {
     for (bool by_time : {true, false}) {
       LineChart c;
-      c.x_label =
-          by_time ? "virtual time (s), mean over seeds; log scale" : "inner steps per replica";
+      c.x_label = by_time ? "virtual time (s), mean over seeds" : "inner steps per replica";
       c.y_label = "eval loss of the mean model (nats)";
-      c.log_x = by_time;
-      for (std::size_t i = 0; i < names.size(); ++i)
+      double shortest = INFINITY, longest = 0;
+      for (std::size_t i = 0; i < names.size(); ++i) {
         c.series.push_back(MeanCurve(r, names[i], static_cast<int>(i), by_time));
+        if (!c.series.back().points.empty()) {
+          shortest = std::min(shortest, c.series.back().points.back().first);
+          longest = std::max(longest, c.series.back().points.back().first);
+        }
+      }
+      c.log_x = by_time && WantsLogTimeAxis(shortest, longest);
+      if (c.log_x) {
+        c.x_label += ", log scale";
+        // A log axis has no 0: the first evaluation, where every method starts alike, goes.
+        for (Series& s : c.series) {
+          while (!s.points.empty() && s.points.front().first <= 0) {
+            s.points.erase(s.points.begin());
+            s.band.erase(s.band.begin());
+          }
+        }
+      }
       add_figure({by_time ? "loss_vs_time" : "loss_vs_steps",
                   by_time ? "Eval loss against virtual time" : "Eval loss against steps",
                   "Mean over seeds (line) and its 95% interval (band)" +
-                      std::string(by_time ? "; time on a log axis so that methods 10x apart in "
-                                            "time stay readable, the evaluation at time 0 left out."
+                      std::string(c.log_x ? "; a log axis because the methods' times differ "
+                                            "more than 5x, the evaluation at time 0 left out."
                                           : "."),
                   c});
     }
@@ -234,17 +235,16 @@ Document BuildSeedsReport(const SeedResults& r) {
   StackedBars b;
   b.y_label = "virtual time per replica (s), mean over replicas and seeds";
   b.parts = {{"compute", {}}, {"communication", {}}, {"idle", {}}};
+  const double MethodResult::*const kParts[] = {
+      &MethodResult::compute_s, &MethodResult::communicate_s, &MethodResult::idle_s};
   for (const std::string& name : names) {
     b.categories.push_back(name);
-    b.parts[0].second.push_back(MeanWith95Interval(Values(r, name, [](const MethodResult& m) {
-                                  return std::optional(m.compute_s);
-                                })).mean);
-    b.parts[1].second.push_back(MeanWith95Interval(Values(r, name, [](const MethodResult& m) {
-                                  return std::optional(m.communicate_s);
-                                })).mean);
-    b.parts[2].second.push_back(MeanWith95Interval(Values(r, name, [](const MethodResult& m) {
-                                  return std::optional(m.idle_s);
-                                })).mean);
+    for (std::size_t k = 0; k < 3; ++k) {
+      const auto part = kParts[k];
+      const std::vector<double> v =
+          Values(r, name, [part](const MethodResult& m) { return std::optional(m.*part); });
+      b.parts[k].second.push_back(MeanWith95Interval(v).mean);
+    }
   }
   add_figure({"time_breakdown", "Compute, communication and idle time",
               "Mean over replicas and seeds of each replica's virtual time.", b});

@@ -36,13 +36,6 @@ std::vector<std::string> MethodNames(const SweepResults& s) {
   return names;
 }
 
-const MethodResult* Find(const RunResults& run, const std::string& method) {
-  for (const MethodResult& m : run.methods) {
-    if (m.name == method) return &m;
-  }
-  return nullptr;
-}
-
 // One y value of a method at a point; nullopt leaves a gap.
 using Metric = std::function<std::optional<double>(const MethodResult&)>;
 
@@ -86,7 +79,7 @@ bool AxisInert(const SweepResults& s, std::size_t b, const std::string& method, 
     for (std::size_t c = 0; c < s.axes.size(); ++c) {
       if (c != b) others += p.point.values[c] + "\x1f";
     }
-    const MethodResult* m = Find(p.run, method);
+    const MethodResult* m = FindMethod(p.run, method);
     if (!m) continue;
     auto [it, inserted] = first.try_emplace(others, Signature(*m));
     if (!inserted && !SameSignature(it->second, Signature(*m))) return false;
@@ -151,7 +144,7 @@ Figure AgainstAxis(const SweepResults& s, std::size_t a, const std::string& id,
         for (const SweepPoint* p : groups[key]) {
           const auto x =
               std::find(c.x_categories.begin(), c.x_categories.end(), p->point.values[a]);
-          const MethodResult* m = Find(p->run, method);
+          const MethodResult* m = FindMethod(p->run, method);
           if (!m) continue;
           if (auto y = line.metric(*m))
             series.points.push_back({static_cast<double>(x - c.x_categories.begin()), *y});
