@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/record/event_files.h"
 #include "sim/record/scenario_run.h"
 
 namespace locosim {
@@ -45,14 +46,6 @@ MethodSummary SummarizeMethod(const MethodRun& run, std::optional<double> target
                               bool trains = true);
 
 nlohmann::ordered_json SummaryJson(const ScenarioRun& run);
-void WriteCurvesCsv(const ScenarioRun& run, std::ostream& out);
-void WriteSyncsCsv(const ScenarioRun& run, std::ostream& out);
-void WriteTraceJson(const ScenarioRun& run, std::ostream& out);
-// The same, as strings (for tests and small runs).
-std::string CurvesCsv(const ScenarioRun& run);
-std::string SyncsCsv(const ScenarioRun& run);
-std::string TraceJson(const ScenarioRun& run);
-
 // The resolved scenario as scenario.json has it: as ScenarioToJson, with the topology and data
 // paths made absolute, so that `locosim run DIR/scenario.json` reruns it from anywhere.
 nlohmann::ordered_json RerunnableScenarioJson(const Scenario& scenario);

@@ -1,7 +1,5 @@
 #include "sim/scenario/scenario_reader.h"
 
-#include <charconv>
-
 #include <filesystem>
 #include <set>
 
@@ -9,6 +7,8 @@
 #include "sim/config/json_reader.h"
 #include "sim/methods/method_registry.h"
 #include "sim/methods/streaming_diloco/streaming_diloco.h"
+#include "sim/scenario/compute_section.h"
+#include "sim/scenario/faults_section.h"
 #include "sim/scenario/network_section.h"
 #include "sim/scenario/scenario_overrides.h"
 
@@ -161,24 +161,6 @@ PayloadSpec ReadPayload(const JsonReader& r) {
   return p;
 }
 
-// {"3": 2.0, "7": 1.5}: replica index -> step time multiplier.
-std::map<int, double> ReadStepTimeFactors(const JsonReader& r, int replicas) {
-  r.ExpectObject();
-  std::map<int, double> factors;
-  for (const auto& [key, value] : r.raw().items()) {
-    const JsonReader v = r.Field(key);
-    int replica = -1;
-    const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), replica);
-    if (error != std::errc() || end != key.data() + key.size() || replica < 0 ||
-        replica >= replicas || std::to_string(replica) != key) {
-      v.Fail("a key that is a replica index in [0, replicas = " + std::to_string(replicas) +
-             "), as a decimal string like \"3\"");
-    }
-    factors[replica] = NumberIn(v, 0.01, 1000, "a step time multiplier in [0.01, 1000]");
-  }
-  return factors;
-}
-
 // Layers in depth of a model kind, as ReplicaSet::parameter_layers counts them (a test
 // checks the two agree): a char_transformer's blocks, an mlp's two linear layers, a cnn's
 // two convolutions and its classifier.
@@ -208,81 +190,6 @@ void CheckStreamingFragments(const JsonReader& method, const StreamingDilocoSett
         .Fail("overlap_steps at most H/P = " + std::to_string(h / p) +
               " (the next fragment's sync), found " + std::to_string(settings.overlap_steps));
   }
-}
-
-FaultSpec ReadFaults(const JsonReader& r, int replicas) {
-  r.ExpectOnlyKeys({"scheduled", "random", "all_reduce"});
-  FaultSpec f;
-  if (auto list = r.OptionalField("scheduled")) {
-    for (std::size_t i = 0; i < list->ArraySize(); ++i) {
-      const JsonReader e = list->Element(i);
-      e.ExpectOnlyKeys({"replica", "at", "down_for"});
-      ScheduledFault fault;
-      fault.replica = IntIn(e.Field("replica"), 0, replicas - 1,
-                            "a replica index in [0, replicas = " + std::to_string(replicas) + ")");
-      fault.at = e.Field("at").Duration();
-      fault.down_for = e.Field("down_for").Duration();
-      if (fault.down_for <= SimTime()) e.Field("down_for").Fail("a positive duration");
-      f.scheduled.push_back(fault);
-    }
-  }
-  if (auto random = r.OptionalField("random")) {
-    random->ExpectOnlyKeys({"mean_time_between_failures", "down_for"});
-    const JsonReader mtbf = random->Field("mean_time_between_failures");
-    f.mean_time_between_failures = mtbf.Duration();
-    if (*f.mean_time_between_failures <= SimTime()) mtbf.Fail("a positive duration");
-    Optional(*random, "down_for", f.random_down_for, [](const JsonReader& v) {
-      const SimTime d = v.Duration();
-      if (d <= SimTime()) v.Fail("a positive duration");
-      return d;
-    });
-  }
-  Optional(r, "all_reduce", f.all_reduce, [](const JsonReader& v) {
-    return Choice(v, {"quorum", "wait"});
-  });
-  return f;
-}
-
-ComputeSpec ReadCompute(const JsonReader& r, int replicas) {
-  r.ExpectOnlyKeys({"step_time", "target_parameters", "tokens_per_step", "accelerator_tflops",
-                    "mfu", "accelerators_per_replica", "jitter_sigma", "stragglers", "measured",
-                    "replica_step_time_factor"});
-  ComputeSpec c;
-  Optional(r, "step_time", c.step_time,
-           [](const JsonReader& v) { return std::optional<SimTime>(v.Duration()); });
-  Optional(r, "target_parameters", c.target_parameters, [](const JsonReader& v) {
-    return std::optional<double>(NumberIn(v, 1, 1e15, "a parameter count in [1, 1e15]"));
-  });
-  Optional(r, "tokens_per_step", c.tokens_per_step,
-           [](const JsonReader& v) { return NumberIn(v, 1, 1e12, "a token count in [1, 1e12]"); });
-  Optional(r, "accelerator_tflops", c.accelerator_tflops, [](const JsonReader& v) {
-    return NumberIn(v, 1e-6, 1e6, "a throughput in TFLOP/s in (0, 1e6]");
-  });
-  Optional(r, "mfu", c.mfu,
-           [](const JsonReader& v) { return NumberIn(v, 1e-4, 1, "a utilisation in (0, 1]"); });
-  Optional(r, "accelerators_per_replica", c.accelerators_per_replica,
-           [](const JsonReader& v) { return IntIn(v, 1, 1 << 20, "a positive count"); });
-  Optional(r, "jitter_sigma", c.jitter_sigma,
-           [](const JsonReader& v) { return NumberIn(v, 0, 3, "a lognormal sigma in [0, 3]"); });
-  Optional(r, "measured", c.measured, [](const JsonReader& v) { return v.Boolean(); });
-  Optional(r, "replica_step_time_factor", c.replica_step_time_factor,
-           [&](const JsonReader& v) { return ReadStepTimeFactors(v, replicas); });
-  if (auto s = r.OptionalField("stragglers")) {
-    s->ExpectOnlyKeys({"fraction", "slowdown"});
-    c.straggler_fraction = NumberIn(s->Field("fraction"), 0, 1, "a fraction of replicas in [0, 1]");
-    c.straggler_slowdown =
-        NumberIn(s->Field("slowdown"), 1, 1000, "a slowdown factor in [1, 1000]");
-  }
-  const int ways = (c.step_time ? 1 : 0) + (c.target_parameters ? 1 : 0) + (c.measured ? 1 : 0);
-  if (ways > 1)
-    r.Fail(
-        "one of \"step_time\", \"target_parameters\" (with tokens_per_step and accelerator_tflops) "
-        "or \"measured\": true");
-  if (c.target_parameters && (c.tokens_per_step <= 0 || c.accelerator_tflops <= 0)) {
-    r.Fail("\"tokens_per_step\" and \"accelerator_tflops\" with \"target_parameters\"");
-  }
-  if (ways == 0) c.step_time = Milliseconds(100);
-  return c;
 }
 
 Scenario ReadScenario(const JsonReader& r) {
@@ -379,7 +286,7 @@ Scenario ReadScenario(const JsonReader& r) {
     s.methods.push_back(std::move(m));
   }
   if (auto p = r.OptionalField("payload")) s.payload = ReadPayload(*p);
-  s.compute = ReadCompute(r.FieldOrEmptyObject("compute"), s.replicas);
+  s.compute = ReadComputeSection(r.FieldOrEmptyObject("compute"), s.replicas);
   s.network = ReadNetworkSection(r.Field("network"));
   if (s.network.backend == "ns3") {
     // ns-3 gives each connection into a node its own port: every other replica times every
@@ -417,7 +324,7 @@ Scenario ReadScenario(const JsonReader& r) {
     return IntIn(v, 0, 1 << 30, "a round count in [0, 1073741824] (0 = no checkpoints)");
   });
   if (auto f = r.OptionalField("faults")) {
-    s.faults = ReadFaults(*f, s.replicas);
+    s.faults = ReadFaultsSection(*f, s.replicas);
     for (std::size_t i = 0; i < s.methods.size(); ++i) {
       if (s.faults.any() && s.methods[i].kind == "streaming_diloco") {
         methods.Element(i).Field("kind").Fail(
