@@ -118,6 +118,9 @@ struct Scenario {
   std::string file;  // where it was read from ("" if built in code)
   std::string name;
   std::uint64_t seed = 1;
+  // A list of two or more seeds ("seeds"): every method runs on each (tools/cli/seed_runs.h),
+  // `seed` is the first. Empty for a run on one seed.
+  std::vector<std::uint64_t> seeds;
   int replicas = 16;
   ModelSpec model;
   DataSpec data;

@@ -116,6 +116,10 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
            {"inner_steps", s.inner_steps},
            {"total_steps", s.total_steps},
            {"eval", {{"every_steps", s.eval.every_steps}, {"batches", s.eval.batches}}}};
+  if (!s.seeds.empty()) {  // the list, in place of its first seed, so the echo reads back
+    doc.erase("seed");
+    doc["seeds"] = s.seeds;
+  }
   doc["target_loss"] = s.target_loss ? J(*s.target_loss) : J(nullptr);
   doc["methods"] = std::move(methods);
   doc["payload"] = std::move(payload);

@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::size_t kMaxNameLength = 100;
 constexpr std::int64_t kMaxSteps = 1 << 30;  // inner steps per replica
+constexpr std::size_t kMaxSeeds = 1000;
 
 // Proxy sizes of about 30k, 1M and 10M parameters (byte vocabulary); docs/scenario.md gives
 // each one's measured cost per replica-step.
@@ -161,6 +162,26 @@ PayloadSpec ReadPayload(const JsonReader& r) {
   return p;
 }
 
+// [1, 2, 3]: distinct non-negative seeds, at most kMaxSeeds.
+std::vector<std::uint64_t> ReadSeedList(const JsonReader& r) {
+  const std::size_t count = r.ArraySize();
+  if (count == 0 || count > kMaxSeeds) {
+    r.Fail("a list of 1 to " + std::to_string(kMaxSeeds) + " seeds");
+  }
+  std::vector<std::uint64_t> seeds;
+  std::set<std::uint64_t> seen;
+  for (std::size_t i = 0; i < count; ++i) {
+    const JsonReader e = r.Element(i);
+    const std::int64_t seed = e.Integer();
+    if (seed < 0) e.Fail("a non-negative seed");
+    if (!seen.insert(static_cast<std::uint64_t>(seed)).second) {
+      e.Fail("a seed not already in the list (" + std::to_string(seed) + " is twice)");
+    }
+    seeds.push_back(static_cast<std::uint64_t>(seed));
+  }
+  return seeds;
+}
+
 // Layers in depth of a model kind, as ReplicaSet::parameter_layers counts them (a test
 // checks the two agree): a char_transformer's blocks, an mlp's two linear layers, a cnn's
 // two convolutions and its classifier.
@@ -196,6 +217,7 @@ Scenario ReadScenario(const JsonReader& r) {
   r.ExpectOnlyKeys({"name",
                     "description",
                     "seed",
+                    "seeds",
                     "replicas",
                     "model",
                     "data",
@@ -230,6 +252,15 @@ Scenario ReadScenario(const JsonReader& r) {
     if (seed < 0) v.Fail("a non-negative seed");
     return static_cast<std::uint64_t>(seed);
   });
+  if (auto list = r.OptionalField("seeds")) {
+    if (r.OptionalField("seed"))
+      list->Fail(
+          "either \"seed\" or a \"seeds\" list, not both (to drop the file's seed: --set "
+          "seed=null)");
+    s.seeds = ReadSeedList(*list);
+    s.seed = s.seeds.front();
+    if (s.seeds.size() == 1) s.seeds.clear();  // one seed: a plain run
+  }
   s.replicas = IntIn(r.Field("replicas"), 1, 100000, "a replica count in [1, 100000]");
   s.model = ReadModel(r.FieldOrEmptyObject("model"));
   s.data = ReadData(r.FieldOrEmptyObject("data"), s.model.kind);

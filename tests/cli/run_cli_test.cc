@@ -293,6 +293,42 @@ TEST(RunCli, SeveralSeedsGiveOneFolderPerSeedAndMeansWithIntervals) {
   }
 }
 
+TEST(RunCli, ASeedsListRunsEachListedSeedAndEachFolderRerunsItsOwn) {
+  const std::string out = TempDir() + "/seeds_list";
+  std::filesystem::remove_all(out);
+  const auto r = RunLocosim("run " + kQuickstart + kSmall +
+                            " --methods noloco --set seed=null --set 'seeds=[7,2]' --out " + out);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("2 seeds (7, 2)"), std::string::npos) << r.out;
+  const auto seeds = nlohmann::json::parse(ReadText(out + "/seeds.json"));
+  ASSERT_EQ(seeds["seeds"].size(), 2u);
+  EXPECT_EQ(seeds["seeds"][0]["seed"], 7);
+  EXPECT_EQ(seeds["seeds"][1]["seed"], 2);
+  // A seed's scenario.json is a plain run of that seed.
+  const auto scenario = nlohmann::json::parse(ReadText(out + "/seed-2/scenario.json"));
+  EXPECT_EQ(scenario["seed"], 2);
+  EXPECT_FALSE(scenario.contains("seeds"));
+}
+
+TEST(RunCli, ASeedsListIsRefusedWithSeedWithSeedsNAndInASweep) {
+  const auto both = RunLocosim("validate " + kQuickstart + " --set 'seeds=[1,2]'");
+  EXPECT_EQ(both.exit_status, 2);
+  EXPECT_NE(both.err.find("either \"seed\" or a \"seeds\" list"), std::string::npos) << both.err;
+  const auto twice = RunLocosim("validate " + kQuickstart + " --set seed=null --set 'seeds=[1,1]'");
+  EXPECT_EQ(twice.exit_status, 2);
+  EXPECT_NE(twice.err.find("$.seeds[1]"), std::string::npos) << twice.err;
+  const auto with_n = RunLocosim("run " + kQuickstart + kSmall +
+                                 " --set seed=null --set 'seeds=[1,2]' --seeds 3 --out " +
+                                 TempDir() + "/seeds_with_n");
+  EXPECT_EQ(with_n.exit_status, 2);
+  EXPECT_NE(with_n.err.find("--seeds"), std::string::npos) << with_n.err;
+  const auto sweep = RunLocosim("sweep " + kQuickstart + kSmall +
+                                " --set seed=null --set 'seeds=[1,2]' --vary replicas=2,4 --out " +
+                                TempDir() + "/seeds_sweep");
+  EXPECT_EQ(sweep.exit_status, 2);
+  EXPECT_NE(sweep.err.find("$.seeds"), std::string::npos) << sweep.err;
+}
+
 TEST(RunCli, SeedsAreRefusedWithResumeAndWithCheckpoints) {
   EXPECT_EQ(RunLocosim("run --resume /tmp/x --seeds 2").exit_status, 2);
   const auto r = RunLocosim("run " + kQuickstart + kSmall +

@@ -20,7 +20,7 @@ namespace locosim::testing {
 void WriteFakeRun(const std::string& dir, const FakeRunOptions& options) {
   Scenario s;
   s.name = "fake";
-  s.seed = 3;
+  s.seed = options.seed;
   s.replicas = options.replicas;
   s.inner_steps = 20;
   s.total_steps = 200;

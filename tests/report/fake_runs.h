@@ -3,6 +3,7 @@
 // training, or the timing-only one trains nothing.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct FakeRunOptions {
   bool timing_only = false;           // no losses at all
   int replicas = 8;
   std::vector<std::string> methods = {"diloco", "noloco", "ddp"};
+  std::uint64_t seed = 3;  // compute jitter and stragglers differ by seed
 };
 
 // Writes a results folder at `dir` (which must not exist) with the given methods.

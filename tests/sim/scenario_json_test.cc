@@ -95,6 +95,24 @@ TEST(ScenarioJson, ResolvedScenarioParsesBackToTheSame) {
   EXPECT_EQ(ScenarioToJson(*again).dump(), resolved);
 }
 
+TEST(ScenarioJson, ASeedsListEchoesInPlaceOfTheSeedAndOneSeedIsAPlainRun) {
+  auto s = Parse(Replace(kValid, R"("seed": 3)", R"("seeds": [9, 4, 6])"));
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(s->seed, 9u);
+  EXPECT_EQ(s->seeds, (std::vector<std::uint64_t>{9, 4, 6}));
+  const auto echo = ScenarioToJson(*s);
+  EXPECT_FALSE(echo.contains("seed"));
+  auto again = Parse(echo.dump());
+  ASSERT_TRUE(again.ok()) << again.error().message();
+  EXPECT_EQ(again->seeds, s->seeds);
+
+  auto one = Parse(Replace(kValid, R"("seed": 3)", R"("seeds": [5])"));
+  ASSERT_TRUE(one.ok()) << one.error().message();
+  EXPECT_EQ(one->seed, 5u);
+  EXPECT_TRUE(one->seeds.empty());
+  EXPECT_EQ(ScenarioToJson(*one)["seed"], 5);
+}
+
 TEST(ScenarioJson, SetOverridesApplyBeforeValidation) {
   const std::string path = ::testing::TempDir() + "/scenario.json";
   std::ofstream(path) << kValid;
@@ -159,6 +177,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"UnknownNestedKey", Replace(kValid, R"("layers": 1)", R"("layer": 1)"), "$.model",
                 "did you mean \"layers\""},
         BadCase{"MissingField", Replace(kValid, R"("name": "tiny",)", ""), "$", "a field \"name\""},
+        BadCase{"SeedAndSeeds", Replace(kValid, R"("seed": 3)", R"("seed": 3, "seeds": [1, 2])"),
+                "$.seeds", "either \"seed\" or a \"seeds\" list"},
+        BadCase{"RepeatedSeed", Replace(kValid, R"("seed": 3)", R"("seeds": [1, 2, 1])"),
+                "$.seeds[2]", "not already in the list"},
+        BadCase{"EmptySeeds", Replace(kValid, R"("seed": 3)", R"("seeds": [])"), "$.seeds",
+                "a list of 1 to 1000 seeds"},
         BadCase{"NegativeCount", Replace(kValid, R"("replicas": 4)", R"("replicas": -4)"),
                 "$.replicas", "a replica count"},
         BadCase{"ZeroInnerSteps", Replace(kValid, R"("inner_steps": 10)", R"("inner_steps": 0)"),
@@ -308,7 +332,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{
             "FaultWithoutDowntime",
             Replace(
-                kValid, R"("seed": 3)",
+                kValid,
+                R"("seed": 3)",
                 R"("seed": 3, "faults": {"random": {"mean_time_between_failures": "3600s", "down_for": "0s"}})"),
             "$.faults.random.down_for", "a positive duration"},
         BadCase{"FaultSemanticsUnknown",

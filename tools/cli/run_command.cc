@@ -26,12 +26,14 @@ int Validate(const Options& o) {
   const Scenario& s = prepared->scenario;
   std::string methods;
   for (const MethodSpec& m : s.methods) methods += (methods.empty() ? "" : ", ") + m.name;
+  const std::string seeds =
+      s.seeds.empty() ? "" : "; " + std::to_string(s.seeds.size()) + " seeds, each a run";
   std::printf(
       "%s: valid. %d replicas, %d steps each, methods: %s; %s backend on %s (%d nodes, %zu "
-      "links)\n",
+      "links)%s\n",
       o.request.scenario.c_str(), s.replicas, s.total_steps, methods.c_str(),
       s.network.backend.c_str(), prepared->topology.name.c_str(), prepared->topology.node_count(),
-      prepared->topology.links.size());
+      prepared->topology.links.size(), seeds.c_str());
   return 0;
 }
 
@@ -59,6 +61,7 @@ int Run(const Options& o) {
     if (o.seeds > 1) return RunSeeds(o.request, o.seeds, o.out);
     auto prepared = PrepareRun(o.request);
     if (!prepared) return ReportBadInput(prepared.error());
+    if (!prepared->scenario.seeds.empty()) return RunSeeds(o.request, std::nullopt, o.out);
     const Scenario& s = prepared->scenario;
     out = o.out ? *o.out : "runs/" + s.name + "-" + UtcNow("%Y%m%d-%H%M%S");
     Progress progress(static_cast<int>(s.methods.size()));
@@ -111,7 +114,7 @@ void AddRunCommands(CLI::App& app, int& status) {
                   "it left beside its results folder (scenario field checkpoint_every_rounds)");
   run->add_option("--seeds", r->seeds,
                   "run every method on this many seeds (the scenario's, then the next ones) and "
-                  "report mean ± 95% interval over them")
+                  "report mean ± 95% interval over them (or list them: scenario field seeds)")
       ->check(CLI::Range(1, 1000));
   run->callback([r, &status] { status = Run(*r); });
 }

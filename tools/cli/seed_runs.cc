@@ -54,13 +54,23 @@ Json SpreadJson(const std::vector<double>& values, int seeds) {
 
 }  // namespace
 
-int RunSeeds(const RunRequest& request, int seeds, const std::optional<std::string>& out_option) {
+int RunSeeds(const RunRequest& request, std::optional<int> count,
+             const std::optional<std::string>& out_option) {
   namespace fs = std::filesystem;
   auto base = PrepareRun(request);
   if (!base) return ReportBadInput(base.error());
   const std::string out = out_option
                               ? *out_option
                               : "runs/" + base->scenario.name + "-seeds-" + UtcNow("%Y%m%d-%H%M%S");
+  const std::vector<std::uint64_t>& listed = base->scenario.seeds;
+  if (count && !listed.empty()) {
+    return ReportBadInput("--seeds: " + request.scenario +
+                          " lists its seeds (\"seeds\"); expected one or the other");
+  }
+  std::vector<std::uint64_t> seed_list = listed;
+  for (int k = 0; count && k < *count; ++k)
+    seed_list.push_back(base->scenario.seed + static_cast<std::uint64_t>(k));
+  const int seeds = static_cast<int>(seed_list.size());
   if (base->scenario.checkpoint_every_rounds > 0) {
     return ReportBadInput(
         "--seeds: expected a scenario without checkpoint_every_rounds (a run over several "
@@ -76,16 +86,17 @@ int RunSeeds(const RunRequest& request, int seeds, const std::optional<std::stri
   if (ec)
     return ReportBadInput("--out: cannot create " + staging.string() + " (" + ec.message() + ")");
 
-  const std::uint64_t first_seed = base->scenario.seed;
   std::vector<std::string> method_names;
   for (const MethodSpec& m : base->scenario.methods) method_names.push_back(m.name);
   Samples samples;
   Json per_seed = Json::array();
   bool diverged = false;
   for (int k = 0; k < seeds; ++k) {
-    const std::uint64_t seed = first_seed + static_cast<std::uint64_t>(k);
+    const std::uint64_t seed = seed_list[k];
     RunRequest r = request;
-    r.sets.push_back("seed=" + std::to_string(seed));
+    // Each seed's folder is a plain run of that seed (its scenario.json reruns it alone).
+    r.sets.push_back(listed.empty() ? "seed=" + std::to_string(seed)
+                                    : "seeds=[" + std::to_string(seed) + "]");
     auto prepared = PrepareRun(r);
     if (!prepared) return ReportBadInput(prepared.error());
     std::fprintf(stderr, "seed %llu (%d of %d)\n", static_cast<unsigned long long>(seed), k + 1,
@@ -150,8 +161,10 @@ int RunSeeds(const RunRequest& request, int seeds, const std::optional<std::stri
                           " (" + ec.message() + ")");
   }
 
-  std::printf("%d seeds from %llu; mean ± 95%% interval over seeds\n", seeds,
-              static_cast<unsigned long long>(first_seed));
+  std::string seed_names;
+  for (std::uint64_t s : seed_list)
+    seed_names += (seed_names.empty() ? "" : ", ") + std::to_string(s);
+  std::printf("%d seeds (%s); mean ± 95%% interval over seeds\n", seeds, seed_names.c_str());
   // One column wider than the header for the "±", two bytes in one column.
   std::printf("%-14s %20s %22s %20s %16s\n", "method", "final_loss", "to_target_s", "virtual_s",
               "idle_mean");

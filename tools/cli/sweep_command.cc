@@ -52,6 +52,11 @@ int Sweep(const Options& o) {
     if (!run)
       return ReportBadInput("sweep point " + std::to_string(p.index) + " (" + Describe(p) +
                             "): " + run.error().message());
+    if (!run->scenario.seeds.empty()) {
+      return ReportBadInput(o.base.scenario +
+                            ": $.seeds: a single seed for a sweep (each point runs once; vary "
+                            "\"seed\" to sweep seeds)");
+    }
     prepared.push_back(std::move(*run));
   }
   const std::string out =
