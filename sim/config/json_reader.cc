@@ -78,7 +78,9 @@ void JsonReader::ExpectOnlyKeys(std::span<const std::string_view> known) const {
 }
 
 bool JsonReader::Has(std::string_view key) const {
-  return value_->is_object() && value_->contains(key);
+  if (!value_->is_object()) return false;
+  const auto it = value_->find(key);
+  return it != value_->end() && !it->is_null();
 }
 
 JsonReader JsonReader::Field(std::string_view key) const {

@@ -37,6 +37,7 @@ class JsonReader {
   void ExpectOnlyKeys(std::initializer_list<std::string_view> known) const {
     ExpectOnlyKeys(std::span(known.begin(), known.size()));
   }
+  // A null field is an absent one (so `--set field=null` removes a file's field).
   bool Has(std::string_view key) const;
   JsonReader Field(std::string_view key) const;  // required
   std::optional<JsonReader> OptionalField(std::string_view key) const;
