@@ -55,6 +55,33 @@ TEST(ValidateCli, EveryShippedScenarioIsValid) {
   EXPECT_GE(checked, 7);  // quickstart, compression, streaming, heterogeneous, three benchmarks
 }
 
+TEST(ValidateCli, EveryPaperScenarioIsValidTimingOnly) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kSource + "/scenarios/paper")) {
+    if (entry.path().extension() != ".json") continue;
+    const auto result = RunLocosim("validate --timing-only " + entry.path().string());
+    EXPECT_EQ(result.exit_status, 0) << entry.path() << ": " << result.err;
+    ++checked;
+  }
+  EXPECT_GE(checked, 3);  // noloco_barrier, intellect1, streaming_bandwidth
+}
+
+TEST(RunCli, TheIntellect1SyncIsTheRingsBandwidthTimePlusLittle) {
+  // 14 nodes at 1 Gbps each, a ring all-reduce of 10 GB (int8): 2·13/14·80 Gbit = 148.6 s
+  // over the access links; latency and TCP's ramps add a few seconds, never less.
+  const std::string out = TempDir() + "/intellect1";
+  std::filesystem::remove_all(out);
+  const auto r = RunLocosim("run " + kSource +
+                            "/scenarios/paper/intellect1.json --timing-only --methods diloco "
+                            "--out " +
+                            out);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto summary = nlohmann::json::parse(ReadText(out + "/summary.json"));
+  const double p50 = summary["methods"]["diloco"]["sync_latency_s"]["p50"];
+  EXPECT_GT(p50, 2.0 * 13 / 14 * 80);
+  EXPECT_LT(p50, 2.0 * 13 / 14 * 80 + 10);
+}
+
 TEST(ValidateCli, ShippedQuickstartIsValid) {
   const auto r = RunLocosim("validate " + kQuickstart);
   EXPECT_EQ(r.exit_status, 0) << r.err;
