@@ -11,6 +11,7 @@
 #include "sim/collectives/collective_by_name.h"
 #include "sim/config/quantity.h"
 #include "sim/config/topology_json.h"
+#include "sim/net/real/real_simulation.h"
 #include "tools/cli/command.h"
 #include "tools/cli/network_options.h"
 
@@ -27,6 +28,8 @@ struct Options {
   int group_size = 2;
   bool json = false;
   NetworkOptionText network;
+  bool no_wan = false;   // real: loopback, no namespaces or emulated WAN
+  int deadline_s = 120;  // real: wall-clock bound of the run
 };
 
 // "1e9", "1000000000" or "1GB": a count of bytes, with or without a unit.
@@ -44,6 +47,19 @@ nlohmann::json LinkBytesJson(const Topology& t, const std::vector<double>& chann
                             {"reverse_bytes", channel_bytes[2 * l + 1]}};
   }
   return links;
+}
+
+// The kernel's names: Linux calls NewReno "reno".
+real::RealOptions RealOptionsOf(const Options& o, const NetworkOptions& options, int n) {
+  real::RealOptions r;
+  r.replicas = n;
+  r.congestion_control =
+      options.tcp.congestion_control == "newreno" ? "reno" : options.tcp.congestion_control;
+  r.mtu_bytes = options.tcp.mtu_bytes;
+  r.seed = o.seed;
+  r.deadline = std::chrono::seconds(o.deadline_s);
+  r.loopback = o.no_wan;
+  return r;
 }
 
 int Run(const Options& o) {
@@ -65,7 +81,8 @@ int Run(const Options& o) {
   NetworkOptions options = ResolveNetworkOptions(o.network, option_error);
   options.jitter_seed = o.seed;  // links with latency jitter draw from it
   if (option_error) return ReportBadInput(*option_error);
-  auto sim = MakeSimulation(o.backend, *topology, options);
+  auto sim = o.backend == "real" ? real::MakeRealSimulation(*topology, RealOptionsOf(o, options, n))
+                                 : MakeSimulation(o.backend, *topology, options);
   if (!sim) return ReportBadInput(sim.error().message());
 
   const std::vector<NodeIndex> nodes(topology->replicas.begin(), topology->replicas.begin() + n);
@@ -116,9 +133,19 @@ void AddCollectiveCommand(CLI::App& app, int& status) {
       ->required()
       ->check(CLI::IsMember(CollectiveAlgorithms()));
   cmd->add_option("--bytes", o->bytes, "buffer size per replica, e.g. 1e9 or 64MiB")->required();
-  cmd->add_option("--backend", o->backend, "network backend")
+  std::vector<std::string> backends = BackendNames();
+  backends.push_back("real");  // kernel TCP through an emulated WAN: collectives only
+  cmd->add_option("--backend", o->backend,
+                  "network backend; real: kernel TCP between network namespaces through an "
+                  "emulated WAN, on the wall clock, as root (docs/real_backend.md)")
       ->capture_default_str()
-      ->check(CLI::IsMember(BackendNames()));
+      ->check(CLI::IsMember(backends));
+  cmd->add_flag("--no-wan", o->no_wan,
+                "real: loopback addresses in this namespace, no emulated WAN (tests the "
+                "transport alone; leaves out every link's rate, latency and loss)");
+  cmd->add_option("--deadline", o->deadline_s, "real: seconds the run may take before it fails")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   cmd->add_option("--replicas", o->replicas,
                   "use the first K replicas of the topology (default: all)")
       ->check(CLI::PositiveNumber);

@@ -1,0 +1,132 @@
+#include "sim/net/real/real_simulation.h"
+
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "sim/net/real/netns.h"
+#include "sim/net/real/socket_network.h"
+#include "sim/net/real/wall_clock_loop.h"
+#include "sim/net/real/wan_emulator.h"
+
+namespace locosim::real {
+namespace {
+
+constexpr std::uint16_t kPort = 7100;
+constexpr const char* kDevice = "lcs0";
+
+// Replica r's address: 10.231.0.(r+1) in its namespace, 127.0.0.(r+1) on loopback.
+std::string AddressOf(int r, bool loopback) {
+  return (loopback ? "127.0.0." : "10.231.0.") + std::to_string(r + 1);
+}
+
+// Namespaces, their TUN devices and the forwarder between them, torn down in reverse.
+struct EmulatedWan {
+  std::vector<std::unique_ptr<Netns>> namespaces;
+  std::vector<int> tun_fds;
+  std::unique_ptr<WanEmulator> emulator;
+  ~EmulatedWan() {
+    if (emulator) emulator->Stop();
+    emulator.reset();
+    for (int fd : tun_fds) ::close(fd);
+    namespaces.clear();  // deletes them
+  }
+};
+
+std::optional<std::string> OpenTun(Netns& ns, int& fd) {
+  std::optional<std::string> error;
+  auto entered = ns.Enter([&] {
+    fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+      error = std::string("cannot open /dev/net/tun: ") + std::strerror(errno);
+      return;
+    }
+    ifreq request{};
+    request.ifr_flags = IFF_TUN | IFF_NO_PI;
+    std::strncpy(request.ifr_name, kDevice, IFNAMSIZ - 1);
+    if (::ioctl(fd, TUNSETIFF, &request) != 0)
+      error = std::string("cannot make a TUN device: ") + std::strerror(errno);
+  });
+  return entered ? entered : error;
+}
+
+Result<std::shared_ptr<EmulatedWan>> BuildWan(const Topology& topology, int n, int mtu,
+                                              std::uint64_t seed) {
+  auto wan = std::make_shared<EmulatedWan>();
+  std::vector<EmulatedReplica> replicas;
+  for (int r = 0; r < n; ++r) {
+    auto ns = std::make_unique<Netns>(r);
+    if (ns->error())
+      return ConfigError{"--backend real", "", "a network namespace: " + *ns->error()};
+    int fd = -1;
+    if (auto e = OpenTun(*ns, fd)) return ConfigError{"--backend real", "", "a TUN device: " + *e};
+    wan->tun_fds.push_back(fd);
+    const std::string address = AddressOf(r, false);
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-n", ns->name(), "addr", "add", address + "/24", "dev", kDevice},
+             {"-n", ns->name(), "link", "set", kDevice, "mtu", std::to_string(mtu), "up"}}) {
+      if (auto e = RunIp(args))
+        return ConfigError{"--backend real", "", "an address on the TUN device: " + *e};
+    }
+    replicas.push_back(
+        {fd, (10u << 24) | (231u << 16) | static_cast<std::uint32_t>(r + 1), topology.replicas[r]});
+    wan->namespaces.push_back(std::move(ns));
+  }
+  wan->emulator = std::make_unique<WanEmulator>(topology, std::move(replicas), mtu, seed);
+  wan->emulator->Start();
+  return wan;
+}
+
+}  // namespace
+
+Result<Simulation> MakeRealSimulation(const Topology& topology, const RealOptions& o) {
+  const int n = o.replicas == 0 ? topology.replica_count() : o.replicas;
+  if (n < 2 || n > kMaxRealReplicas) {
+    return ConfigError{"--replicas", "",
+                       "2 to " + std::to_string(kMaxRealReplicas) +
+                           " replicas for the real backend, found " + std::to_string(n)};
+  }
+  std::shared_ptr<EmulatedWan> wan;
+  if (!o.loopback) {
+    for (const Link& link : topology.links) {
+      if (link.bandwidth.bps() > kMaxEmulatedBitsPerSecond) {
+        return ConfigError{topology.name, "$.links[" + link.id + "].bandwidth",
+                           "at most 1 Gbps for the real backend (its user-space WAN emulator "
+                           "keeps no faster rate faithfully on this class of machine)"};
+      }
+    }
+    if (auto why = WhyNoNamespaces()) return ConfigError{"--backend real", "", *why};
+    RemoveLeftoverNamespaces();
+    auto built = BuildWan(topology, n, o.mtu_bytes, o.seed);
+    if (!built) return built.error();
+    wan = *built;
+  }
+  auto loop = std::make_unique<WallClockLoop>(o.deadline);
+  std::vector<RealEndpoint> endpoints;
+  for (int r = 0; r < n; ++r) {
+    RealEndpoint e{topology.replicas[r], AddressOf(r, o.loopback), kPort, {}};
+    if (wan) {
+      Netns* ns = wan->namespaces[r].get();
+      e.in_namespace = [ns](const std::function<void()>& fn) { return ns->Enter(fn); };
+    } else {
+      e.port = static_cast<std::uint16_t>(kPort + r);  // distinct even if 127.0.0.x aliases fail
+    }
+    endpoints.push_back(std::move(e));
+  }
+  auto network =
+      std::make_unique<SocketNetwork>(topology, *loop, std::move(endpoints),
+                                      SocketOptions{o.congestion_control, std::uint64_t(1) << 40});
+  if (network->error())
+    return ConfigError{"--backend real", "", "listening sockets: " + *network->error()};
+  network->KeepAlive(wan);
+  return Simulation{std::move(loop), std::move(network)};
+}
+
+}  // namespace locosim::real

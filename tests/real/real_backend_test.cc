@@ -1,0 +1,128 @@
+// The real backend: a collective's transfers over kernel TCP on loopback (any user), and
+// through the emulated WAN between network namespaces (root and /dev/net/tun; skipped with
+// the reason otherwise). The WAN case must agree with the flow backend's TCP model, and
+// leave none of the tool's namespaces behind, even after a kill -9.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "sim/backends/network_factory.h"
+#include "sim/collectives/collective_by_name.h"
+#include "sim/net/real/netns.h"
+#include "sim/net/real/real_simulation.h"
+#include "sim/topogen/generators.h"
+
+extern char** environ;
+
+namespace locosim::real {
+namespace {
+
+double FlowCompletion(const Topology& t, const CollectiveSpec& spec) {
+  auto sim = MakeSimulation("flow", t);
+  EXPECT_TRUE(sim.ok());
+  const std::vector<NodeIndex> nodes(t.replicas.begin(), t.replicas.end());
+  return RunCollective(*sim, nodes, spec).completion.seconds();
+}
+
+TEST(RealBackend, ARingAllReduceOnLoopbackDeliversEveryTransfer) {
+  const Topology t = MakeStar({4, Mbps(100), Milliseconds(10)});
+  RealOptions o;
+  o.loopback = true;
+  o.deadline = std::chrono::seconds(20);
+  auto sim = MakeRealSimulation(t, o);
+  ASSERT_TRUE(sim.ok()) << sim.error().message();
+  const std::vector<NodeIndex> nodes(t.replicas.begin(), t.replicas.end());
+  const CollectiveOutcome out = RunCollective(*sim, nodes, {"ring", Bytes(4'000'000), 1});
+  ASSERT_FALSE(out.stall) << out.stall->message;
+  for (SimTime done : out.rank_done) EXPECT_GT(done, SimTime());
+  // Each rank sends 2(n-1) chunks of M/n on its access link: 6 MB up each.
+  double sent = 0;
+  for (double b : out.channel_bytes) sent += b;
+  EXPECT_DOUBLE_EQ(sent, 4 * 6 * 1'000'000.0 * 2);  // up the sender's link, down the receiver's
+}
+
+TEST(RealBackend, RatesAboveTheEmulatorsLimitAreRefused) {
+  const Topology t = MakeStar({4, Gbps(10), Milliseconds(10)});
+  auto sim = MakeRealSimulation(t, {});
+  ASSERT_FALSE(sim.ok());
+  EXPECT_NE(sim.error().message().find("at most 1 Gbps"), std::string::npos)
+      << sim.error().message();
+}
+
+// Skips, saying why, where this process may not make namespaces.
+#define REQUIRE_NAMESPACES()                                            \
+  do {                                                                  \
+    if (auto why = WhyNoNamespaces()) GTEST_SKIP() << "needs " << *why; \
+  } while (0)
+
+TEST(RealBackend, GossipThroughTheEmulatedWanIsWithinTwentyPercentOfFlow) {
+  REQUIRE_NAMESPACES();
+  // The case: a 4-replica star at 100 Mbps and 10 ms per link, 8 MB each way.
+  const Topology t = MakeStar({4, Mbps(100), Milliseconds(10)});
+  const CollectiveSpec spec{"gossip", Bytes(8'000'000), 1};
+  RealOptions o;
+  o.deadline = std::chrono::seconds(30);
+  double real_s = 0;
+  {
+    auto sim = MakeRealSimulation(t, o);
+    ASSERT_TRUE(sim.ok()) << sim.error().message();
+    const std::vector<NodeIndex> nodes(t.replicas.begin(), t.replicas.end());
+    const CollectiveOutcome out = RunCollective(*sim, nodes, spec);
+    ASSERT_FALSE(out.stall) << out.stall->message;
+    real_s = out.completion.seconds();
+  }
+  const double flow_s = FlowCompletion(t, spec);
+  EXPECT_NEAR(real_s / flow_s, 1.0, 0.20) << "real " << real_s << " s, flow " << flow_s << " s";
+  // Never faster than the bytes at the link rate plus one way across.
+  EXPECT_GT(real_s, 8e6 * 8 / 100e6 + 0.02);
+  EXPECT_TRUE(ListOwnNamespaces().empty());
+}
+
+TEST(RealBackend, NamespacesOfAKilledRunAreRemovedByTheNext) {
+  REQUIRE_NAMESPACES();
+  const std::string topology = ::testing::TempDir() + "/real_star4.json";
+  {
+    ASSERT_EQ(std::system(("'" LOCOSIM_BINARY "' topology star --replicas 4 --bandwidth 10Mbps "
+                           "--latency 10ms -o " +
+                           topology)
+                              .c_str()),
+              0);
+  }
+  // A run long enough to be killed in the middle: 40 MB at 10 Mbps.
+  std::vector<std::string> words = {LOCOSIM_BINARY, "collective", "--topology", topology,
+                                    "--algorithm",  "ring",       "--bytes",    "40MB",
+                                    "--backend",    "real"};
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+  // Wait (bounded) for its namespaces to appear, then kill it without a chance to clean up.
+  bool seen = false;
+  for (int i = 0; i < 200 && !seen; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    seen = ListOwnNamespaces().size() == 4;
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(seen) << "the run never made its 4 namespaces";
+  EXPECT_EQ(ListOwnNamespaces().size(), 4u);  // left behind by the kill
+
+  const Topology small = MakeStar({2, Mbps(100), Milliseconds(1)});
+  {
+    auto sim = MakeRealSimulation(small, {});  // removes the dead run's first
+    ASSERT_TRUE(sim.ok()) << sim.error().message();
+    EXPECT_EQ(ListOwnNamespaces().size(), 2u);  // only its own
+  }
+  EXPECT_TRUE(ListOwnNamespaces().empty());
+}
+
+}  // namespace
+}  // namespace locosim::real
