@@ -21,6 +21,7 @@
 #include "sim/record/statistics.h"
 #include "tools/cli/command.h"
 #include "tools/cli/network_options.h"
+#include "tools/cli/real_crosscheck.h"
 
 namespace locosim::cli {
 namespace {
@@ -32,6 +33,7 @@ struct Options {
   double median_tolerance = 0.05;
   int seeds = 20;  // ns-3 runs per lossy case; fewer leave its mean too uncertain to compare
   double case_tolerance = 0.15;
+  bool real = false;  // tools/cli/real_crosscheck.h
   NetworkOptionText network;
 };
 
@@ -129,6 +131,7 @@ int Run(const Options& o) {
   std::optional<ConfigError> option_error;
   const NetworkOptions options = ResolveNetworkOptions(o.network, option_error);
   if (option_error) return ReportBadInput(*option_error);
+  if (o.real) return RunRealCrosscheck(options, o.json, o.check, o.case_tolerance);
   if (std::find(BackendNames().begin(), BackendNames().end(), "ns3") == BackendNames().end()) {
     return ReportBadInput("crosscheck needs the ns3 backend, which this build does not have");
   }
@@ -228,6 +231,10 @@ void AddCrosscheckCommand(CLI::App& app, int& status) {
   auto* cmd = app.add_subcommand(
       "crosscheck", "run the canonical cases on the flow and ns3 backends and compare them");
   cmd->add_option("--cases", o->cases, "cases file (JSON)")->capture_default_str();
+  cmd->add_flag("--real", o->real,
+                "instead: small stars on real Linux TCP (cubic, bbr) through the emulated WAN, "
+                "beside flow and ns3 (root; docs/real_backend.md); --check then holds flow's "
+                "median |error| against real cubic to --case-tolerance");
   cmd->add_flag("--json", o->json, "print one JSON object instead of the table");
   cmd->add_flag("--check", o->check,
                 "exit with status 1 when flow is outside the tolerances (default: always 0)");

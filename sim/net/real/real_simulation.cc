@@ -58,7 +58,7 @@ std::optional<std::string> OpenTun(Netns& ns, int& fd) {
 }
 
 Result<std::shared_ptr<EmulatedWan>> BuildWan(const Topology& topology, int n, int mtu,
-                                              std::uint64_t seed) {
+                                              std::int64_t buffer_max, std::uint64_t seed) {
   auto wan = std::make_shared<EmulatedWan>();
   std::vector<EmulatedReplica> replicas;
   for (int r = 0; r < n; ++r) {
@@ -71,7 +71,11 @@ Result<std::shared_ptr<EmulatedWan>> BuildWan(const Topology& topology, int n, i
     const std::string address = AddressOf(r, false);
     for (const auto& args : std::vector<std::vector<std::string>>{
              {"-n", ns->name(), "addr", "add", address + "/24", "dev", kDevice},
-             {"-n", ns->name(), "link", "set", kDevice, "mtu", std::to_string(mtu), "up"}}) {
+             {"-n", ns->name(), "link", "set", kDevice, "mtu", std::to_string(mtu), "up"},
+             {"netns", "exec", ns->name(), "sysctl", "-q", "-w",
+              "net.ipv4.tcp_rmem=4096 131072 " + std::to_string(buffer_max)},
+             {"netns", "exec", ns->name(), "sysctl", "-q", "-w",
+              "net.ipv4.tcp_wmem=4096 16384 " + std::to_string(buffer_max)}}) {
       if (auto e = RunIp(args))
         return ConfigError{"--backend real", "", "an address on the TUN device: " + *e};
     }
@@ -104,7 +108,7 @@ Result<Simulation> MakeRealSimulation(const Topology& topology, const RealOption
     }
     if (auto why = WhyNoNamespaces()) return ConfigError{"--backend real", "", *why};
     RemoveLeftoverNamespaces();
-    auto built = BuildWan(topology, n, o.mtu_bytes, o.seed);
+    auto built = BuildWan(topology, n, o.mtu_bytes, o.socket_buffer_max_bytes, o.seed);
     if (!built) return built.error();
     wan = *built;
   }

@@ -22,8 +22,10 @@ struct RealOptions {
   int replicas = 0;                          // the first K replicas of the topology
   std::string congestion_control = "cubic";  // the kernel's: cubic, bbr, reno
   int mtu_bytes = 9000;                      // of every TUN device (the flow model's default)
-  std::uint64_t seed = 1;                    // random loss draws
-  std::chrono::seconds deadline{120};        // a run that is not done by then fails
+  // The most a socket's buffers may autotune to (tcp_rmem and tcp_wmem in every namespace).
+  std::int64_t socket_buffer_max_bytes = std::int64_t(64) << 20;
+  std::uint64_t seed = 1;              // random loss draws
+  std::chrono::seconds deadline{120};  // a run that is not done by then fails
   bool loopback = false;  // no namespaces, no WAN: 127.0.0.x (the transport alone, any user)
 };
 

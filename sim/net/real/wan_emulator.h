@@ -31,9 +31,10 @@ struct WanStats {
 class WanEmulator {
  public:
   // `topology` must outlive this object. Queues default to `default_queue_packets` packets
-  // of `mtu` bytes per link direction where the topology sets none.
+  // of `mtu` bytes per link direction where the topology sets none: 1000, as the ns3
+  // backend's pfifo (a shallow queue makes Linux CUBIC lose most of a fast long path).
   WanEmulator(const Topology& topology, std::vector<EmulatedReplica> replicas, int mtu,
-              std::uint64_t seed, int default_queue_packets = 100);
+              std::uint64_t seed, int default_queue_packets = 1000);
   ~WanEmulator();  // stops the forwarder
   WanEmulator(const WanEmulator&) = delete;
   WanEmulator& operator=(const WanEmulator&) = delete;

@@ -1,0 +1,164 @@
+#include "tools/cli/real_crosscheck.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/backends/network_factory.h"
+#include "sim/collectives/collective_by_name.h"
+#include "sim/net/real/netns.h"
+#include "sim/net/real/real_simulation.h"
+#include "sim/topogen/generators.h"
+#include "tools/cli/command.h"
+
+namespace locosim::cli {
+namespace {
+
+struct RealCase {
+  std::string name;
+  Topology topology;
+  CollectiveSpec spec;
+};
+
+std::vector<RealCase> Cases() {
+  std::vector<RealCase> cases;
+  for (int n : {4, 6}) {
+    for (double mbps : {100.0, 1000.0}) {
+      for (int ms : {5, 20}) {
+        for (const char* algorithm : {"gossip", "ring"}) {
+          for (int mb : {8, 48}) {
+            const std::string name =
+                "star" + std::to_string(n) + "-" + (mbps < 1000 ? "100Mbps" : "1Gbps") + "-" +
+                std::to_string(ms) + "ms-" + algorithm + "-" + std::to_string(mb) + "MB";
+            cases.push_back({name, MakeStar({n, Mbps(mbps), Milliseconds(ms)}),
+                             CollectiveSpec{algorithm, Bytes(std::int64_t(mb) * 1'000'000), 1}});
+          }
+        }
+      }
+    }
+  }
+  return cases;
+}
+
+std::optional<double> Completion(Result<Simulation> sim, const RealCase& c) {
+  if (!sim) return std::nullopt;
+  const std::vector<NodeIndex> nodes(c.topology.replicas.begin(), c.topology.replicas.end());
+  const CollectiveOutcome out = RunCollective(*sim, nodes, c.spec);
+  if (out.stall) return std::nullopt;
+  return out.completion.seconds();
+}
+
+bool KernelHas(const std::string& congestion_control) {
+  std::ifstream in("/proc/sys/net/ipv4/tcp_available_congestion_control");
+  std::string name;
+  while (in >> name)
+    if (name == congestion_control) return true;
+  return false;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+std::string Cell(const std::optional<double>& v) {
+  char text[32] = "-";
+  if (v) std::snprintf(text, sizeof text, "%.4f", *v);
+  return text;
+}
+
+std::string Error(const std::optional<double>& a, const std::optional<double>& b) {
+  char text[32] = "-";
+  if (a && b) std::snprintf(text, sizeof text, "%+.1f", 100 * (*a - *b) / *b);
+  return text;
+}
+
+}  // namespace
+
+int RunRealCrosscheck(const NetworkOptions& options, bool json, bool check, double tolerance) {
+  if (auto why = real::WhyNoNamespaces()) {
+    return ReportBadInput("crosscheck --real: expected " + *why);
+  }
+  const bool has_ns3 =
+      std::find(BackendNames().begin(), BackendNames().end(), "ns3") != BackendNames().end();
+  const bool has_bbr = KernelHas("bbr");
+  struct Row {
+    std::string name;
+    std::optional<double> flow, ns3, cubic, bbr;
+  };
+  std::vector<Row> rows;
+  if (!json) {
+    std::printf("%-34s %9s %9s %11s %9s %9s %9s %9s\n", "case", "flow s", "ns3 s", "real cubic",
+                "real bbr", "flow %", "ns3 %", "flow-bbr%");
+  }
+  for (const RealCase& c : Cases()) {
+    Row r{c.name, {}, {}, {}, {}};
+    r.flow = Completion(MakeSimulation("flow", c.topology, options), c);
+    if (has_ns3) r.ns3 = Completion(MakeSimulation("ns3", c.topology, options), c);
+    real::RealOptions real;
+    real.mtu_bytes = options.tcp.mtu_bytes;
+    real.deadline = std::chrono::seconds(60);
+    real.congestion_control = "cubic";
+    r.cubic = Completion(real::MakeRealSimulation(c.topology, real), c);
+    if (has_bbr) {
+      real.congestion_control = "bbr";
+      r.bbr = Completion(real::MakeRealSimulation(c.topology, real), c);
+    }
+    if (!json) {
+      std::printf("%-34s %9s %9s %11s %9s %9s %9s %9s\n", r.name.c_str(), Cell(r.flow).c_str(),
+                  Cell(r.ns3).c_str(), Cell(r.cubic).c_str(), Cell(r.bbr).c_str(),
+                  Error(r.flow, r.cubic).c_str(), Error(r.ns3, r.cubic).c_str(),
+                  Error(r.flow, r.bbr).c_str());
+      std::fflush(stdout);
+    }
+    rows.push_back(r);
+  }
+  std::vector<double> flow_err, ns3_err, bbr_err;
+  for (const Row& r : rows) {
+    if (r.flow && r.cubic) flow_err.push_back(std::abs(*r.flow - *r.cubic) / *r.cubic);
+    if (r.ns3 && r.cubic) ns3_err.push_back(std::abs(*r.ns3 - *r.cubic) / *r.cubic);
+    if (r.flow && r.bbr) bbr_err.push_back(std::abs(*r.flow - *r.bbr) / *r.bbr);
+  }
+  auto worst = [](const std::vector<double>& v) {
+    return v.empty() ? NAN : *std::max_element(v.begin(), v.end());
+  };
+  const double median = Median(flow_err);
+  if (json) {
+    nlohmann::json doc = {{"cases", nlohmann::json::array()}};
+    auto value = [](const std::optional<double>& v) {
+      return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    for (const Row& r : rows) {
+      doc["cases"].push_back({{"case", r.name},
+                              {"flow_s", value(r.flow)},
+                              {"ns3_s", value(r.ns3)},
+                              {"real_cubic_s", value(r.cubic)},
+                              {"real_bbr_s", value(r.bbr)}});
+    }
+    doc["flow_vs_real_cubic"] = {{"median_abs_error", median}, {"max_abs_error", worst(flow_err)}};
+    doc["ns3_vs_real_cubic"] = {{"median_abs_error", Median(ns3_err)},
+                                {"max_abs_error", worst(ns3_err)}};
+    doc["flow_vs_real_bbr"] = {{"median_abs_error", Median(bbr_err)},
+                               {"max_abs_error", worst(bbr_err)}};
+    std::cout << doc.dump(2) << "\n";
+  } else {
+    std::printf(
+        "flow against real cubic: median |error| %.1f%%, worst %.1f%% (%zu cases)\n"
+        "ns3 against real cubic:  median |error| %.1f%%, worst %.1f%%\n"
+        "flow against real bbr:   median |error| %.1f%%, worst %.1f%%%s\n",
+        100 * median, 100 * worst(flow_err), flow_err.size(), 100 * Median(ns3_err),
+        100 * worst(ns3_err), 100 * Median(bbr_err), 100 * worst(bbr_err),
+        has_bbr ? "" : " (this kernel has no bbr)");
+  }
+  return check && !(median <= tolerance) ? 1 : 0;
+}
+
+}  // namespace locosim::cli
