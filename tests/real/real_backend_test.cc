@@ -47,6 +47,30 @@ TEST(RealBackend, ARingAllReduceOnLoopbackDeliversEveryTransfer) {
   EXPECT_DOUBLE_EQ(sent, 4 * 6 * 1'000'000.0 * 2);  // up the sender's link, down the receiver's
 }
 
+TEST(RealBackend, FramesQueuedOnOnePairCompleteInOrderZeroBytesIncluded) {
+  // Queued while the connection opens, small enough to arrive in one read.
+  const Topology t = MakeStar({2, Mbps(100), Milliseconds(1)});
+  RealOptions o;
+  o.loopback = true;
+  o.deadline = std::chrono::seconds(20);
+  auto sim = MakeRealSimulation(t, o);
+  ASSERT_TRUE(sim.ok()) << sim.error().message();
+  std::vector<int> order;
+  const NodeIndex a = t.replicas[0], b = t.replicas[1];
+  sim->network->transfer(a, b, Bytes(3), [&] { order.push_back(0); });
+  sim->network->transfer(a, b, Bytes(0), [&] { order.push_back(1); });
+  sim->network->transfer(a, b, Bytes(1'000'000), [&] { order.push_back(2); });
+  sim->network->transfer(b, a, Bytes(5), [&] { order.push_back(3); });
+  sim->loop->run();
+  ASSERT_FALSE(sim->network->stall()) << sim->network->stall()->message;
+  ASSERT_EQ(order.size(), 4u);
+  // a -> b in the order sent; b -> a on its own connection, whenever it arrives.
+  std::vector<int> forward;
+  for (int i : order)
+    if (i < 3) forward.push_back(i);
+  EXPECT_EQ(forward, (std::vector<int>{0, 1, 2}));
+}
+
 TEST(RealBackend, RatesAboveTheEmulatorsLimitAreRefused) {
   const Topology t = MakeStar({4, Gbps(10), Milliseconds(10)});
   auto sim = MakeRealSimulation(t, {});
@@ -75,6 +99,7 @@ TEST(RealBackend, GossipThroughTheEmulatedWanIsWithinTwentyPercentOfFlow) {
     const std::vector<NodeIndex> nodes(t.replicas.begin(), t.replicas.end());
     const CollectiveOutcome out = RunCollective(*sim, nodes, spec);
     ASSERT_FALSE(out.stall) << out.stall->message;
+    for (SimTime done : out.rank_done) EXPECT_GT(done, SimTime());
     real_s = out.completion.seconds();
   }
   const double flow_s = FlowCompletion(t, spec);
@@ -82,6 +107,22 @@ TEST(RealBackend, GossipThroughTheEmulatedWanIsWithinTwentyPercentOfFlow) {
   // Never faster than the bytes at the link rate plus one way across.
   EXPECT_GT(real_s, 8e6 * 8 / 100e6 + 0.02);
   EXPECT_TRUE(ListOwnNamespaces().empty());
+}
+
+TEST(RealBackend, ARunPastItsDeadlineIsAStallNotAResult) {
+  REQUIRE_NAMESPACES();
+  // 40 MB at 10 Mbps needs 32 s; the deadline is 1 s.
+  const Topology t = MakeStar({2, Mbps(10), Milliseconds(1)});
+  RealOptions o;
+  o.deadline = std::chrono::seconds(1);
+  auto sim = MakeRealSimulation(t, o);
+  ASSERT_TRUE(sim.ok()) << sim.error().message();
+  const std::vector<NodeIndex> nodes(t.replicas.begin(), t.replicas.end());
+  const auto start = std::chrono::steady_clock::now();
+  const CollectiveOutcome out = RunCollective(*sim, nodes, {"gossip", Bytes(40'000'000), 1});
+  ASSERT_TRUE(out.stall);
+  EXPECT_NE(out.stall->message.find("deadline"), std::string::npos) << out.stall->message;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(RealBackend, NamespacesOfAKilledRunAreRemovedByTheNext) {

@@ -68,7 +68,8 @@ std::optional<std::string> RunIp(const std::vector<std::string>& args) {
   if (spawned != 0) return "cannot run `" + command + "`: " + std::strerror(spawned);
   const auto give_up = std::chrono::steady_clock::now() + kIpTimeout;
   int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
+  pid_t waited = 0;
+  while ((waited = ::waitpid(pid, &status, WNOHANG)) == 0) {
     if (std::chrono::steady_clock::now() > give_up) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
@@ -76,6 +77,7 @@ std::optional<std::string> RunIp(const std::vector<std::string>& args) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  if (waited < 0) return "`" + command + "`: cannot wait for it: " + std::strerror(errno);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return "`" + command + "` failed (exit status " +
            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";

@@ -51,8 +51,11 @@ std::optional<std::string> OpenTun(Netns& ns, int& fd) {
     ifreq request{};
     request.ifr_flags = IFF_TUN | IFF_NO_PI;
     std::strncpy(request.ifr_name, kDevice, IFNAMSIZ - 1);
-    if (::ioctl(fd, TUNSETIFF, &request) != 0)
+    if (::ioctl(fd, TUNSETIFF, &request) != 0) {
       error = std::string("cannot make a TUN device: ") + std::strerror(errno);
+      ::close(fd);
+      fd = -1;
+    }
   });
   return entered ? entered : error;
 }

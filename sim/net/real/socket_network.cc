@@ -138,6 +138,20 @@ int SocketNetwork::EndpointOfNode(NodeIndex node) const {
   return -1;
 }
 
+const NetworkStall* SocketNetwork::stall() const {
+  if (!stall_ && loop_.hit_deadline()) {
+    NetworkStall s{"real backend: transfers still pending at the deadline (--deadline)", {}};
+    for (const auto& [key, pair] : pairs_) {
+      for (std::size_t i = 0; i < pair->awaiting.size(); ++i)
+        s.stuck.push_back(
+            {endpoints_[key.first].node, endpoints_[key.second].node, Bytes(), Bytes()});
+    }
+    s.message += ": " + std::to_string(s.stuck.size()) + " transfers";
+    stall_ = std::move(s);
+  }
+  return stall_ ? &*stall_ : nullptr;
+}
+
 void SocketNetwork::Fail(const std::string& message) {
   if (stall_) return;
   stall_ = NetworkStall{"real backend: " + message, {}};
@@ -222,6 +236,7 @@ void SocketNetwork::Connect(Pair& pair) {
       EndpointOf(endpoints_[pair.dst], true),
       [this, &pair](const boost::system::error_code& error) {
         pair.connecting = false;
+        if (error == boost::asio::error::operation_aborted) return;
         if (error)
           return Fail("connecting to " + endpoints_[pair.dst].address + ": " + error.message());
         pair.connected = true;
@@ -236,6 +251,7 @@ void SocketNetwork::WriteNext(Pair& pair) {
   pair.header = EncodeFrameHeader({pair.next_sequence++, length});
   boost::asio::async_write(*pair.socket, boost::asio::buffer(pair.header),
                            [this, &pair, length](const boost::system::error_code& ec, std::size_t) {
+                             if (ec == boost::asio::error::operation_aborted) return;
                              if (ec) return Fail("sending: " + ec.message());
                              WritePayload(pair, length);
                            });
@@ -252,6 +268,7 @@ void SocketNetwork::WritePayload(Pair& pair, std::uint64_t left) {
   boost::asio::async_write(
       *pair.socket, boost::asio::buffer(Zeros().data(), chunk),
       [this, &pair, left, chunk](const boost::system::error_code& ec, std::size_t) {
+        if (ec == boost::asio::error::operation_aborted) return;
         if (ec) return Fail("sending: " + ec.message());
         WritePayload(pair, left - chunk);
       });

@@ -50,7 +50,8 @@ class SocketNetwork final : public Network {
   void transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone on_done) override;
   std::vector<double> channel_bytes() const override { return channel_bytes_; }
   const Topology& topology() const override { return topology_; }
-  const NetworkStall* stall() const override { return stall_ ? &*stall_ : nullptr; }
+  // Set on a socket error, and when the loop reached its deadline with transfers pending.
+  const NetworkStall* stall() const override;
 
   struct Pair;  // one directed connection and its frames
   struct Listener;
@@ -76,7 +77,7 @@ class SocketNetwork final : public Network {
   std::map<std::pair<int, int>, std::unique_ptr<Pair>> pairs_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::optional<std::string> error_;
-  std::optional<NetworkStall> stall_;
+  mutable std::optional<NetworkStall> stall_;
 };
 
 }  // namespace locosim::real
