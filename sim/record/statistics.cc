@@ -15,6 +15,12 @@ double Percentile(const std::vector<double>& sorted, double q) {
   return sorted[below] + (sorted[above] - sorted[below]) * fraction;
 }
 
+double Median(std::vector<double> samples) {
+  if (samples.empty()) return NAN;
+  std::sort(samples.begin(), samples.end());
+  return Percentile(samples, 0.5);
+}
+
 Distribution Summarize(std::vector<double> samples) {
   Distribution d;
   if (samples.empty()) return d;

@@ -17,6 +17,8 @@ struct Distribution {
 // sample gives all zeros and count 0.
 Distribution Summarize(std::vector<double> samples);
 double Percentile(const std::vector<double>& sorted, double q);
+// The middle value (the mean of the two middle ones for an even count); NaN when empty.
+double Median(std::vector<double> samples);
 
 // The mean of independent draws with its 95% confidence interval, mean ± half_width, from
 // Student's t with count − 1 degrees of freedom (the sample standard deviation, n − 1 in the

@@ -30,18 +30,24 @@ double FlowCompletion(const Topology& t, const CollectiveSpec& spec) {
   return RunCollective(*sim, nodes, spec).completion.seconds();
 }
 
-TEST(RealBackend, ARingAllReduceOnLoopbackDeliversEveryTransfer) {
-  const Topology t = MakeStar({4, Mbps(100), Milliseconds(10)});
+// The transport alone, in this namespace: any user can run it.
+RealOptions LoopbackOptions() {
   RealOptions o;
   o.loopback = true;
   o.deadline = std::chrono::seconds(20);
-  auto sim = MakeRealSimulation(t, o);
+  return o;
+}
+
+TEST(RealBackend, ARingAllReduceOnLoopbackDeliversEveryTransfer) {
+  const Topology t = MakeStar({4, Mbps(100), Milliseconds(10)});
+  auto sim = MakeRealSimulation(t, LoopbackOptions());
   ASSERT_TRUE(sim.ok()) << sim.error().message();
   const std::vector<NodeIndex> nodes(t.replicas.begin(), t.replicas.end());
   const CollectiveOutcome out = RunCollective(*sim, nodes, {"ring", Bytes(4'000'000), 1});
   ASSERT_FALSE(out.stall) << out.stall->message;
   for (SimTime done : out.rank_done) EXPECT_GT(done, SimTime());
-  // Each rank sends 2(n-1) chunks of M/n on its access link: 6 MB up each.
+  // Every rank finished, so every transfer was delivered. Each rank sends 2(n-1) chunks of
+  // M/n on its access link: 6 MB up each.
   double sent = 0;
   for (double b : out.channel_bytes) sent += b;
   EXPECT_DOUBLE_EQ(sent, 4 * 6 * 1'000'000.0 * 2);  // up the sender's link, down the receiver's
@@ -50,10 +56,7 @@ TEST(RealBackend, ARingAllReduceOnLoopbackDeliversEveryTransfer) {
 TEST(RealBackend, FramesQueuedOnOnePairCompleteInOrderZeroBytesIncluded) {
   // Queued while the connection opens, small enough to arrive in one read.
   const Topology t = MakeStar({2, Mbps(100), Milliseconds(1)});
-  RealOptions o;
-  o.loopback = true;
-  o.deadline = std::chrono::seconds(20);
-  auto sim = MakeRealSimulation(t, o);
+  auto sim = MakeRealSimulation(t, LoopbackOptions());
   ASSERT_TRUE(sim.ok()) << sim.error().message();
   std::vector<int> order;
   const NodeIndex a = t.replicas[0], b = t.replicas[1];

@@ -1,7 +1,7 @@
-// The DPO loss against ALGORITHMS.md's reference values (ln 2 when policy = reference; the
-// worked case h = 0.7, L = 0.658759556, dL/dh = −0.048250714), its stability at large
-// margins, masked sequence log-probabilities against a loop over tokens, and APO's
-// extrapolation: α = 0 is iterative DPO bit for bit, and the exact-proximal toy recursion.
+// The DPO loss against the reference values of docs/algorithms.md §8 (ln 2 when policy = reference;
+// the worked case h = 0.7, L = 0.658759556, dL/dh = −0.048250714), its stability at large margins,
+// masked sequence log-probabilities against a loop over tokens, and APO's extrapolation: α = 0 is
+// iterative DPO bit for bit, and the exact-proximal toy recursion.
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -120,13 +120,6 @@ Row RunCase(const CrosscheckCase& c, const NetworkOptions& options, int seeds) {
   return row;
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 int Run(const Options& o) {
   std::optional<ConfigError> option_error;
   const NetworkOptions options = ResolveNetworkOptions(o.network, option_error);

@@ -15,6 +15,7 @@
 #include "sim/collectives/collective_by_name.h"
 #include "sim/net/real/netns.h"
 #include "sim/net/real/real_simulation.h"
+#include "sim/record/statistics.h"
 #include "sim/topogen/generators.h"
 #include "tools/cli/command.h"
 
@@ -61,12 +62,6 @@ bool KernelHas(const std::string& congestion_control) {
   while (in >> name)
     if (name == congestion_control) return true;
   return false;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 std::string Cell(const std::optional<double>& v) {

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <queue>
 #include <random>
 
@@ -76,25 +75,24 @@ struct WanEmulator::Impl {
 
   void Forward(int from, std::size_t n) {
     const std::uint8_t* p = buffers[from].data();
-    if (n < 20 || (p[0] >> 4) != 4) return count(&WanStats::dropped_foreign);
+    if (n < 20 || (p[0] >> 4) != 4) return;  // not IPv4: dropped
     const auto to = by_address.find(Ipv4Field(p + 16));
     if (to == by_address.end() || to->second == from || Ipv4Field(p + 12) != replicas[from].address)
-      return count(&WanStats::dropped_foreign);
+      return;  // not from this replica to another one: dropped, so nothing leaves
     const Path& path = routing.path(replicas[from].node, replicas[to->second].node);
     Clock::time_point t = Clock::now();
     for (Channel c : path.channels) {
       ChannelState& s = channels[c];
       const Clock::time_point start = std::max(t, s.free_at);
       const double backlog = std::chrono::duration<double>(start - t).count() * s.bytes_per_s;
-      if (backlog + static_cast<double>(n) > s.queue_bytes) return count(&WanStats::dropped_queue);
-      if (s.loss_rate > 0 && uniform(rng) < s.loss_rate) return count(&WanStats::dropped_loss);
+      if (backlog + static_cast<double>(n) > s.queue_bytes) return;  // tail drop
+      if (s.loss_rate > 0 && uniform(rng) < s.loss_rate) return;     // random loss
       s.free_at = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
                               static_cast<double>(n) / s.bytes_per_s));
       t = s.free_at + s.latency;
     }
     auto packet = std::make_shared<std::vector<std::uint8_t>>(p, p + n);
     pending.push({t, next_order++, to->second, std::move(packet)});
-    count(&WanStats::forwarded);
     Arm();
   }
 
@@ -111,18 +109,13 @@ struct WanEmulator::Impl {
       const Clock::time_point now = Clock::now();
       while (!pending.empty() && pending.top().at <= now) {
         const Delivery& d = pending.top();
-        // A full TUN queue drops the packet, as a full NIC ring would.
-        if (::write(replicas[d.replica].tun_fd, d.packet->data(), d.packet->size()) < 0)
-          count(&WanStats::dropped_queue);
+        // A full TUN queue drops the packet (write fails), as a full NIC ring would.
+        [[maybe_unused]] const ssize_t written =
+            ::write(replicas[d.replica].tun_fd, d.packet->data(), d.packet->size());
         pending.pop();
       }
       Arm();
     });
-  }
-
-  void count(std::uint64_t WanStats::*field) {
-    std::lock_guard<std::mutex> lock(stats_mutex);
-    ++(stats.*field);
   }
 
   const Topology& topology;
@@ -141,8 +134,6 @@ struct WanEmulator::Impl {
   std::vector<std::vector<std::uint8_t>> buffers;
   std::priority_queue<Delivery, std::vector<Delivery>, std::greater<Delivery>> pending;
   std::uint64_t next_order = 0;
-  mutable std::mutex stats_mutex;
-  WanStats stats;
   std::thread thread;
 };
 
@@ -162,11 +153,6 @@ void WanEmulator::Stop() {
   if (!impl_->thread.joinable()) return;
   impl_->io.stop();
   impl_->thread.join();
-}
-
-WanStats WanEmulator::stats() const {
-  std::lock_guard<std::mutex> lock(impl_->stats_mutex);
-  return impl_->stats;
 }
 
 }  // namespace locosim::real

@@ -8,7 +8,6 @@
 // not emulated.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <thread>
@@ -24,10 +23,6 @@ struct EmulatedReplica {
   NodeIndex node = 0;     // where it sits in the topology
 };
 
-struct WanStats {
-  std::uint64_t forwarded = 0, dropped_queue = 0, dropped_loss = 0, dropped_foreign = 0;
-};
-
 class WanEmulator {
  public:
   // `topology` must outlive this object. Queues default to `default_queue_packets` packets
@@ -41,7 +36,6 @@ class WanEmulator {
 
   void Start();
   void Stop();
-  WanStats stats() const;
 
  private:
   struct Impl;
