@@ -12,12 +12,6 @@ namespace locosim::trainers {
 namespace fs = std::filesystem;
 namespace {
 
-std::string ReadFile(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw TrainerError("cannot read text file " + file.string());
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // Code points of `bytes`: valid UTF-8 sequences decode, any other byte stands for itself.
 std::vector<char32_t> CodePoints(const std::string& bytes) {
   std::vector<char32_t> out;
@@ -64,6 +58,12 @@ void AppendUtf8(char32_t cp, std::string& out) {
 
 }  // namespace
 
+std::string ReadTextFile(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw TrainerError("cannot read text file " + file.string());
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 std::vector<fs::path> TextFiles(const fs::path& root) {
   if (!fs::is_directory(root)) return {root};
   std::vector<fs::path> files;
@@ -100,7 +100,7 @@ TextCorpus LoadTextCorpus(const std::string& path, Vocabulary vocabulary,
   // Every file as a sequence of symbols: bytes or code points.
   std::vector<std::vector<char32_t>> files;
   for (const auto& file : TextFiles(path)) {
-    const std::string bytes = ReadFile(file);
+    const std::string bytes = ReadTextFile(file);
     if (vocabulary == Vocabulary::kChar) {
       files.push_back(CodePoints(bytes));
     } else {

@@ -18,9 +18,17 @@ DpoTerms DpoLoss(const torch::Tensor& policy_chosen, const torch::Tensor& policy
       (policy_chosen - reference_chosen.detach()) - (policy_rejected - reference_rejected.detach());
   DpoTerms terms;
   terms.margin = margin;
-  terms.loss = -torch::log_sigmoid(beta * margin).mean();
-  terms.accuracy = (margin > 0).to(torch::kFloat64).mean();
+  terms.loss = -torch::log_sigmoid(beta * margin).mean(-1);
+  terms.accuracy = (margin > 0).to(torch::kFloat64).mean(-1);
   return terms;
+}
+
+DpoTerms DpoLossOfRows(const torch::Tensor& policy_rows, const torch::Tensor& reference_rows,
+                       double beta) {
+  const std::int64_t pairs = policy_rows.size(-1) / 2;
+  return DpoLoss(policy_rows.narrow(-1, 0, pairs), policy_rows.narrow(-1, pairs, pairs),
+                 reference_rows.narrow(-1, 0, pairs), reference_rows.narrow(-1, pairs, pairs),
+                 beta);
 }
 
 void ApoExtrapolate(std::vector<torch::Tensor>& round_result,

@@ -6,6 +6,7 @@
 #include "locosim/optim/clip_grad_norm.h"
 #include "locosim/optim/inner_optimizer.h"
 #include "locosim/optim/lr_schedule.h"
+#include "locosim/preference/dpo.h"
 #include "locosim/trainers/error.h"
 
 namespace locosim::trainers {
@@ -35,6 +36,18 @@ Replica MakeReplica(const TrainerConfig& config, const Dataset& data, int index,
     }
   }
   auto optimizer = MakeInnerOptimizer(config.optimizer, theta);
+  std::unique_ptr<PreferenceRound> preference;
+  if (config.objective.dpo()) {
+    preference = std::make_unique<PreferenceRound>();
+    preference->reference = MakeModel(config.model, data.classes(), config.context, data.classes());
+    preference->reference.ptr()->to(device);
+    preference->reference_weights = preference->reference.ptr()->parameters();
+    torch::NoGradGuard no_grad;
+    for (std::size_t k = 0; k < theta.size(); ++k) {
+      preference->reference_weights[k].requires_grad_(false).copy_(theta[k]);
+      if (config.objective.apo_alpha > 0) preference->previous_result.push_back(phi[k].clone());
+    }
+  }
   return Replica{std::move(model),
                  std::move(theta),
                  std::move(phi),
@@ -42,20 +55,35 @@ Replica MakeReplica(const TrainerConfig& config, const Dataset& data, int index,
                  /*error_feedback=*/{},
                  std::move(optimizer),
                  SampleStream(StreamSeed(config.seed, "data", std::uint64_t(index)), begin, end),
-                 0};
+                 0,
+                 std::move(preference)};
 }
 
 Batch NextBatch(Replica& replica, const Dataset& data, int batch_size, torch::Device device) {
   const std::vector<std::int64_t> indices = replica.samples.Next(batch_size);
   Batch batch = data.MakeBatch(Split::kTrain, indices);
   if (device.is_cpu()) return batch;
-  return {batch.inputs.to(device), batch.targets.to(device)};
+  return ToDevice(batch, device);
 }
 
-torch::Tensor ForwardBackward(Replica& replica, const Batch& batch) {
+torch::Tensor ForwardBackward(Replica& replica, const Batch& batch,
+                              const ObjectiveConfig& objective) {
   replica.optimizer->zero_grad();
   const torch::Tensor logits = replica.model.forward(batch.inputs);
-  torch::Tensor loss = CrossEntropy(logits, batch.targets);
+  torch::Tensor loss;
+  if (objective.dpo()) {
+    torch::Tensor reference;
+    {
+      torch::NoGradGuard no_grad;
+      reference = SequenceLogProbs(replica.preference->reference.forward(batch.inputs),
+                                   batch.targets, batch.response_mask);
+    }
+    loss = DpoLossOfRows(SequenceLogProbs(logits, batch.targets, batch.response_mask), reference,
+                         objective.beta)
+               .loss;
+  } else {
+    loss = CrossEntropy(logits, batch.targets);
+  }
   loss.backward();
   return loss.detach();
 }

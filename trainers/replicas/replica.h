@@ -16,6 +16,18 @@
 
 namespace locosim::trainers {
 
+// The DPO objective's state of one replica (docs/algorithms.md, "Preference optimisation"):
+// the round's frozen reference and what APO's next extrapolation needs. Rounds are counted on
+// the replica's own clock of training steps, which a reset to the slow weights winds back.
+struct PreferenceRound {
+  torch::nn::AnyModule reference;                // π_t: the weights the round started from
+  std::vector<torch::Tensor> reference_weights;  // its parameters
+  std::vector<torch::Tensor> previous_result;    // θ̂_t, the last round's result (α > 0 only)
+  std::int64_t round = 0;                        // rounds begun after the first
+  std::int64_t clock = 0;                        // training steps taken under the objective
+  std::int64_t clock_at_sync = 0;                // `clock` when phi was last written
+};
+
 struct Replica {
   torch::nn::AnyModule model;
   std::vector<torch::Tensor> theta;           // model parameters: the fast weights
@@ -25,6 +37,7 @@ struct Replica {
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   SampleStream samples;
   std::int64_t inner_steps = 0;
+  std::unique_ptr<PreferenceRound> preference;  // objective "dpo" only
 
   OuterWeights outer_weights() const { return {theta, phi, outer_momentum, error_feedback}; }
 };
@@ -39,9 +52,11 @@ Replica MakeReplica(const TrainerConfig& config, const Dataset& data, int index,
 // The replica's next training batch, on `device`.
 Batch NextBatch(Replica& replica, const Dataset& data, int batch_size, torch::Device device);
 
-// Zeroes the gradients, runs the model on `batch` and back-propagates the cross-entropy.
-// Returns the loss, detached, on the device (no host synchronisation).
-torch::Tensor ForwardBackward(Replica& replica, const Batch& batch);
+// Zeroes the gradients, runs the model on `batch` and back-propagates the objective's loss
+// (cross-entropy, or DPO's against the replica's round reference). Returns the loss, detached,
+// on the device (no host synchronisation).
+torch::Tensor ForwardBackward(Replica& replica, const Batch& batch,
+                              const ObjectiveConfig& objective);
 
 // Clips (if configured), sets the scheduled learning rate and steps the inner optimizer.
 void OptimizerStep(Replica& replica, const InnerOptimizerConfig& config);

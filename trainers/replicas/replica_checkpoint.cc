@@ -13,7 +13,9 @@
 namespace locosim::trainers {
 namespace {
 
-constexpr std::int64_t kFormatVersion = 2;  // 2: top-k error feedback
+// 2: top-k error feedback; 3: the DPO objective's rounds (a version 2 file still loads into a
+// set without that objective).
+constexpr std::int64_t kFormatVersion = 3;
 
 void WriteList(torch::serialize::OutputArchive& archive, const std::string& name,
                const std::vector<torch::Tensor>& tensors) {
@@ -65,6 +67,16 @@ void ReplicaSet::Save(const std::string& path) const {
     replica.write("optimizer", optimizer);
     replica.write("samples", c10::IValue(r.samples.SaveState()));
     replica.write("inner_steps", torch::tensor(r.inner_steps));
+    if (r.preference) {
+      const PreferenceRound& p = *r.preference;
+      WriteList(replica, "preference/reference", p.reference_weights);
+      replica.write("preference/previous_tensors",
+                    torch::tensor(static_cast<std::int64_t>(p.previous_result.size())));
+      WriteList(replica, "preference/previous", p.previous_result);
+      replica.write("preference/round", torch::tensor(p.round));
+      replica.write("preference/clock", torch::tensor(p.clock));
+      replica.write("preference/clock_at_sync", torch::tensor(p.clock_at_sync));
+    }
     archive.write("replica/" + std::to_string(i), replica);
   }
   impl_->fragments.Save(archive, "streaming");
@@ -81,7 +93,9 @@ void ReplicaSet::Load(const std::string& path) {
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path, impl_->device);
-    if (ReadInt(archive, "format_version") != kFormatVersion ||
+    const std::int64_t version = ReadInt(archive, "format_version");
+    const bool preference = impl_->config.objective.dpo();
+    if (!(version == kFormatVersion || (version == 2 && !preference)) ||
         ReadInt(archive, "replicas") != size() ||
         ReadInt(archive, "parameter_count") != parameter_count()) {
       throw TrainerError("checkpoint " + path +
@@ -107,6 +121,17 @@ void ReplicaSet::Load(const std::string& path) {
       replica.read("samples", samples);
       r.samples.RestoreState(samples.toStringRef());
       r.inner_steps = ReadInt(replica, "inner_steps");
+      if (preference) {
+        PreferenceRound& p = *r.preference;
+        ReadList(replica, "preference/reference", p.reference_weights);
+        p.previous_result.clear();
+        for (std::int64_t k = 0; k < ReadInt(replica, "preference/previous_tensors"); ++k)
+          p.previous_result.push_back(torch::zeros_like(r.theta[static_cast<std::size_t>(k)]));
+        ReadList(replica, "preference/previous", p.previous_result);
+        p.round = ReadInt(replica, "preference/round");
+        p.clock = ReadInt(replica, "preference/clock");
+        p.clock_at_sync = ReadInt(replica, "preference/clock_at_sync");
+      }
     }
     impl_->fragments.Load(archive, "streaming", impl_->device);
   } catch (const c10::Error& e) {

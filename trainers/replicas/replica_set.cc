@@ -20,6 +20,7 @@
 #include "locosim/outer/diloco.h"
 #include "locosim/outer/noloco.h"
 #include "replicas/parallel_replicas.h"
+#include "replicas/preference_rounds.h"
 #include "replicas/replica_set_impl.h"
 #include "replicas/stacked_replicas.h"
 #include "stacked/stacked_forward.h"
@@ -107,7 +108,7 @@ ReplicaSet::ReplicaSet(const TrainerConfig& config, int replicas) {
   torch::set_num_threads(1);
   KeepFreedMemoryMapped();
   const torch::Device device = ResolveDevice(config.device);
-  auto data = LoadDataset(config.data, config.context);
+  auto data = LoadDataset(config);
   impl_ = std::unique_ptr<Impl>(new Impl{config, device, data, {}, {}, {}, false, {}, 1, {}});
   for (int r = 0; r < replicas; ++r) {
     impl_->replicas.push_back(MakeReplica(config, *data, r, replicas, device));
@@ -115,6 +116,8 @@ ReplicaSet::ReplicaSet(const TrainerConfig& config, int replicas) {
   impl_->mean_model = MakeModel(config.model, data->classes(), config.context, data->classes());
   impl_->mean_model.ptr()->to(device);
   impl_->validation = ValidationSubset(*data, config.eval_batches, config.batch_size, device);
+  // Evaluations measure DPO against the initial model, every replica's first reference.
+  if (config.objective.dpo()) SetReferenceLogProbs(impl_->replicas[0].model, impl_->validation);
   impl_->stacked = config.replica_batching == "stacked" ||
                    (config.replica_batching == "auto" && HasStackedForward(config.model.kind));
   for (const auto& named : impl_->replicas[0].model.ptr()->named_parameters())
@@ -142,22 +145,71 @@ std::int64_t ReplicaSet::parameter_bytes() const {
 std::int64_t ReplicaSet::inner_steps(int replica) const { return impl_->at(replica).inner_steps; }
 
 double ReplicaSet::InnerSteps(int replica, int steps) {
-  if (steps < 1) throw TrainerError("InnerSteps needs steps >= 1");
-  if (impl_->stacked) return InnerSteps(std::span(&replica, 1), std::span(&steps, 1)).front();
-  Replica& r = impl_->at(replica);
-  torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions(impl_->device));
-  for (int s = 0; s < steps; ++s) {
-    const Batch batch = NextBatch(r, *impl_->data, impl_->config.batch_size, impl_->device);
-    loss_sum += ForwardBackward(r, batch);
-    OptimizerStep(r, impl_->config.optimizer);
-  }
-  return loss_sum.item<double>() / steps;  // one host synchronisation per call
+  return InnerSteps(std::span(&replica, 1), std::span(&steps, 1)).front();
 }
 
 std::size_t ReplicaSet::Impl::workers() const {
   // CUDA replicas share one device and its default stream: they are stepped in turn.
   return device.is_cpu() ? static_cast<std::size_t>(config.threads) : 1;
 }
+
+namespace {
+
+// One replica's phase, stepped on the calling thread.
+double LoopInnerSteps(ReplicaSet::Impl& set, Replica& r, int steps) {
+  torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions(set.device));
+  for (int s = 0; s < steps; ++s) {
+    const Batch batch = NextBatch(r, *set.data, set.config.batch_size, set.device);
+    loss_sum += ForwardBackward(r, batch, set.config.objective);
+    OptimizerStep(r, set.config.optimizer);
+  }
+  return loss_sum.item<double>() / steps;  // one host synchronisation per call
+}
+
+// The phases, stacked or one replica per thread, with no round boundary inside them.
+std::vector<double> StepPhases(ReplicaSet::Impl& set, std::span<const int> replicas,
+                               std::span<const int> steps) {
+  if (set.stacked) return StackedInnerSteps(set, replicas, steps);
+  std::vector<double> losses(replicas.size());
+  ForEachInParallel(replicas.size(), set.workers(), [&](std::size_t i) {
+    losses[i] = LoopInnerSteps(set, set.at(replicas[i]), steps[i]);
+  });
+  return losses;
+}
+
+// The phases under the DPO objective: each cut where its replica's round ends, the next round
+// begun in between, and the losses of the pieces weighed by their steps.
+std::vector<double> StepPhasesInRounds(ReplicaSet::Impl& set, std::span<const int> replicas,
+                                       std::span<const int> steps) {
+  const ObjectiveConfig& objective = set.config.objective;
+  std::vector<int> left(steps.begin(), steps.end());
+  std::vector<double> loss_sums(replicas.size(), 0.0);
+  for (;;) {
+    std::vector<int> now, now_steps;
+    std::vector<std::size_t> slots;
+    for (std::size_t i = 0; i < replicas.size(); ++i) {
+      if (left[i] == 0) continue;
+      Replica& r = set.at(replicas[i]);
+      BeginDueRound(r, objective);
+      const auto piece =
+          static_cast<int>(std::min<std::int64_t>(left[i], StepsLeftInRound(r, objective)));
+      now.push_back(replicas[i]);
+      now_steps.push_back(piece);
+      slots.push_back(i);
+    }
+    if (now.empty()) break;
+    const std::vector<double> losses = StepPhases(set, now, now_steps);
+    for (std::size_t j = 0; j < now.size(); ++j) {
+      AdvanceClock(set.at(now[j]), now_steps[j]);
+      loss_sums[slots[j]] += losses[j] * now_steps[j];
+      left[slots[j]] -= now_steps[j];
+    }
+  }
+  for (std::size_t i = 0; i < replicas.size(); ++i) loss_sums[i] /= steps[i];
+  return loss_sums;
+}
+
+}  // namespace
 
 std::vector<double> ReplicaSet::InnerSteps(std::span<const int> replicas,
                                            std::span<const int> steps) {
@@ -167,21 +219,24 @@ std::vector<double> ReplicaSet::InnerSteps(std::span<const int> replicas,
     if (s < 1) throw TrainerError("InnerSteps needs steps >= 1");
   }
   (void)impl_->members(replicas);  // distinct and in range, checked before any work starts
-  if (impl_->stacked) return StackedInnerSteps(*impl_, replicas, steps);
-  std::vector<double> losses(replicas.size());
-  ForEachInParallel(replicas.size(), impl_->workers(),
-                    [&](std::size_t i) { losses[i] = InnerSteps(replicas[i], steps[i]); });
-  return losses;
+  if (impl_->config.objective.dpo()) return StepPhasesInRounds(*impl_, replicas, steps);
+  return StepPhases(*impl_, replicas, steps);
 }
 
 double ReplicaSet::DdpStep(std::span<const int> group) {
-  if (impl_->stacked) return StackedDdpStep(*impl_, group);
   const std::vector<Replica*> members = impl_->members(group);
   const auto& config = impl_->config;
+  if (config.objective.dpo()) {
+    for (Replica* r : members) {
+      BeginDueRound(*r, config.objective);
+      AdvanceClock(*r, 1);  // the step below
+    }
+  }
+  if (impl_->stacked) return StackedDdpStep(*impl_, group);
   std::vector<torch::Tensor> losses(members.size());
   ForEachInParallel(members.size(), impl_->workers(), [&](std::size_t i) {
     const Batch batch = NextBatch(*members[i], *impl_->data, config.batch_size, impl_->device);
-    losses[i] = ForwardBackward(*members[i], batch);
+    losses[i] = ForwardBackward(*members[i], batch, config.objective);
   });
   std::vector<std::vector<torch::Tensor>> parameters;
   for (Replica* r : members) parameters.push_back(r->theta);
@@ -199,10 +254,13 @@ void ReplicaSet::DilocoOuterStep(std::span<const int> group, const DilocoOuterCo
     for (Replica* r : members) EnsureErrorFeedback(*r);
   }
   trainers::DilocoOuterStep(OuterView(members), config);
+  for (Replica* r : members) MarkSync(*r);
 }
 
 void ReplicaSet::NolocoOuterStep(std::span<const int> group, const NolocoOuterConfig& config) {
-  trainers::NolocoOuterStep(OuterView(impl_->members(group)), config);
+  const std::vector<Replica*> members = impl_->members(group);
+  trainers::NolocoOuterStep(OuterView(members), config);
+  for (Replica* r : members) MarkSync(*r);
 }
 
 void ReplicaSet::StreamingSend(int replica, std::int64_t sync_id, std::span<const int> tensors,
@@ -216,6 +274,7 @@ void ReplicaSet::StreamingMerge(int replica, std::int64_t sync_id, std::span<con
                                 const DilocoOuterConfig& config, double alpha) {
   impl_->fragments.Merge(sync_id, replica, impl_->at(replica).outer_weights(), tensors, config,
                          alpha);
+  MarkSync(impl_->at(replica));
 }
 
 void ReplicaSet::CopyReplicaState(int to, int from) {
@@ -239,12 +298,26 @@ void ReplicaSet::CopyReplicaState(int to, int from) {
   loaded.load_from(bytes, impl_->device);
   target.optimizer->load(loaded);
   target.inner_steps = source.inner_steps;
+  if (source.preference) {  // the donor's round: its reference, last result and clock
+    PreferenceRound& to_round = *target.preference;
+    const PreferenceRound& from_round = *source.preference;
+    for (std::size_t k = 0; k < to_round.reference_weights.size(); ++k)
+      to_round.reference_weights[k].copy_(from_round.reference_weights[k]);
+    to_round.previous_result.clear();
+    for (const torch::Tensor& w : from_round.previous_result)
+      to_round.previous_result.push_back(w.clone());
+    to_round.round = from_round.round;
+    to_round.clock = from_round.clock;
+    to_round.clock_at_sync = from_round.clock_at_sync;
+  }
 }
 
 void ReplicaSet::ResetToSlowWeights(int replica) {
   torch::NoGradGuard no_grad;
   Replica& r = impl_->at(replica);
   for (std::size_t k = 0; k < r.theta.size(); ++k) r.theta[k].copy_(r.phi[k]);
+  // The steps since phi was written are undone, so the round clock goes back with them.
+  if (r.preference) r.preference->clock = r.preference->clock_at_sync;
 }
 
 std::vector<int> ReplicaSet::parameter_layers() const {
@@ -277,12 +350,15 @@ std::vector<int> ReplicaSet::parameter_layers() const {
 }
 
 void ReplicaSet::AverageModels(std::span<const int> group) {
-  trainers::AverageModels(OuterView(impl_->members(group)));
+  const std::vector<Replica*> members = impl_->members(group);
+  trainers::AverageModels(OuterView(members));
+  for (Replica* r : members) MarkSync(*r);
 }
 
 EvalResult ReplicaSet::Evaluate(int replica) {
   const Task task = impl_->data->task();
-  return trainers::Evaluate(impl_->at(replica).model, impl_->validation, task);
+  return trainers::Evaluate(impl_->at(replica).model, impl_->validation, task,
+                            impl_->config.objective.beta);
 }
 
 EvalResult ReplicaSet::EvaluateMean(std::span<const int> replicas) {
@@ -296,7 +372,8 @@ EvalResult ReplicaSet::EvaluateMean(std::span<const int> replicas) {
       mean_theta[k].copy_(Mean(thetas));
     }
   }
-  return trainers::Evaluate(impl_->mean_model, impl_->validation, impl_->data->task());
+  return trainers::Evaluate(impl_->mean_model, impl_->validation, impl_->data->task(),
+                            impl_->config.objective.beta);
 }
 
 std::vector<at::Tensor> ReplicaSet::fast_weights(int replica) const {

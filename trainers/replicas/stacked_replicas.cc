@@ -9,6 +9,7 @@
 #include "locosim/optim/clip_grad_norm.h"
 #include "locosim/optim/lr_schedule.h"
 #include "locosim/optim/stacked_inner_optimizer.h"
+#include "locosim/preference/dpo.h"
 #include "replicas/parallel_replicas.h"
 #include "replicas/replica_set_impl.h"
 #include "stacked/stacked_forward.h"
@@ -28,20 +29,41 @@ class StackedChunk {
         rows_(std::move(rows)),
         weights_(Gather(rows_)),
         parameters_(set.parameter_names, weights_),
-        optimizer_(set.config.optimizer, Optimizers(rows_), Thetas(rows_)) {}
+        optimizer_(set.config.optimizer, Optimizers(rows_), Thetas(rows_)) {
+    if (set.config.objective.dpo()) {
+      reference_ =
+          std::make_unique<StackedParameters>(set.parameter_names, GatherReferences(rows_));
+    }
+  }
 
   // Every row's next batch, one forward and backward pass; the rows' losses [C], detached.
   torch::Tensor ForwardBackward() {
-    std::vector<torch::Tensor> inputs, targets;
+    std::vector<torch::Tensor> inputs, targets, masks;
     for (Replica* r : rows_) {
       Batch batch = NextBatch(*r, *set_.data, set_.config.batch_size, torch::kCPU);
       inputs.push_back(std::move(batch.inputs));
       targets.push_back(std::move(batch.targets));
+      masks.push_back(std::move(batch.response_mask));
     }
-    const torch::Tensor logits =
-        StackedForward(set_.config.model, parameters_, torch::stack(inputs).to(set_.device));
+    const torch::Tensor input = torch::stack(inputs).to(set_.device);
+    const torch::Tensor target = torch::stack(targets).to(set_.device);
+    const torch::Tensor logits = StackedForward(set_.config.model, parameters_, input);
     for (auto& w : weights_) w.mutable_grad() = torch::Tensor();
-    const torch::Tensor losses = StackedCrossEntropy(logits, torch::stack(targets).to(set_.device));
+    torch::Tensor losses;
+    if (reference_) {  // DPO: [C, 2B] sequence log-probabilities, one loss per row
+      const torch::Tensor mask = torch::stack(masks).to(set_.device);
+      torch::Tensor reference;
+      {
+        torch::NoGradGuard no_grad;
+        reference =
+            SequenceLogProbs(StackedForward(set_.config.model, *reference_, input), target, mask);
+      }
+      losses = DpoLossOfRows(SequenceLogProbs(logits, target, mask), reference,
+                             set_.config.objective.beta)
+                   .loss.to(logits.dtype());
+    } else {
+      losses = StackedCrossEntropy(logits, target);
+    }
     losses.sum().backward();
     return losses.detach();
   }
@@ -90,6 +112,16 @@ class StackedChunk {
     }
     return stacked;
   }
+  static std::vector<torch::Tensor> GatherReferences(const std::vector<Replica*>& rows) {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> stacked, column(rows.size());
+    for (std::size_t k = 0; k < rows.front()->theta.size(); ++k) {
+      for (std::size_t c = 0; c < rows.size(); ++c)
+        column[c] = rows[c]->preference->reference_weights[k];
+      stacked.push_back(torch::stack(column));
+    }
+    return stacked;
+  }
   static std::vector<torch::optim::Optimizer*> Optimizers(const std::vector<Replica*>& rows) {
     std::vector<torch::optim::Optimizer*> out;
     for (Replica* r : rows) out.push_back(r->optimizer.get());
@@ -106,6 +138,7 @@ class StackedChunk {
   std::vector<torch::Tensor> weights_;
   StackedParameters parameters_;
   StackedInnerOptimizer optimizer_;
+  std::unique_ptr<StackedParameters> reference_;  // DPO: the rows' round references
 };
 
 // `indices` into `members` cut into chunks: at most what the working memory allows and

@@ -68,6 +68,24 @@ void Validate(const TrainerConfig& c) {
   Require(c.replica_batching != "stacked" || m.kind != "cnn", "replica_batching",
           "\"loop\" or \"auto\" for a cnn (stacked kernels cover char_transformer and mlp)");
   Require(c.eval_batches >= 1, "eval_batches", ">= 1");
+
+  const ObjectiveConfig& j = c.objective;
+  Require(OneOf(j.kind, {"cross_entropy", "dpo"}), "objective.kind",
+          "\"cross_entropy\" or \"dpo\", got \"" + j.kind + "\"");
+  if (!j.dpo()) return;
+  Require(m.kind == "char_transformer", "objective.kind",
+          "\"cross_entropy\" for a " + m.kind + " (dpo trains a char_transformer on text)");
+  Require(c.data.vocab == "byte", "data.vocab", "\"byte\" for objective dpo");
+  Require(j.beta > 0, "objective.beta", "> 0");
+  Require(j.rounds >= 1, "objective.rounds", ">= 1");
+  Require(j.apo_alpha >= 0 && j.apo_alpha < 1, "objective.apo_alpha", "in [0, 1)");
+  Require(j.round_steps >= 0, "objective.round_steps", ">= 0 (0 = one round)");
+  Require(j.prompt_tokens >= 1, "objective.prompt_tokens", ">= 1");
+  Require(j.response_tokens >= 2, "objective.response_tokens", ">= 2");
+  Require(j.prompt_tokens + j.response_tokens - 1 <= c.context, "objective.response_tokens",
+          "prompt_tokens + response_tokens - 1 <= context (" + std::to_string(c.context) + ")");
+  Require(OneOf(j.rejected, {"shuffled_words", "shuffled_letters"}), "objective.rejected",
+          "\"shuffled_words\" or \"shuffled_letters\", got \"" + j.rejected + "\"");
 }
 
 std::string Describe(const TrainerConfig& c) {
@@ -107,6 +125,16 @@ std::string Describe(const TrainerConfig& c) {
       << "\ndevice = " << c.device << "\nthreads = " << c.threads
       << "\nreplica_batching = " << c.replica_batching << "\neval_batches = " << c.eval_batches
       << '\n';
+  const ObjectiveConfig& j = c.objective;
+  out << "objective.kind = " << j.kind << '\n';
+  if (j.dpo()) {
+    out << "objective.beta = " << j.beta << "\nobjective.rounds = " << j.rounds
+        << "\nobjective.apo_alpha = " << j.apo_alpha
+        << "\nobjective.round_steps = " << j.round_steps
+        << "\nobjective.prompt_tokens = " << j.prompt_tokens
+        << "\nobjective.response_tokens = " << j.response_tokens
+        << "\nobjective.rejected = " << j.rejected << '\n';
+  }
   return out.str();
 }
 

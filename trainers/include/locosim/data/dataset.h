@@ -10,6 +10,7 @@
 #include <span>
 
 #include "locosim/data/fashion_mnist.h"
+#include "locosim/data/preference_pairs.h"
 #include "locosim/data/text_corpus.h"
 #include "locosim/replicas/trainer_config.h"
 
@@ -18,13 +19,23 @@ namespace locosim::trainers {
 struct Batch {
   torch::Tensor inputs;   // text: int64 [B, context]; images: float [B, 1, 28, 28]
   torch::Tensor targets;  // text: int64 [B, context], the next token; images: int64 [B]
+  // Preference pairs only (B pairs give 2B rows: the chosen continuations, then the rejected
+  // ones, same prompts in the same order): bool [2B, context], true where the target is a
+  // response token; and, for validation batches, float [2B], the sequence log-probabilities
+  // of the run's initial model, the fixed reference of evaluations.
+  torch::Tensor response_mask;
+  torch::Tensor reference_log_probs;
 };
+
+// `batch` with every tensor it has on `device` (a copy only where it is elsewhere).
+Batch ToDevice(const Batch& batch, torch::Device device);
 
 enum class Split { kTrain, kValidation };
 
 enum class Task {
   kNextToken,       // targets are the inputs shifted by one; report perplexity
   kClassification,  // one label per example; report accuracy
+  kPreference,      // a chosen and a rejected continuation per example; report DPO's terms
 };
 
 class Dataset {
@@ -49,7 +60,13 @@ std::shared_ptr<const Dataset> MakeTextDataset(TextCorpus corpus, std::int64_t c
 // contiguous slices are non-iid; validation examples are the test set, in file order.
 std::shared_ptr<const Dataset> MakeImageDataset(FashionMnist images, bool order_by_label);
 
-// The dataset config.data names, read from disk. Throws TrainerError as the loaders do.
-std::shared_ptr<const Dataset> LoadDataset(const DataConfig& config, std::int64_t context);
+// Preference pairs (locosim/data/preference_pairs.h) as examples: example i is pair i, its
+// rows prompt + continuation predicted from the prompt's last token on, padded to `context`.
+// REQUIRES: every pair's prompt + continuation - 1 <= context.
+std::shared_ptr<const Dataset> MakePreferenceDataset(PreferencePairs pairs, std::int64_t context);
+
+// What config's data and objective name, read from disk: text, images, or preference pairs
+// of the text. Throws TrainerError as the loaders do.
+std::shared_ptr<const Dataset> LoadDataset(const TrainerConfig& config);
 
 }  // namespace locosim::trainers

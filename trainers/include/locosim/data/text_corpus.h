@@ -39,4 +39,7 @@ TextCorpus LoadTextCorpus(const std::string& path, Vocabulary vocabulary,
 // The files LoadTextCorpus reads under `root`, in order (just `root` when it is a file).
 std::vector<std::filesystem::path> TextFiles(const std::filesystem::path& root);
 
+// A file's bytes. Throws TrainerError naming the file when it cannot be read.
+std::string ReadTextFile(const std::filesystem::path& file);
+
 }  // namespace locosim::trainers

@@ -58,10 +58,35 @@ struct InnerOptimizerConfig {
   double min_lr_ratio = 0.1;   // floor of the cosine schedule, as a fraction of lr
 };
 
+// What the replicas learn. "cross_entropy" is the data's own task: the next token of text,
+// the label of an image. "dpo" is preference optimisation on pairs made from the text
+// (locosim/data/preference_pairs.h): Direct Preference Optimization in rounds, each against
+// the previous round's policy as its reference, with APO's extrapolation between rounds
+// (docs/algorithms.md, "Preference optimisation"). Only char_transformer on text, byte vocab.
+struct ObjectiveConfig {
+  std::string kind = "cross_entropy";  // "cross_entropy" | "dpo"
+  double beta = 0.1;                   // DPO's inverse temperature, > 0
+  int rounds = 1;        // DPO rounds over the run; 1 is plain DPO against the initial model
+  double apo_alpha = 0;  // APO's extrapolation between rounds, in [0, 1); 0 = iterative DPO
+  // Inner steps per round, per replica: the run's steps / rounds, set by whoever knows the
+  // run's length (the engine); 0 = a single round that never ends.
+  std::int64_t round_steps = 0;
+  // The pairs: a prompt of the first prompt_tokens bytes of a fortune, its next
+  // response_tokens bytes as the chosen continuation, and as the rejected one the same bytes
+  // corrupted: "shuffled_words" (the words in a seeded random order) or "shuffled_letters"
+  // (each word's inner letters shuffled). prompt + response - 1 <= context.
+  int prompt_tokens = 32;
+  int response_tokens = 32;
+  std::string rejected = "shuffled_words";
+
+  bool dpo() const { return kind == "dpo"; }
+};
+
 struct TrainerConfig {
   ModelConfig model;
   DataConfig data;
   InnerOptimizerConfig optimizer;
+  ObjectiveConfig objective;
   int batch_size = 16;         // sequences or images per inner step, per replica
   int context = 64;            // tokens per training sequence (text only)
   std::uint64_t seed = 0;      // initial weights (same on every replica) and data streams
