@@ -6,9 +6,10 @@
 namespace locosim {
 
 double ComputeModel::DerivedStepSeconds(const ComputeSpec& spec) {
-  // Forward and backward of a dense transformer: ≈ 6 FLOPs per parameter per token
-  // (Kaplan et al. 2020).
-  const double flops = 6.0 * *spec.target_parameters * spec.tokens_per_step;
+  // Forward and backward of a dense transformer: ≈ 6 FLOPs per parameter per token (Kaplan
+  // et al. 2020); DPO adds the reference's forward pass, 2 more.
+  const double flops =
+      spec.flops_per_parameter_token * *spec.target_parameters * spec.tokens_per_step;
   const double rate = spec.accelerator_tflops * 1e12 * spec.mfu * spec.accelerators_per_replica;
   return flops / rate;
 }

@@ -25,7 +25,7 @@ class ComputeModel {
   // Virtual time of replica's next `steps` steps (consumes their draws).
   SimTime NextSteps(int replica, int steps);
 
-  // The derived step time of a target model: 6·P·tokens FLOPs over the accelerators.
+  // The derived step time of a target model: 6·P·tokens FLOPs (DPO: 8) over the accelerators.
   static SimTime DerivedStepTime(const ComputeSpec& spec);
   // The same in seconds as a double, which cannot overflow (sim/engine/time_budget.h).
   static double DerivedStepSeconds(const ComputeSpec& spec);

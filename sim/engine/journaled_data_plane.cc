@@ -176,14 +176,16 @@ void JournaledDataPlane::Snapshot(int id, int replica) {
 EvalMetrics JournaledDataPlane::EvaluateSnapshot(int id) {
   const std::string request = "evaluate " + std::to_string(id);
   if (replaying()) {
-    // "loss perplexity accuracy", absent ones as "-".
+    // "loss perplexity accuracy reward_margin", absent ones as "-".
     const std::vector<std::string> words = Words(ReplayAnswer(request));
-    if (words.size() != 3) throw CheckpointError("a malformed journal line: " + request);
-    return EvalMetrics{FromBits(words[0]), OptionalFromBits(words[1]), OptionalFromBits(words[2])};
+    if (words.size() != 4) throw CheckpointError("a malformed journal line: " + request);
+    return EvalMetrics{FromBits(words[0]), OptionalFromBits(words[1]), OptionalFromBits(words[2]),
+                       OptionalFromBits(words[3])};
   }
   CheckLive(request);
   const EvalMetrics m = live_.EvaluateSnapshot(id);
-  Record(request, Bits(m.loss) + " " + Optional(m.perplexity) + " " + Optional(m.accuracy));
+  Record(request, Bits(m.loss) + " " + Optional(m.perplexity) + " " + Optional(m.accuracy) + " " +
+                      Optional(m.reward_margin));
   return m;
 }
 

@@ -25,7 +25,7 @@ std::optional<double> TimingOnlyDataPlane::ApplyOuterUpdate(std::span<const int>
   return std::nullopt;
 }
 EvalMetrics TimingOnlyDataPlane::EvaluateSnapshot(int) {
-  return EvalMetrics{kAbsent, std::nullopt, std::nullopt};
+  return EvalMetrics{kAbsent, std::nullopt, std::nullopt, std::nullopt};
 }
 
 void TimingOnlyDataPlane::SaveState(const std::string& dir) const {

@@ -36,11 +36,12 @@ void WriteCurvesCsv(const ScenarioRun& run, std::ostream& csv) {
       csv << m.name << ",mean," << e.round << "," << e.step << "," << Number(e.time.seconds())
           << ",," << LossCell(e.metrics.loss, run.trains) << ","
           << (e.metrics.perplexity ? Number(*e.metrics.perplexity) : "") << ","
-          << (e.metrics.accuracy ? Number(*e.metrics.accuracy) : "") << "\n";
+          << (e.metrics.accuracy ? Number(*e.metrics.accuracy) : "") << ","
+          << (e.metrics.reward_margin ? Number(*e.metrics.reward_margin) : "") << "\n";
     }
     for (const TrainLoss& t : m.train_losses) {
       csv << m.name << ",replica_" << t.replica << "," << t.round << "," << t.step << ","
-          << Number(t.time.seconds()) << "," << LossCell(t.loss, run.trains) << ",,,\n";
+          << Number(t.time.seconds()) << "," << LossCell(t.loss, run.trains) << ",,,,\n";
     }
   }
 }

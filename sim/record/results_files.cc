@@ -28,6 +28,7 @@ Json MetricsJson(const EvalMetrics& m) {
   Json j = {{"loss", m.loss}};
   if (m.perplexity) j["perplexity"] = *m.perplexity;
   if (m.accuracy) j["accuracy"] = *m.accuracy;
+  if (m.reward_margin) j["reward_margin"] = *m.reward_margin;
   return j;
 }
 

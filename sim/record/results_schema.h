@@ -18,8 +18,12 @@ inline constexpr std::string_view kScenarioFile = "scenario.json";
 inline constexpr std::string_view kCheckpointFolder = "checkpoint";
 
 inline constexpr std::string_view kCurvesHeader =
+    "method,series,round,step,virtual_time_s,train_loss,eval_loss,eval_perplexity,eval_accuracy,"
+    "eval_reward_margin";
+inline constexpr int kCurvesColumns = 10;
+// Results written before the DPO objective lack the last column; readers still take them.
+inline constexpr std::string_view kCurvesHeaderWithoutRewardMargin =
     "method,series,round,step,virtual_time_s,train_loss,eval_loss,eval_perplexity,eval_accuracy";
-inline constexpr int kCurvesColumns = 9;
 
 inline constexpr std::string_view kSyncsHeader =
     "method,replica,round,arrived_s,started_s,done_s,idle_s,communicate_s,latency_s";

@@ -39,6 +39,10 @@ using DataSpec = trainers::DataConfig;
 // lion's learning rate is 3e-4 unless set (docs/scenario.md).
 using OptimizerSpec = trainers::InnerOptimizerConfig;
 
+// What the replicas learn: the data's cross-entropy, or DPO rounds with APO (the same
+// header; round_steps is filled in from total_steps / rounds for the data plane).
+using ObjectiveSpec = trainers::ObjectiveConfig;
+
 // Bytes put on the wire per synchronisation, per replica.
 struct PayloadSpec {
   // "auto" = the trained model's own size; otherwise parameters × bytes_per_parameter, or
@@ -58,6 +62,9 @@ struct ComputeSpec {
   double accelerator_tflops = 0;
   double mfu = 0.4;
   int accelerators_per_replica = 1;
+  // Not a field: 6 (forward and backward), or 8 under the DPO objective (the frozen
+  // reference's forward pass too); set by the reader.
+  double flops_per_parameter_token = 6;
   double jitter_sigma = 0;        // per step time × LogNormal(-σ²/2, σ²): mean 1
   double straggler_fraction = 0;  // of replicas, chosen by seed, fixed for the run
   double straggler_slowdown = 1;  // their step time multiplier
@@ -126,6 +133,7 @@ struct Scenario {
   DataSpec data;
   int batch_size = 16;
   OptimizerSpec inner_optimizer;
+  ObjectiveSpec objective;
   int inner_steps = 50;   // H
   int total_steps = 500;  // inner steps per replica, for every method
   EvalSpec eval;

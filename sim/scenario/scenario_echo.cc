@@ -6,6 +6,20 @@
 #include "sim/scenario/scenario_reader.h"
 
 namespace locosim {
+namespace {
+
+nlohmann::ordered_json ObjectiveEcho(const ObjectiveSpec& o) {
+  if (!o.dpo()) return {{"kind", o.kind}};
+  return {{"kind", o.kind},
+          {"beta", o.beta},
+          {"rounds", o.rounds},
+          {"apo_alpha", o.apo_alpha},
+          {"prompt_tokens", o.prompt_tokens},
+          {"response_tokens", o.response_tokens},
+          {"rejected", o.rejected}};
+}
+
+}  // namespace
 
 nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   using J = nlohmann::ordered_json;
@@ -113,6 +127,7 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
            {"data", data},
            {"batch_size", s.batch_size},
            {"inner_optimizer", optimizer},
+           {"objective", ObjectiveEcho(s.objective)},
            {"inner_steps", s.inner_steps},
            {"total_steps", s.total_steps},
            {"eval", {{"every_steps", s.eval.every_steps}, {"batches", s.eval.batches}}}};

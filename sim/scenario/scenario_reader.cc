@@ -10,6 +10,7 @@
 #include "sim/scenario/compute_section.h"
 #include "sim/scenario/faults_section.h"
 #include "sim/scenario/network_section.h"
+#include "sim/scenario/objective_section.h"
 #include "sim/scenario/scenario_overrides.h"
 
 namespace locosim {
@@ -223,6 +224,7 @@ Scenario ReadScenario(const JsonReader& r) {
                     "data",
                     "batch_size",
                     "inner_optimizer",
+                    "objective",
                     "inner_steps",
                     "outer_rounds",
                     "total_steps",
@@ -316,8 +318,14 @@ Scenario ReadScenario(const JsonReader& r) {
     }
     s.methods.push_back(std::move(m));
   }
+  if (auto o = r.OptionalField("objective")) {
+    s.objective = ReadObjectiveSection(*o, s.model, s.data);
+    s.objective.round_steps = s.total_steps / s.objective.rounds;
+    CheckRoundsFitMethods(*o, s);
+  }
   if (auto p = r.OptionalField("payload")) s.payload = ReadPayload(*p);
   s.compute = ReadComputeSection(r.FieldOrEmptyObject("compute"), s.replicas);
+  if (s.objective.dpo()) s.compute.flops_per_parameter_token = 8;
   s.network = ReadNetworkSection(r.Field("network"));
   if (s.network.backend == "ns3") {
     // ns-3 gives each connection into a node its own port: every other replica times every

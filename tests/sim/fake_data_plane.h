@@ -70,7 +70,8 @@ class FakeDataPlane final : public DataPlane {
   EvalMetrics EvaluateSnapshot(int id) override {
     const auto [sum, count] = snapshots_.at(id);
     snapshots_.erase(id);
-    return EvalMetrics{LossAt(sum / count), std::exp(LossAt(sum / count)), std::nullopt};
+    return EvalMetrics{LossAt(sum / count), std::exp(LossAt(sum / count)), std::nullopt,
+                       std::nullopt};
   }
 
   // Checkpoints: the state as hex floats (exact) in one text file.

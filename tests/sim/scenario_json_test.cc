@@ -160,6 +160,32 @@ TEST(ScenarioJson, TopologyWithFewerReplicasThanTheScenarioIsAnError) {
       << topology.error().message();
 }
 
+// kValid with a DPO objective (3 rounds of 10 steps: each a whole number of H = 10 syncs).
+std::string WithDpo(const std::string& objective = R"("kind": "dpo", "rounds": 3,
+                                                     "prompt_tokens": 16, "response_tokens": 16)") {
+  return Replace(kValid, R"("inner_steps": 10,)",
+                 R"("objective": {)" + objective + R"(}, "inner_steps": 10,)");
+}
+
+TEST(ScenarioJson, ADpoObjectiveResolvesItsRoundsAndEchoesBack) {
+  auto s = Parse(WithDpo(R"("kind": "dpo", "rounds": 3, "apo_alpha": 0.3, "prompt_tokens": 16,
+                            "response_tokens": 16)"));
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_TRUE(s->objective.dpo());
+  EXPECT_EQ(s->objective.round_steps, 10);  // 30 steps / 3 rounds
+  EXPECT_EQ(s->objective.apo_alpha, 0.3);
+  EXPECT_EQ(s->objective.beta, 0.1);
+  EXPECT_EQ(s->objective.rejected, "shuffled_words");
+  EXPECT_EQ(s->compute.flops_per_parameter_token, 8);  // the reference's forward pass
+  auto again = Parse(ScenarioToJson(*s).dump());
+  ASSERT_TRUE(again.ok()) << again.error().message();
+  EXPECT_EQ(ScenarioToJson(*again), ScenarioToJson(*s));
+  auto plain = Parse(kValid);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->objective.dpo());
+  EXPECT_EQ(plain->compute.flops_per_parameter_token, 6);
+}
+
 class MalformedScenario : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(MalformedScenario, IsRejectedNamingFilePathAndExpectation) {
@@ -347,6 +373,23 @@ INSTANTIATE_TEST_SUITE_P(
                 R"("seed": 3)",
                 R"("seed": 3, "faults": {"scheduled": [{"replica": 0, "at": "1s", "down_for": "1s"}]})"),
             "$.methods[2].kind", "streaming_diloco with \"faults\" is not implemented yet"},
+        BadCase{
+            "DpoRoundsNotDividingTheSteps",
+            WithDpo(R"("kind": "dpo", "rounds": 4, "prompt_tokens": 16, "response_tokens": 16)"),
+            "$.objective.rounds", "dividing the step budget of 30"},
+        BadCase{
+            "DpoRoundsBetweenSyncs",
+            WithDpo(R"("kind": "dpo", "rounds": 2, "prompt_tokens": 16, "response_tokens": 16)"),
+            "$.objective.rounds", "method diloco's H = 10"},
+        BadCase{"DpoPairsOverTheContext",
+                WithDpo(R"("kind": "dpo", "prompt_tokens": 20, "response_tokens": 20)"),
+                "$.objective.response_tokens", "the model's context of 32"},
+        BadCase{"DpoAlphaOne", WithDpo(R"("kind": "dpo", "apo_alpha": 1)"), "$.objective.apo_alpha",
+                "[0, 1)"},
+        BadCase{"DpoUnknownCorruption", WithDpo(R"("kind": "dpo", "rejected": "reversed")"),
+                "$.objective.rejected", "shuffled_words"},
+        BadCase{"DpoOnCharVocab", Replace(WithDpo(), R"("vocab": "byte")", R"("vocab": "char")"),
+                "$.objective.kind", "data.vocab \"byte\""},
         BadCase{"NotJson", "{\"name\": ", "", "valid JSON"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
 

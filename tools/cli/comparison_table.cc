@@ -35,6 +35,23 @@ std::string ComparisonTable(const ScenarioRun& run) {
                   s.sync_latency_p99_s, report::FormatBytes(s.bytes_sent_total).c_str());
     out += line;
   }
+  // Accuracy (classifiers; DPO: the held-out pairs preferred rightly) and DPO's reward margin.
+  const EvalMetrics* first = run.methods.empty() || run.methods.front().evals.empty()
+                                 ? nullptr
+                                 : &run.methods.front().evals.back().metrics;
+  if (run.trains && first && first->accuracy) {
+    std::snprintf(line, sizeof line, "%-*s %14s %19s\n", width, "method", "final_accuracy",
+                  first->reward_margin ? "final_reward_margin" : "");
+    out += line;
+    for (const MethodRun& m : run.methods) {
+      if (m.evals.empty() || !m.evals.back().metrics.accuracy) continue;
+      const EvalMetrics& e = m.evals.back().metrics;
+      std::snprintf(line, sizeof line, "%-*s %14.4f %19s\n", width, m.name.substr(0, 200).c_str(),
+                    *e.accuracy,
+                    e.reward_margin ? report::FormatFixed(*e.reward_margin, 4).c_str() : "");
+      out += line;
+    }
+  }
   return out + notes;
 }
 

@@ -24,6 +24,7 @@ trainers::TrainerConfig ToTrainerConfig(const Scenario& s) {
   c.context = s.model.context;
   c.data = s.data;
   c.optimizer = s.inner_optimizer;
+  c.objective = s.objective;
   c.batch_size = s.batch_size;
   c.seed = s.seed;
   c.device = s.device;
@@ -45,8 +46,16 @@ std::string Describe(const Scenario& s, std::int64_t parameters) {
   } else {
     model += " (" + std::to_string(s.model.channels) + " channels)";
   }
+  std::string objective;
+  if (s.objective.dpo()) {
+    char line[160];
+    std::snprintf(line, sizeof line, ", DPO (beta %g, %d rounds, APO alpha %g) on pairs of",
+                  s.objective.beta, s.objective.rounds, s.objective.apo_alpha);
+    objective = line;
+  }
   return model + ", " + std::to_string(parameters) + " parameters, " + s.inner_optimizer.kind +
-         ", batch " + std::to_string(s.batch_size) + ", on " + s.data.path;
+         ", batch " + std::to_string(s.batch_size) + (objective.empty() ? ", on" : objective) +
+         " " + s.data.path;
 }
 
 class TorchDataPlane final : public DataPlane {

@@ -113,6 +113,28 @@ Table MethodTable(const std::vector<SeriesRef>& series) {
                       FormatFraction(m.idle_p99), FormatSeconds(m.sync_p50_s),
                       FormatSeconds(m.sync_p99_s), FormatBytes(m.bytes_sent)});
   }
+  // Classifiers' accuracy, or DPO's held-out preference accuracy and reward margin, where a
+  // run has them.
+  const auto any = [&](auto field) {
+    return std::any_of(series.begin(), series.end(),
+                       [&](const SeriesRef& s) { return (s.method->*field).has_value(); });
+  };
+  const auto add_column = [&](const char* name, auto field, auto format) {
+    t.header.insert(t.header.begin() + 4, name);
+    t.numeric.insert(t.numeric.begin() + 4, true);
+    for (std::size_t i = 0; i < series.size(); ++i) {
+      const auto& value = series[i].method->*field;
+      t.rows[i].insert(t.rows[i].begin() + 4, value ? format(*value) : "-");
+    }
+  };
+  if (any(&MethodResult::final_eval_reward_margin)) {
+    add_column("final reward margin", &MethodResult::final_eval_reward_margin,
+               [](double v) { return FormatFixed(v, 3); });
+  }
+  if (any(&MethodResult::final_eval_accuracy)) {
+    add_column("final accuracy", &MethodResult::final_eval_accuracy,
+               [](double v) { return FormatFraction(v); });
+  }
   return t;
 }
 

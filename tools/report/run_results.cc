@@ -63,6 +63,10 @@ MethodResult ReadMethod(const std::string& name, const JsonReader& r) {
   m.kind = r.Field("kind").String();
   m.inner_steps = static_cast<int>(r.Field("inner_steps").Integer());
   m.final_eval_loss = OptionalNumber(r, "final_eval_loss");
+  if (auto final_eval = r.OptionalField("final_eval")) {
+    m.final_eval_accuracy = OptionalNumber(*final_eval, "accuracy");
+    m.final_eval_reward_margin = OptionalNumber(*final_eval, "reward_margin");
+  }
   m.time_to_target_s = OptionalNumber(r, "time_to_target_s");
   if (auto d = r.OptionalField("diverged"); d && !d->raw().is_null()) {
     m.diverged_at_step = static_cast<int>(d->Field("step").Integer());
@@ -159,7 +163,12 @@ MethodResult* MethodNamed(RunResults& run, const std::string& name) {
 // training losses are not drawn.
 std::optional<ConfigError> ReadCurves(const std::string& file, const std::string& text,
                                       RunResults& run) {
-  auto rows = CsvRows(file, text, results::kCurvesHeader, results::kCurvesColumns);
+  const bool without_reward_margin =
+      text.substr(0, text.find('\n')) == results::kCurvesHeaderWithoutRewardMargin;
+  auto rows = without_reward_margin
+                  ? CsvRows(file, text, results::kCurvesHeaderWithoutRewardMargin,
+                            results::kCurvesColumns - 1)
+                  : CsvRows(file, text, results::kCurvesHeader, results::kCurvesColumns);
   if (!rows) return rows.error();
   for (std::size_t i = 0; i < rows->size(); ++i) {
     const std::vector<std::string>& cells = (*rows)[i];

@@ -51,6 +51,9 @@ struct MethodResult {
   std::string name, kind;
   int inner_steps = 0;
   std::optional<double> final_eval_loss;
+  // summary.json's final_eval: classifiers' accuracy; DPO's preference accuracy and reward margin
+  std::optional<double> final_eval_accuracy;
+  std::optional<double> final_eval_reward_margin;
   std::optional<double> time_to_target_s;
   std::optional<int> diverged_at_step;  // the first NaN or infinite loss (summary "diverged")
   double virtual_time_s = 0;
