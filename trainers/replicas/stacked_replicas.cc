@@ -27,12 +27,12 @@ class StackedChunk {
   StackedChunk(const ReplicaSet::Impl& set, std::vector<Replica*> rows)
       : set_(set),
         rows_(std::move(rows)),
-        weights_(Gather(rows_)),
+        weights_(Gather(rows_, Theta, /*requires_grad=*/true)),
         parameters_(set.parameter_names, weights_),
         optimizer_(set.config.optimizer, Optimizers(rows_), Thetas(rows_)) {
     if (set.config.objective.dpo()) {
-      reference_ =
-          std::make_unique<StackedParameters>(set.parameter_names, GatherReferences(rows_));
+      reference_ = std::make_unique<StackedParameters>(
+          set.parameter_names, Gather(rows_, Reference, /*requires_grad=*/false));
     }
   }
 
@@ -103,24 +103,21 @@ class StackedChunk {
   }
 
  private:
-  static std::vector<torch::Tensor> Gather(const std::vector<Replica*>& rows) {
+  // Each parameter of the rows' `weights` (theta, or DPO's reference) stacked as [C, ...].
+  template <typename Weights>
+  static std::vector<torch::Tensor> Gather(const std::vector<Replica*>& rows, Weights weights,
+                                           bool requires_grad) {
     torch::NoGradGuard no_grad;
     std::vector<torch::Tensor> stacked, column(rows.size());
     for (std::size_t k = 0; k < rows.front()->theta.size(); ++k) {
-      for (std::size_t c = 0; c < rows.size(); ++c) column[c] = rows[c]->theta[k];
-      stacked.push_back(torch::stack(column).requires_grad_(true));
+      for (std::size_t c = 0; c < rows.size(); ++c) column[c] = weights(*rows[c])[k];
+      stacked.push_back(torch::stack(column).requires_grad_(requires_grad));
     }
     return stacked;
   }
-  static std::vector<torch::Tensor> GatherReferences(const std::vector<Replica*>& rows) {
-    torch::NoGradGuard no_grad;
-    std::vector<torch::Tensor> stacked, column(rows.size());
-    for (std::size_t k = 0; k < rows.front()->theta.size(); ++k) {
-      for (std::size_t c = 0; c < rows.size(); ++c)
-        column[c] = rows[c]->preference->reference_weights[k];
-      stacked.push_back(torch::stack(column));
-    }
-    return stacked;
+  static const std::vector<torch::Tensor>& Theta(const Replica& r) { return r.theta; }
+  static const std::vector<torch::Tensor>& Reference(const Replica& r) {
+    return r.preference->reference_weights;
   }
   static std::vector<torch::optim::Optimizer*> Optimizers(const std::vector<Replica*>& rows) {
     std::vector<torch::optim::Optimizer*> out;
