@@ -210,7 +210,8 @@ nlohmann::ordered_json SummaryJson(const ScenarioRun& run) {
   for (const MethodRun& m : run.methods) methods[m.name] = MethodJson(m, run);
   Json host = {{"started_at_utc", run.host.started_at_utc},
                {"wall_s", run.host.wall_seconds},
-               {"threads", run.host.threads}};
+               {"threads", run.host.threads},
+               {"ranks", run.host.ranks}};
   if (!run.host.resumed_from.empty()) host["resumed_from"] = run.host.resumed_from;
   Json method_wall = Json::object();
   for (const MethodRun& m : run.methods) method_wall[m.name] = m.wall_seconds;

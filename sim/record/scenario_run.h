@@ -17,7 +17,8 @@ struct HostInfo {
   std::string started_at_utc;
   double wall_seconds = 0;
   std::map<std::string, std::string> versions;  // "locosim", "git_revision", "libtorch", ...
-  int threads = 0;
+  int threads = 0;                              // per process
+  int ranks = 1;  // processes the replicas were spread over (locosim/distributed/rank_group.h)
   // "" for a run that went through uninterrupted; for `locosim run --resume`, which
   // checkpoint it went on from ("method diloco, checkpoint 3 (after 1234 data-plane calls)").
   std::string resumed_from;

@@ -7,6 +7,7 @@
 #include "tools/cli/command.h"
 #include "tools/cli/comparison_table.h"
 #include "tools/cli/progress.h"
+#include "tools/cli/rank_options.h"
 #include "tools/cli/run_pipeline.h"
 #include "tools/cli/seed_runs.h"
 
@@ -18,6 +19,7 @@ struct Options {
   std::optional<std::string> out;     // absent: runs/<name>-<UTC time>
   std::optional<std::string> resume;  // a killed run's partial folder
   int seeds = 1;                      // > 1: tools/cli/seed_runs.h
+  RankOptions ranks;
 };
 
 int Validate(const Options& o) {
@@ -37,8 +39,20 @@ int Validate(const Options& o) {
   return 0;
 }
 
-int Run(const Options& o) {
+int Run(const Options& given) {
+  Options o = given;
   if (o.out && o.out->empty()) return ReportBadInput("--out: expected a folder name, found \"\"");
+  auto ranks = JoinRanks(o.ranks);
+  if (!ranks) return ReportBadInput(ranks.error());
+  o.request.ranks = *ranks;
+  if (o.request.ranks) {
+    if (o.resume || o.seeds > 1) {
+      return ReportBadInput(
+          "--world-size: a run of one scenario and seed (no --resume or --seeds) over several "
+          "ranks");
+    }
+    if (!o.out) return ReportBadInput("--out: a results folder, given to every rank alike");
+  }
   ScenarioRun run;
   std::string out;
   int status = 0;
@@ -61,14 +75,26 @@ int Run(const Options& o) {
     if (o.seeds > 1) return RunSeeds(o.request, o.seeds, o.out);
     auto prepared = PrepareRun(o.request);
     if (!prepared) return ReportBadInput(prepared.error());
-    if (!prepared->scenario.seeds.empty()) return RunSeeds(o.request, std::nullopt, o.out);
+    if (!prepared->scenario.seeds.empty()) {
+      if (o.request.ranks) {
+        return ReportBadInput(prepared->scenario.file +
+                              ": $.seeds: one seed in a run over several ranks");
+      }
+      return RunSeeds(o.request, std::nullopt, o.out);
+    }
     const Scenario& s = prepared->scenario;
     out = o.out ? *o.out : "runs/" + s.name + "-" + UtcNow("%Y%m%d-%H%M%S");
     Progress progress(static_cast<int>(s.methods.size()));
+    const bool root = o.request.root();
     status = ExecuteRun(
-        *prepared, out, [&](const std::string& m, double f) { progress(m, f); }, &run);
+        *prepared, out,
+        [&](const std::string& m, double f) {
+          if (root) progress(m, f);
+        },
+        &run);
   }
   if (status != 0) return status;
+  if (!o.request.root()) return 0;  // rank 0 prints and writes
   std::printf("%s", ComparisonTable(run).c_str());
   std::printf("\nresults: %s (summary.json, curves.csv, syncs.csv, trace.json, scenario.json)\n",
               out.c_str());
@@ -116,6 +142,7 @@ void AddRunCommands(CLI::App& app, int& status) {
                   "run every method on this many seeds (the scenario's, then the next ones) and "
                   "report mean ± 95% interval over them (or list them: scenario field seeds)")
       ->check(CLI::Range(1, 1000));
+  AddRankOptions(run, r->ranks);
   run->callback([r, &status] { status = Run(*r); });
 }
 

@@ -57,9 +57,35 @@ std::optional<ConfigError> FilterMethods(Scenario& scenario, const std::string& 
   return std::nullopt;
 }
 
-std::unique_ptr<DataPlane> MakeDataPlane(const Scenario& s, bool timing_only) {
-  if (timing_only) return std::make_unique<TimingOnlyDataPlane>(s.replicas);
-  return std::move(*MakeTorchDataPlane(s));  // checked by PrepareRun
+std::unique_ptr<DataPlane> MakeDataPlane(const Scenario& s, const RunRequest& request) {
+  if (request.timing_only) return std::make_unique<TimingOnlyDataPlane>(s.replicas);
+  return std::move(*MakeTorchDataPlane(s, request.ranks));  // checked by PrepareRun
+}
+
+// What a run over several ranks cannot do yet, refused before it starts.
+std::optional<ConfigError> CheckRunsOverRanks(const Scenario& s, const RunRequest& request) {
+  const std::string& file = request.scenario;
+  const auto refuse = [&](const std::string& field, const std::string& expected) {
+    return ConfigError{file, field, expected + " in a run over several ranks"};
+  };
+  // A measured step time differs from rank to rank, and the ranks' clocks must agree.
+  if (s.compute.measured) return refuse("$.compute.measured", "a declared or derived step time");
+  if (request.timing_only)
+    return ConfigError{"--timing-only", "", "a run that trains (one process suffices for timing)"};
+  if (s.checkpoint_every_rounds > 0)
+    return refuse("$.checkpoint_every_rounds", "0 (no checkpoints)");
+  if (s.faults.any()) return refuse("$.faults", "no replica failures");
+  for (std::size_t i = 0; i < s.methods.size(); ++i) {
+    if (s.methods[i].kind == "streaming_diloco") {
+      return refuse("$.methods[" + std::to_string(i) + "].kind",
+                    "diloco, noloco, ddp or local_sgd (not streaming_diloco)");
+    }
+  }
+  if (s.replicas < request.ranks->world_size()) {
+    return refuse("$.replicas", "at least one replica per rank (" +
+                                    std::to_string(request.ranks->world_size()) + ")");
+  }
+  return std::nullopt;
 }
 
 // Why the results folder `out` could not be created, or nullopt: its parent is made if
@@ -138,15 +164,24 @@ int RunAndWrite(const PreparedRun& prepared, const std::string& out, const Progr
                              std::to_string(m.mark.calls) + " data-plane calls)"
                        : "the end of the last method";
   }
-  ScenarioRunResult outcome = [&]() -> ScenarioRunResult {
-    try {
-      return RunScenario(
-          s, prepared.topology, [&] { return MakeDataPlane(s, prepared.timing_only); },
-          RunHooks{progress}, checkpoints);
-    } catch (const CheckpointError& e) {
-      return RunFailure{RunFailure::Kind::kCheckpoint, e.what()};
-    }
-  }();
+  std::optional<ScenarioRunResult> ran;
+  try {
+    ran = RunScenario(
+        s, prepared.topology, [&] { return MakeDataPlane(s, prepared.request); },
+        RunHooks{progress}, checkpoints);
+  } catch (const CheckpointError& e) {
+    ran = RunFailure{RunFailure::Kind::kCheckpoint, e.what()};
+  } catch (const trainers::TrainerError& e) {
+    // Over several ranks: a rank that exited or hung (trainers::RankLost). The others stop
+    // too, and nothing is written: a results folder appears only whole.
+    const std::string rank = prepared.request.ranks
+                                 ? "rank " + std::to_string(prepared.request.ranks->rank()) + ": "
+                                 : "";
+    drop_partial_folder();
+    std::cerr << "\nlocosim: " << rank << e.what() << "\nno results were written\n";
+    return 1;
+  }
+  ScenarioRunResult& outcome = *ran;
   if (auto* failure = std::get_if<RunFailure>(&outcome)) {
     if (failure->kind == RunFailure::Kind::kCheckpoint) {
       // What was checkpointed stays, for a later --resume.
@@ -164,8 +199,9 @@ int RunAndWrite(const PreparedRun& prepared, const std::string& out, const Progr
   run.host.started_at_utc = started;
   run.host.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  run.host.threads =
-      s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency());
+  run.host.threads = ThreadsPerProcess(s.threads);
+  run.host.ranks = prepared.request.ranks ? prepared.request.ranks->world_size() : 1;
+  if (!prepared.request.root()) return 0;  // rank 0 writes the results
   run.host.versions = {
       {"locosim", kLocosimVersion}, {"git_revision", kGitRevision}, {"libtorch", TorchVersion()}};
   run.host.resumed_from = resumed_from;
@@ -191,6 +227,17 @@ Result<PreparedRun> PrepareRun(const RunRequest& request) {
   if (request.timing_only) {
     if (auto error = CheckTimingOnly(*scenario)) return *error;
   }
+  if (request.ranks && request.ranks->world_size() > 1) {
+    if (auto error = CheckRunsOverRanks(*scenario, request)) return *error;
+    try {
+      trainers::CheckSameOnEveryRank(*request.ranks,
+                                     ScenarioToJson(*scenario).dump() + "\n" + request.methods,
+                                     "scenario (file, --set or --methods)");
+    } catch (const trainers::TrainerError& e) {
+      return ConfigError{request.scenario, "",
+                         std::string("the same run on every rank: ") + e.what()};
+    }
+  }
   auto topology = BuildScenarioTopology(*scenario);
   if (!topology) return topology.error();
   Bytes payload;
@@ -198,7 +245,7 @@ Result<PreparedRun> PrepareRun(const RunRequest& request) {
     payload = PayloadBytes(*scenario, TimingOnlyDataPlane(scenario->replicas));
   } else {
     // Building the data plane once checks the model and data settings (and reads the data).
-    auto data = MakeTorchDataPlane(*scenario);
+    auto data = MakeTorchDataPlane(*scenario, request.ranks);
     if (!data) return data.error();
     payload = PayloadBytes(*scenario, **data);
   }
@@ -209,6 +256,8 @@ Result<PreparedRun> PrepareRun(const RunRequest& request) {
 int ExecuteRun(const PreparedRun& prepared, const std::string& out, const ProgressFn& progress,
                ScenarioRun* result) {
   const Scenario& s = prepared.scenario;
+  // The other ranks only compute: rank 0 checks and writes the folder.
+  if (!prepared.request.root()) return RunAndWrite(prepared, out, progress, result, nullptr);
   if (std::filesystem::exists(out))
     return ReportBadInput("--out: " + out + " already exists; choose another folder");
   // Checked before anything runs, so that a run is never lost to an unwritable folder.

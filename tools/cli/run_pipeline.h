@@ -4,10 +4,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "locosim/distributed/rank_group.h"
 #include "sim/core/config_error.h"
 #include "sim/net/topology.h"
 #include "sim/record/scenario_run.h"
@@ -20,6 +22,9 @@ struct RunRequest {
   std::vector<std::string> sets;  // --set path=value overrides, applied in order
   std::string methods;            // --methods a,b: only these ("" = all)
   bool timing_only = false;       // no training: sim/engine/timing_only_data_plane.h
+  // This process is one rank of several (tools/cli/rank_options.h); null: the only one.
+  std::shared_ptr<trainers::RankGroup> ranks;
+  bool root() const { return !ranks || ranks->rank() == 0; }
 };
 
 struct PreparedRun {
@@ -37,10 +42,10 @@ Result<PreparedRun> PrepareRun(const RunRequest& request);
 using ProgressFn = std::function<void(const std::string& method, double fraction)>;
 
 // Runs every method of `prepared` and writes the results folder `out` (which must not
-// exist). Returns the exit status after reporting any failure on stderr: 0, 1 when the
-// packet-level backend's watchdog stopped a stalled network (nothing written) or a checkpoint
-// could not be written, 2 when the folder could not be written. On success `*result` (if
-// given) receives the run.
+// exist); over several ranks, every rank runs and rank 0 alone writes. Returns the exit status
+// after reporting any failure on stderr: 0, 1 when the packet-level backend's watchdog stopped a
+// stalled network (nothing written) or a checkpoint could not be written, 2 when the folder could
+// not be written. On success `*result` (if given) receives the run.
 //
 // A scenario with checkpoint_every_rounds keeps its checkpoints in the run's partial folder
 // (sim/record/results_files.h) from the start; so that killed runs are not forgotten, every

@@ -1,6 +1,7 @@
 #include "tools/glue/torch_data_plane.h"
 
 #include <cassert>
+#include <cstdlib>
 #include <map>
 #include <thread>
 #include <type_traits>
@@ -28,8 +29,7 @@ trainers::TrainerConfig ToTrainerConfig(const Scenario& s) {
   c.batch_size = s.batch_size;
   c.seed = s.seed;
   c.device = s.device;
-  c.threads = s.threads > 0 ? s.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  c.threads = ThreadsPerProcess(s.threads);
   c.eval_batches = s.eval.batches;
   c.replica_batching = s.replica_batching;
   return c;
@@ -62,7 +62,8 @@ class TorchDataPlane final : public DataPlane {
  public:
   TorchDataPlane(const Scenario& scenario, trainers::ReplicaSet set)
       : set_(std::move(set)), description_(Describe(scenario, set_.parameter_count())) {
-    for (const at::Tensor& w : set_.fast_weights(0)) shapes_.push_back(w.sizes().vec());
+    while (!set_.owns(first_owned_)) ++first_owned_;
+    for (const at::Tensor& w : set_.fast_weights(first_owned_)) shapes_.push_back(w.sizes().vec());
   }
 
   int replicas() const override { return set_.size(); }
@@ -132,13 +133,17 @@ class TorchDataPlane final : public DataPlane {
     set_.ResetToSlowWeights(replica);
   }
 
+  // The running sum lives on rank 0 (the only rank that keeps results); the others send it
+  // their replicas' weights and keep the count.
   void Snapshot(int id, int replica) override {
     assert(!pending_.count(replica));
     torch::NoGradGuard no_grad;
-    const std::vector<at::Tensor> weights = set_.fast_weights(replica);
+    const std::vector<at::Tensor> weights = set_.FastWeightsOnRoot(replica);
     auto [it, fresh] = snapshots_.try_emplace(id);
     Sum& sum = it->second;
-    if (fresh) {
+    if (weights.empty()) {
+      // another rank's sum
+    } else if (fresh) {
       for (const at::Tensor& w : weights) sum.tensors.push_back(w.detach().clone());
     } else {
       for (std::size_t k = 0; k < weights.size(); ++k) sum.tensors[k].add_(weights[k]);
@@ -181,7 +186,7 @@ class TorchDataPlane final : public DataPlane {
     const std::string path = dir + "/open_phases.pt";
     try {
       torch::serialize::InputArchive open;
-      open.load_from(path, set_.fast_weights(0).front().device());
+      open.load_from(path, set_.fast_weights(first_owned_).front().device());
       torch::Tensor pending, ids;
       open.read("pending", pending);
       open.read("snapshots", ids);
@@ -191,7 +196,7 @@ class TorchDataPlane final : public DataPlane {
             static_cast<int>(pending[k + 1].item<std::int64_t>());
       }
       snapshots_.clear();
-      const std::size_t tensors = set_.fast_weights(0).size();
+      const std::size_t tensors = set_.fast_weights(first_owned_).size();
       for (std::int64_t k = 0; k + 1 < ids.numel(); k += 2) {
         const int id = static_cast<int>(ids[k].item<std::int64_t>());
         Sum& sum = snapshots_[id];
@@ -212,17 +217,8 @@ class TorchDataPlane final : public DataPlane {
     torch::NoGradGuard no_grad;
     Sum sum = std::move(snapshots_.at(id));
     snapshots_.erase(id);
-    // Evaluate the mean weights in replica 0's model, then put its own weights back: the
-    // evaluation reads only weights, so replica 0's training is untouched.
-    std::vector<at::Tensor> live = set_.fast_weights(0);
-    std::vector<at::Tensor> saved;
-    for (std::size_t k = 0; k < live.size(); ++k) {
-      saved.push_back(live[k].detach().clone());
-      live[k].copy_(sum.tensors[k].div_(static_cast<double>(sum.count)));
-    }
-    const trainers::EvalResult result = set_.Evaluate(0);
-    for (std::size_t k = 0; k < live.size(); ++k) live[k].copy_(saved[k]);
-    return result;
+    for (at::Tensor& t : sum.tensors) t.div_(static_cast<double>(sum.count));
+    return set_.EvaluateWeights(sum.tensors);  // on rank 0, its metrics given to every rank
   }
 
  private:
@@ -235,18 +231,28 @@ class TorchDataPlane final : public DataPlane {
   std::vector<std::vector<std::int64_t>> shapes_;  // of the parameters, in order
   std::map<int, Sum> snapshots_;
   std::map<int, int> pending_;  // replica -> inner steps begun, not yet computed
+  int first_owned_ = 0;         // the first replica this rank holds
 };
 
 }  // namespace
 
-Result<std::unique_ptr<DataPlane>> MakeTorchDataPlane(const Scenario& scenario) {
+int ThreadsPerProcess(int scenario_threads) {
+  if (scenario_threads > 0) return scenario_threads;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (const char* local = std::getenv("LOCAL_WORLD_SIZE"); local && std::atoi(local) > 1)
+    cores /= std::atoi(local);
+  return std::max(1, cores);
+}
+
+Result<std::unique_ptr<DataPlane>> MakeTorchDataPlane(const Scenario& scenario,
+                                                      std::shared_ptr<trainers::RankGroup> ranks) {
   auto did_not_fit = [&](const std::string& detail) {
     return ConfigError{scenario.file, "$.replicas",
                        "replicas x model that fit in memory (" + std::to_string(scenario.replicas) +
                            " replicas of the model did not" + detail + ")"};
   };
   try {
-    trainers::ReplicaSet set(ToTrainerConfig(scenario), scenario.replicas);
+    trainers::ReplicaSet set(ToTrainerConfig(scenario), scenario.replicas, std::move(ranks));
     return std::unique_ptr<DataPlane>(std::make_unique<TorchDataPlane>(scenario, std::move(set)));
   } catch (const trainers::TrainerError& e) {
     return ConfigError{scenario.file, "$", std::string("a trainable setup: ") + e.what()};

@@ -49,6 +49,8 @@ std::int64_t ReadInt(torch::serialize::InputArchive& archive, const std::string&
 }  // namespace
 
 void ReplicaSet::Save(const std::string& path) const {
+  if (impl_->sharded())
+    throw TrainerError("checkpoints of a run over several ranks are not supported yet");
   torch::serialize::OutputArchive archive;
   archive.write("format_version", torch::tensor(kFormatVersion));
   archive.write("replicas", torch::tensor(std::int64_t(size())));
@@ -90,6 +92,8 @@ void ReplicaSet::Save(const std::string& path) const {
 }
 
 void ReplicaSet::Load(const std::string& path) {
+  if (impl_->sharded())
+    throw TrainerError("checkpoints of a run over several ranks are not supported yet");
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path, impl_->device);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -14,11 +15,13 @@
 #include <malloc.h>
 #endif
 
+#include "distributed/rank_messages.h"
 #include "locosim/eval/evaluate.h"
 #include "locosim/models/model_factory.h"
 #include "locosim/outer/averaging.h"
 #include "locosim/outer/diloco.h"
 #include "locosim/outer/noloco.h"
+#include "replicas/group_sharing.h"
 #include "replicas/parallel_replicas.h"
 #include "replicas/preference_rounds.h"
 #include "replicas/replica_set_impl.h"
@@ -27,6 +30,8 @@
 
 namespace locosim::trainers {
 namespace {
+
+constexpr const char* kNotOverRanks = "not available in a run over several ranks yet: ";
 
 torch::Device ResolveDevice(const std::string& name) {
   if (name == "cpu") return torch::kCPU;
@@ -69,54 +74,82 @@ void EnsureErrorFeedback(Replica& r) {
   for (const torch::Tensor& p : r.theta) r.error_feedback.push_back(torch::zeros_like(p));
 }
 
-std::vector<OuterWeights> OuterView(const std::vector<Replica*>& members) {
-  std::vector<OuterWeights> view;
-  view.reserve(members.size());
-  for (const Replica* r : members) view.push_back(r->outer_weights());
-  return view;
+void CheckInRange(int replica, int total) {
+  if (replica < 0 || replica >= total) {
+    throw TrainerError("replica " + std::to_string(replica) + " out of range [0, " +
+                       std::to_string(total) + ")");
+  }
 }
 
 }  // namespace
 
+int ReplicaSet::Impl::owner(int replica) const {
+  CheckInRange(replica, total);
+  return ranks ? OwnerOf(replica, total, ranks->world_size()) : 0;
+}
+
 Replica& ReplicaSet::Impl::at(int replica) {
-  if (replica < 0 || replica >= int(replicas.size())) {
-    throw TrainerError("replica " + std::to_string(replica) + " out of range [0, " +
-                       std::to_string(replicas.size()) + ")");
+  CheckInRange(replica, total);
+  if (!owns(replica)) {
+    throw TrainerError("replica " + std::to_string(replica) + " is held by rank " +
+                       std::to_string(owner(replica)) + ", not this one");
   }
-  return replicas[static_cast<std::size_t>(replica)];
+  return replicas[static_cast<std::size_t>(replica - slice.first)];
 }
 
 const Replica& ReplicaSet::Impl::at(int replica) const {
   return const_cast<Impl*>(this)->at(replica);
 }
 
-std::vector<Replica*> ReplicaSet::Impl::members(std::span<const int> group) {
+void ReplicaSet::Impl::CheckGroup(std::span<const int> group) const {
   if (group.empty()) throw TrainerError("empty replica group");
+  for (int r : group) CheckInRange(r, total);
   std::vector<int> sorted(group.begin(), group.end());
   std::sort(sorted.begin(), sorted.end());
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
     throw TrainerError("a replica appears twice in one group");
   }
-  std::vector<Replica*> out;
-  for (int r : group) out.push_back(&at(r));
+}
+
+std::vector<int> ReplicaSet::Impl::owned(std::span<const int> group) const {
+  std::vector<int> out;
+  for (int r : group) {
+    if (owns(r)) out.push_back(r);
+  }
   return out;
 }
 
-ReplicaSet::ReplicaSet(const TrainerConfig& config, int replicas) {
+std::vector<Replica*> ReplicaSet::Impl::members(std::span<const int> group) {
+  CheckGroup(group);
+  std::vector<Replica*> out;
+  for (int r : owned(group)) out.push_back(&at(r));
+  return out;
+}
+
+ReplicaSet::ReplicaSet(const TrainerConfig& config, int replicas,
+                       std::shared_ptr<RankGroup> ranks) {
   Validate(config);
   if (replicas < 1) throw TrainerError("a replica set needs at least one replica");
+  const int world = ranks ? ranks->world_size() : 1;
+  if (replicas < world) {
+    throw TrainerError(std::to_string(replicas) + " replicas cannot be spread over " +
+                       std::to_string(world) + " ranks: every rank needs at least one");
+  }
   torch::set_num_threads(1);
   KeepFreedMemoryMapped();
   const torch::Device device = ResolveDevice(config.device);
   auto data = LoadDataset(config);
-  impl_ = std::unique_ptr<Impl>(new Impl{config, device, data, {}, {}, {}, false, {}, 1, {}});
-  for (int r = 0; r < replicas; ++r) {
+  const ReplicaSlice slice = SliceOf(replicas, world, ranks ? ranks->rank() : 0);
+  impl_ = std::unique_ptr<Impl>(
+      new Impl{config, device, data, {}, replicas, ranks, slice, {}, {}, false, {}, 1, {}});
+  for (int r = slice.first; r < slice.first + slice.count; ++r) {
     impl_->replicas.push_back(MakeReplica(config, *data, r, replicas, device));
   }
   impl_->mean_model = MakeModel(config.model, data->classes(), config.context, data->classes());
   impl_->mean_model.ptr()->to(device);
   impl_->validation = ValidationSubset(*data, config.eval_batches, config.batch_size, device);
-  // Evaluations measure DPO against the initial model, every replica's first reference.
+  // Evaluations measure DPO against the initial model, every replica's first reference (all
+  // replicas start equal, so any rank's first one will do).
   if (config.objective.dpo()) SetReferenceLogProbs(impl_->replicas[0].model, impl_->validation);
   impl_->stacked = config.replica_batching == "stacked" ||
                    (config.replica_batching == "auto" && HasStackedForward(config.model.kind));
@@ -130,7 +163,9 @@ ReplicaSet::~ReplicaSet() = default;
 ReplicaSet::ReplicaSet(ReplicaSet&&) noexcept = default;
 ReplicaSet& ReplicaSet::operator=(ReplicaSet&&) noexcept = default;
 
-int ReplicaSet::size() const { return static_cast<int>(impl_->replicas.size()); }
+int ReplicaSet::size() const { return impl_->total; }
+
+bool ReplicaSet::owns(int replica) const { return impl_->owns(replica); }
 
 std::int64_t ReplicaSet::parameter_count() const {
   return ParameterCount(*impl_->replicas[0].model.ptr());
@@ -218,9 +253,19 @@ std::vector<double> ReplicaSet::InnerSteps(std::span<const int> replicas,
   for (int s : steps) {
     if (s < 1) throw TrainerError("InnerSteps needs steps >= 1");
   }
-  (void)impl_->members(replicas);  // distinct and in range, checked before any work starts
-  if (impl_->config.objective.dpo()) return StepPhasesInRounds(*impl_, replicas, steps);
-  return StepPhases(*impl_, replicas, steps);
+  impl_->CheckGroup(replicas);  // distinct and in range, checked before any work starts
+  std::vector<int> mine, my_steps;
+  for (std::size_t i = 0; i < replicas.size(); ++i) {
+    if (!impl_->owns(replicas[i])) continue;
+    mine.push_back(replicas[i]);
+    my_steps.push_back(steps[i]);
+  }
+  std::vector<double> losses;
+  if (!mine.empty()) {
+    losses = impl_->config.objective.dpo() ? StepPhasesInRounds(*impl_, mine, my_steps)
+                                           : StepPhases(*impl_, mine, my_steps);
+  }
+  return ShareValues(*impl_, replicas, losses);
 }
 
 double ReplicaSet::DdpStep(std::span<const int> group) {
@@ -238,33 +283,63 @@ double ReplicaSet::DdpStep(std::span<const int> group) {
     const Batch batch = NextBatch(*members[i], *impl_->data, config.batch_size, impl_->device);
     losses[i] = ForwardBackward(*members[i], batch, config.objective);
   });
-  std::vector<std::vector<torch::Tensor>> parameters;
-  for (Replica* r : members) parameters.push_back(r->theta);
-  AverageGradients(parameters);
+  // Every member's gradients and loss, in group order (those of other ranks' members copied
+  // from them), averaged as AverageGradients does: so the mean has the same bits anywhere.
+  const std::vector<int> mine = impl_->owned(group);
+  const auto tensors_of = [&](int replica) {
+    const auto i =
+        static_cast<std::size_t>(std::find(mine.begin(), mine.end(), replica) - mine.begin());
+    std::vector<torch::Tensor> t;
+    for (const torch::Tensor& p : members[i]->theta) t.push_back(p.grad());
+    t.push_back(losses[i].reshape({1}));
+    return t;
+  };
+  std::vector<torch::Tensor> like =
+      members.empty() ? std::vector<torch::Tensor>{} : members.front()->theta;
+  like.push_back(torch::zeros({1}));
+  const std::vector<std::vector<torch::Tensor>> shared =
+      ShareWithGroup(*impl_, group, tensors_of, like);
+  if (members.empty()) return ShareGroupValue(*impl_, group, std::nullopt);
+  const std::size_t tensors = like.size() - 1;
+  {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> grads(shared.size());
+    for (std::size_t k = 0; k < tensors; ++k) {
+      for (std::size_t i = 0; i < shared.size(); ++i) grads[i] = shared[i][k];
+      const torch::Tensor mean = Mean(grads);
+      for (Replica* r : members) r->theta[k].mutable_grad().copy_(mean);
+    }
+  }
   ForEachInParallel(members.size(), impl_->workers(),
                     [&](std::size_t i) { OptimizerStep(*members[i], config.optimizer); });
   torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions(impl_->device));
-  for (const torch::Tensor& loss : losses) loss_sum += loss;  // in member order, as before
-  return loss_sum.item<double>() / double(members.size());
+  for (const auto& member : shared) loss_sum += member[tensors].reshape({});  // group order
+  return ShareGroupValue(*impl_, group, loss_sum.item<double>() / double(shared.size()));
 }
 
 void ReplicaSet::DilocoOuterStep(std::span<const int> group, const DilocoOuterConfig& config) {
   const std::vector<Replica*> members = impl_->members(group);
-  if (config.compression.format == WireFormat::kTopK) {
+  const bool top_k = config.compression.format == WireFormat::kTopK;
+  if (top_k) {
     for (Replica* r : members) EnsureErrorFeedback(*r);
   }
-  trainers::DilocoOuterStep(OuterView(members), config);
+  const GroupWeights weights(*impl_, group, top_k);
+  if (members.empty()) return;  // no member here: the ranks that hold them do it
+  trainers::DilocoOuterStep(weights.view(), config);
   for (Replica* r : members) MarkSync(*r);
 }
 
 void ReplicaSet::NolocoOuterStep(std::span<const int> group, const NolocoOuterConfig& config) {
   const std::vector<Replica*> members = impl_->members(group);
-  trainers::NolocoOuterStep(OuterView(members), config);
+  const GroupWeights weights(*impl_, group, /*error_feedback=*/false);
+  if (members.empty()) return;
+  trainers::NolocoOuterStep(weights.view(), config);
   for (Replica* r : members) MarkSync(*r);
 }
 
 void ReplicaSet::StreamingSend(int replica, std::int64_t sync_id, std::span<const int> tensors,
                                const CompressionConfig& compression, int contributors) {
+  if (impl_->sharded()) throw TrainerError(kNotOverRanks + std::string("Streaming DiLoCo"));
   Replica& r = impl_->at(replica);
   if (compression.format == WireFormat::kTopK) EnsureErrorFeedback(r);
   impl_->fragments.Send(sync_id, replica, r.outer_weights(), tensors, compression, contributors);
@@ -278,6 +353,7 @@ void ReplicaSet::StreamingMerge(int replica, std::int64_t sync_id, std::span<con
 }
 
 void ReplicaSet::CopyReplicaState(int to, int from) {
+  if (impl_->sharded()) throw TrainerError(kNotOverRanks + std::string("replica failures"));
   torch::NoGradGuard no_grad;
   Replica& target = impl_->at(to);
   const Replica& source = impl_->at(from);
@@ -313,6 +389,7 @@ void ReplicaSet::CopyReplicaState(int to, int from) {
 }
 
 void ReplicaSet::ResetToSlowWeights(int replica) {
+  if (impl_->sharded()) throw TrainerError(kNotOverRanks + std::string("replica failures"));
   torch::NoGradGuard no_grad;
   Replica& r = impl_->at(replica);
   for (std::size_t k = 0; k < r.theta.size(); ++k) r.theta[k].copy_(r.phi[k]);
@@ -351,7 +428,9 @@ std::vector<int> ReplicaSet::parameter_layers() const {
 
 void ReplicaSet::AverageModels(std::span<const int> group) {
   const std::vector<Replica*> members = impl_->members(group);
-  trainers::AverageModels(OuterView(members));
+  const GroupWeights weights(*impl_, group, /*error_feedback=*/false);
+  if (members.empty()) return;
+  trainers::AverageModels(weights.view());
   for (Replica* r : members) MarkSync(*r);
 }
 
@@ -363,6 +442,8 @@ EvalResult ReplicaSet::Evaluate(int replica) {
 
 EvalResult ReplicaSet::EvaluateMean(std::span<const int> replicas) {
   const std::vector<Replica*> members = impl_->members(replicas);
+  if (members.size() != replicas.size())
+    throw TrainerError("EvaluateMean reads owned replicas only (see FastWeightsOnRoot)");
   std::vector<torch::Tensor> mean_theta = impl_->mean_model.ptr()->parameters();
   {
     torch::NoGradGuard no_grad;
@@ -374,6 +455,66 @@ EvalResult ReplicaSet::EvaluateMean(std::span<const int> replicas) {
   }
   return trainers::Evaluate(impl_->mean_model, impl_->validation, impl_->data->task(),
                             impl_->config.objective.beta);
+}
+
+std::vector<at::Tensor> ReplicaSet::FastWeightsOnRoot(int replica) {
+  const int owner = impl_->owner(replica), me = impl_->ranks ? impl_->ranks->rank() : 0;
+  if (owner == 0 && me == 0) return impl_->at(replica).theta;
+  if (me != 0 && me != owner) return {};
+  const std::vector<torch::Tensor>& like = impl_->replicas.front().theta;
+  if (me == owner) {
+    ExchangeMessages(*impl_->ranks, {{0, PackFlat(impl_->at(replica).theta)}}, {});
+    return {};
+  }
+  std::int64_t elements = 0;
+  for (const torch::Tensor& t : like) elements += t.numel();
+  const RankMessage received{owner, torch::empty({elements}, torch::kFloat32)};
+  ExchangeMessages(*impl_->ranks, {}, {received});
+  return UnpackFlat(received.tensor, 0, like);
+}
+
+EvalResult ReplicaSet::EvaluateWeights(const std::vector<at::Tensor>& weights) {
+  const bool root = !impl_->ranks || impl_->ranks->rank() == 0;
+  EvalResult result;
+  if (root) {
+    std::vector<torch::Tensor> parameters = impl_->mean_model.ptr()->parameters();
+    if (weights.size() != parameters.size())
+      throw TrainerError("EvaluateWeights needs one tensor per model parameter");
+    {
+      torch::NoGradGuard no_grad;
+      for (std::size_t k = 0; k < parameters.size(); ++k) parameters[k].copy_(weights[k]);
+    }
+    result = trainers::Evaluate(impl_->mean_model, impl_->validation, impl_->data->task(),
+                                impl_->config.objective.beta);
+  }
+  if (!impl_->sharded()) return result;
+  // Rank 0's metrics to every other rank; an absent metric travels as NaN with a flag.
+  const auto encode = [](const std::optional<double>& v) {
+    return std::vector<double>{v ? 1.0 : 0.0, v.value_or(std::numeric_limits<double>::quiet_NaN())};
+  };
+  torch::Tensor metrics = torch::empty({7}, torch::kFloat64);
+  if (root) {
+    std::vector<double> values{result.loss};
+    for (const auto& v : {result.perplexity, result.accuracy, result.reward_margin}) {
+      const std::vector<double> e = encode(v);
+      values.insert(values.end(), e.begin(), e.end());
+    }
+    metrics = torch::tensor(values, torch::kFloat64);
+    std::vector<RankMessage> sends;
+    for (int rank = 1; rank < impl_->ranks->world_size(); ++rank) sends.push_back({rank, metrics});
+    ExchangeMessages(*impl_->ranks, sends, {});
+    return result;
+  }
+  ExchangeMessages(*impl_->ranks, {}, {{0, metrics}});
+  const double* v = metrics.data_ptr<double>();
+  const auto decode = [&](int at) {
+    return v[at] != 0 ? std::optional<double>(v[at + 1]) : std::nullopt;
+  };
+  result.loss = v[0];
+  result.perplexity = decode(1);
+  result.accuracy = decode(3);
+  result.reward_margin = decode(5);
+  return result;
 }
 
 std::vector<at::Tensor> ReplicaSet::fast_weights(int replica) const {

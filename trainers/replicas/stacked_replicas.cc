@@ -10,6 +10,7 @@
 #include "locosim/optim/lr_schedule.h"
 #include "locosim/optim/stacked_inner_optimizer.h"
 #include "locosim/preference/dpo.h"
+#include "replicas/group_sharing.h"
 #include "replicas/parallel_replicas.h"
 #include "replicas/replica_set_impl.h"
 #include "stacked/stacked_forward.h"
@@ -87,6 +88,13 @@ class StackedChunk {
       else
         sums[k].add_(weights_[k].grad()[row]);
     }
+  }
+  // Row c's gradients and its loss as one list, for members of a group on other ranks.
+  std::vector<torch::Tensor> Gradients(std::size_t c) const {
+    const auto row = static_cast<std::int64_t>(c);
+    std::vector<torch::Tensor> out;
+    for (const torch::Tensor& w : weights_) out.push_back(w.grad()[row]);
+    return out;
   }
   void SetGradients(const std::vector<torch::Tensor>& mean) {
     torch::NoGradGuard no_grad;
@@ -232,22 +240,53 @@ double StackedDdpStep(ReplicaSet::Impl& set, std::span<const int> group) {
     losses[j] = gathered[j]->ForwardBackward().to(torch::kCPU).contiguous();
   });
   // Summed member by member in group order, as the loop's AverageGradients does, so neither
-  // the chunking nor the thread count changes a bit.
+  // the chunking, the thread count nor the ranks change a bit. Members on other ranks arrive
+  // as copies of their gradient rows and loss.
+  const std::vector<int> mine = set.owned(group);
+  const auto chunk_row = [&](int replica) {
+    const auto i =
+        static_cast<std::size_t>(std::find(mine.begin(), mine.end(), replica) - mine.begin());
+    for (std::size_t j = 0; j < chunks.size(); ++j) {
+      for (std::size_t c = 0; c < chunks[j].size(); ++c) {
+        if (chunks[j][c] == i) return std::pair{j, c};
+      }
+    }
+    throw TrainerError("replica " + std::to_string(replica) + " is in no chunk");
+  };
+  const auto tensors_of = [&](int replica) {
+    const auto [j, c] = chunk_row(replica);
+    std::vector<torch::Tensor> t = gathered[j]->Gradients(c);
+    t.push_back(losses[j].narrow(0, std::int64_t(c), 1));
+    return t;
+  };
+  std::vector<torch::Tensor> like;
+  if (!members.empty()) {
+    like = members.front()->theta;
+    like.push_back(torch::zeros({1}));
+  }
+  const std::vector<std::vector<torch::Tensor>> shared =
+      ShareWithGroup(set, group, tensors_of, like);
+  if (members.empty()) return ShareGroupValue(set, group, std::nullopt);
   std::vector<torch::Tensor> mean;
   float loss_sum = 0;
-  for (std::size_t j = 0; j < chunks.size(); ++j) {
-    for (std::size_t c = 0; c < chunks[j].size(); ++c) {
-      gathered[j]->AddGradients(c, mean);
-      loss_sum += losses[j].data_ptr<float>()[c];
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    torch::NoGradGuard no_grad;
+    const std::vector<torch::Tensor>& member = shared[i];
+    for (std::size_t k = 0; k + 1 < member.size(); ++k) {
+      if (mean.size() <= k)
+        mean.push_back(member[k].clone());
+      else
+        mean[k].add_(member[k]);
     }
+    loss_sum += member.back().to(torch::kCPU).item<float>();
   }
-  for (auto& m : mean) m.div_(double(members.size()));
+  for (auto& m : mean) m.div_(double(group.size()));
   ForEachInParallel(chunks.size(), set.workers(), [&](std::size_t j) {
     gathered[j]->SetGradients(mean);
     gathered[j]->OptimizerStep();
     gathered[j]->WriteBack();
   });
-  return double(loss_sum) / double(members.size());
+  return ShareGroupValue(set, group, double(loss_sum) / double(group.size()));
 }
 
 }  // namespace locosim::trainers

@@ -4,6 +4,12 @@
 // step count. All start from the same seeded initial weights. Nothing here knows what time it
 // is: the engine decides when a replica trains and which peers an outer step combines.
 //
+// A set may be sharded over ranks (locosim/distributed/rank_group.h): each rank builds only its
+// slice of the replicas (SliceOf), every rank makes the same calls in the same order, and each
+// call gives every rank the same result, equal bit for bit to a one-process set's. Outer
+// updates and DDP steps whose group spans ranks receive copies of the other ranks' members
+// and compute exactly what one process would; the owner's update is the one kept.
+//
 // This header is torch-free, so control-plane code can hold a ReplicaSet without torch.
 // Errors (bad config, missing data, bad group, unreadable checkpoint) throw TrainerError.
 #pragma once
@@ -14,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "locosim/distributed/rank_group.h"
 #include "locosim/eval/eval_result.h"
 #include "locosim/outer/outer_config.h"
 #include "locosim/replicas/trainer_config.h"
@@ -32,15 +39,19 @@ class ReplicaSet {
   // replicas (InnerSteps of several), which keeps results independent of the thread count.
   // Replica r draws batches from StreamSeed(seed, "data", r). Throws TrainerError on a bad
   // config, missing dataset, or a cuda device without CUDA support. REQUIRES: replicas >= 1.
-  ReplicaSet(const TrainerConfig& config, int replicas);
+  // With `ranks` (of world size W), this rank builds only its slice of the replicas; throws
+  // TrainerError if replicas < W.
+  ReplicaSet(const TrainerConfig& config, int replicas, std::shared_ptr<RankGroup> ranks = nullptr);
   ~ReplicaSet();
   ReplicaSet(ReplicaSet&&) noexcept;
   ReplicaSet& operator=(ReplicaSet&&) noexcept;
 
-  int size() const;
+  int size() const;  // every replica, on every rank
+  // Whether this rank holds `replica` (always true without ranks).
+  bool owns(int replica) const;
   std::int64_t parameter_count() const;         // per replica: trainable scalars
   std::int64_t parameter_bytes() const;         // per replica: count x element size (fp32: 4)
-  std::int64_t inner_steps(int replica) const;  // optimizer steps taken so far (schedule clock)
+  std::int64_t inner_steps(int replica) const;  // optimizer steps taken so far; owned replicas
 
   // `steps` training steps of `replica` on its own batches (batch, forward, backward, clip,
   // step); returns the mean training loss of those steps. REQUIRES: steps >= 1.
@@ -92,19 +103,28 @@ class ReplicaSet {
 
   // Validation loss (and perplexity or accuracy) of a replica's fast weights theta, or of the
   // model whose parameters are the mean of the listed replicas' theta, on the fixed subset of
-  // config.eval_batches batches. Deterministic: same weights, same result.
+  // config.eval_batches batches. Deterministic: same weights, same result. Owned replicas
+  // only (a sharded set evaluates through the two calls below).
   EvalResult Evaluate(int replica);
   EvalResult EvaluateMean(std::span<const int> replicas);
+
+  // For evaluations on rank 0: replica's theta there (the live tensors if rank 0 owns it, a
+  // copy from its owner if not) and nothing on the other ranks.
+  std::vector<at::Tensor> FastWeightsOnRoot(int replica);
+  // The validation metrics of the model with parameters `weights` (in parameter order),
+  // computed on rank 0 and given to every rank; the other ranks' `weights` are not read.
+  EvalResult EvaluateWeights(const std::vector<at::Tensor>& weights);
 
   // The whole set (weights, phi, momentum, optimizer state, data streams, step counts) to a
   // file, written to a temporary name and renamed into place; and back into a set built from
   // the same config and size. Load throws TrainerError if the file is unreadable or was made
-  // by a different set; on error the set may be partly loaded.
+  // by a different set; on error the set may be partly loaded. Not for a sharded set.
   void Save(const std::string& path) const;
   void Load(const std::string& path);
 
   // Torch view, for callers that include torch: handles sharing storage with replica's theta
-  // (the model parameters) and phi, in parameter order. Shapes must not be changed.
+  // (the model parameters) and phi, in parameter order. Shapes must not be changed. Owned
+  // replicas only.
   std::vector<at::Tensor> fast_weights(int replica) const;
   std::vector<at::Tensor> slow_weights(int replica) const;
 

@@ -1,0 +1,30 @@
+// `locosim run` as one rank of several: the flags, or the environment torchrun sets (RANK,
+// WORLD_SIZE, MASTER_ADDR, MASTER_PORT), and joining the others.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "locosim/distributed/rank_group.h"
+#include "sim/core/config_error.h"
+
+namespace locosim::cli {
+
+struct RankOptions {
+  std::optional<int> rank;
+  std::optional<int> world_size;
+  std::string rendezvous;  // host:port
+  double timeout_s = 300;
+};
+
+void AddRankOptions(CLI::App* command, RankOptions& options);
+
+// The rank group this process belongs to: null for a run in one process (no flags and no
+// WORLD_SIZE, or a world of 1). The flags win over the environment. Bad or half-given
+// settings, or a rendezvous that fails, are a ConfigError naming the flag or variable.
+Result<std::shared_ptr<trainers::RankGroup>> JoinRanks(const RankOptions& options);
+
+}  // namespace locosim::cli
