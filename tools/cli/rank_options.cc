@@ -44,7 +44,7 @@ void AddRankOptions(CLI::App* command, RankOptions& o) {
       ->check(CLI::Range(1.0, 86400.0));
 }
 
-Result<std::shared_ptr<trainers::RankGroup>> JoinRanks(const RankOptions& o) {
+Result<std::optional<trainers::RankSpec>> ResolveRankSpec(const RankOptions& o) {
   trainers::RankSpec spec;
   spec.timeout_s = o.timeout_s;
   const std::optional<std::string> env_world = Env("WORLD_SIZE"), env_rank = Env("RANK");
@@ -57,7 +57,7 @@ Result<std::shared_ptr<trainers::RankGroup>> JoinRanks(const RankOptions& o) {
   }
   if (spec.world_size < 1)
     return ConfigError{o.world_size ? "--world-size" : "WORLD_SIZE", "", "a world size >= 1"};
-  if (spec.world_size == 1 && !o.rank) return std::shared_ptr<trainers::RankGroup>();
+  if (spec.world_size == 1 && !o.rank) return std::optional<trainers::RankSpec>();
   const std::string rank_source = o.rank ? "--rank" : "RANK";
   if (o.rank) {
     spec.rank = *o.rank;
@@ -75,7 +75,7 @@ Result<std::shared_ptr<trainers::RankGroup>> JoinRanks(const RankOptions& o) {
                        "a rank in [0, " + std::to_string(spec.world_size) + "), found " +
                            std::to_string(spec.rank)};
   }
-  if (spec.world_size == 1) return std::shared_ptr<trainers::RankGroup>();
+  if (spec.world_size == 1) return std::optional<trainers::RankSpec>();
   std::string port_text = "29500", port_source = "--rendezvous";
   if (!o.rendezvous.empty()) {
     const std::size_t colon = o.rendezvous.rfind(':');
@@ -95,6 +95,10 @@ Result<std::shared_ptr<trainers::RankGroup>> JoinRanks(const RankOptions& o) {
   if (*port < 1 || *port > 65535)
     return ConfigError{port_source, "", "a port in [1, 65535], found " + port_text};
   spec.port = *port;
+  return std::optional<trainers::RankSpec>(spec);
+}
+
+Result<std::shared_ptr<trainers::RankGroup>> JoinRanks(const trainers::RankSpec& spec) {
   try {
     return trainers::RankGroup::Join(spec);
   } catch (const trainers::TrainerError& e) {

@@ -22,9 +22,12 @@ struct RankOptions {
 
 void AddRankOptions(CLI::App* command, RankOptions& options);
 
-// The rank group this process belongs to: null for a run in one process (no flags and no
+// The rank this process is to be: nullopt for a run in one process (no flags and no
 // WORLD_SIZE, or a world of 1). The flags win over the environment. Bad or half-given
-// settings, or a rendezvous that fails, are a ConfigError naming the flag or variable.
-Result<std::shared_ptr<trainers::RankGroup>> JoinRanks(const RankOptions& options);
+// settings are a ConfigError naming the flag or variable.
+Result<std::optional<trainers::RankSpec>> ResolveRankSpec(const RankOptions& options);
+
+// Joins the other ranks; a rendezvous that fails is a ConfigError naming --rendezvous.
+Result<std::shared_ptr<trainers::RankGroup>> JoinRanks(const trainers::RankSpec& spec);
 
 }  // namespace locosim::cli

@@ -42,16 +42,21 @@ int Validate(const Options& o) {
 int Run(const Options& given) {
   Options o = given;
   if (o.out && o.out->empty()) return ReportBadInput("--out: expected a folder name, found \"\"");
-  auto ranks = JoinRanks(o.ranks);
-  if (!ranks) return ReportBadInput(ranks.error());
-  o.request.ranks = *ranks;
-  if (o.request.ranks) {
+  auto spec = ResolveRankSpec(o.ranks);
+  if (!spec) return ReportBadInput(spec.error());
+  if (*spec) {
+    // Everything that can be refused is, before this rank waits for the others.
     if (o.resume || o.seeds > 1) {
       return ReportBadInput(
           "--world-size: a run of one scenario and seed (no --resume or --seeds) over several "
           "ranks");
     }
     if (!o.out) return ReportBadInput("--out: a results folder, given to every rank alike");
+    if (auto error = CheckRunOverRanks(o.request, (*spec)->world_size))
+      return ReportBadInput(*error);
+    auto ranks = JoinRanks(**spec);
+    if (!ranks) return ReportBadInput(ranks.error());
+    o.request.ranks = *ranks;
   }
   ScenarioRun run;
   std::string out;

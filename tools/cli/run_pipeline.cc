@@ -63,7 +63,8 @@ std::unique_ptr<DataPlane> MakeDataPlane(const Scenario& s, const RunRequest& re
 }
 
 // What a run over several ranks cannot do yet, refused before it starts.
-std::optional<ConfigError> CheckRunsOverRanks(const Scenario& s, const RunRequest& request) {
+std::optional<ConfigError> CheckRunsOverRanks(const Scenario& s, const RunRequest& request,
+                                              int world_size) {
   const std::string& file = request.scenario;
   const auto refuse = [&](const std::string& field, const std::string& expected) {
     return ConfigError{file, field, expected + " in a run over several ranks"};
@@ -81,10 +82,9 @@ std::optional<ConfigError> CheckRunsOverRanks(const Scenario& s, const RunReques
                     "diloco, noloco, ddp or local_sgd (not streaming_diloco)");
     }
   }
-  if (s.replicas < request.ranks->world_size()) {
-    return refuse("$.replicas", "at least one replica per rank (" +
-                                    std::to_string(request.ranks->world_size()) + ")");
-  }
+  if (s.replicas < world_size)
+    return refuse("$.replicas",
+                  "at least one replica per rank (" + std::to_string(world_size) + ")");
   return std::nullopt;
 }
 
@@ -228,7 +228,8 @@ Result<PreparedRun> PrepareRun(const RunRequest& request) {
     if (auto error = CheckTimingOnly(*scenario)) return *error;
   }
   if (request.ranks && request.ranks->world_size() > 1) {
-    if (auto error = CheckRunsOverRanks(*scenario, request)) return *error;
+    if (auto error = CheckRunsOverRanks(*scenario, request, request.ranks->world_size()))
+      return *error;
     try {
       trainers::CheckSameOnEveryRank(*request.ranks,
                                      ScenarioToJson(*scenario).dump() + "\n" + request.methods,
@@ -251,6 +252,13 @@ Result<PreparedRun> PrepareRun(const RunRequest& request) {
   }
   if (auto error = CheckVirtualTimeFits(*scenario, *topology, payload)) return *error;
   return PreparedRun{std::move(*scenario), std::move(*topology), request.timing_only, request};
+}
+
+std::optional<ConfigError> CheckRunOverRanks(const RunRequest& request, int world_size) {
+  auto scenario = LoadScenarioFile(request.scenario, request.sets);
+  if (!scenario) return scenario.error();
+  if (auto error = FilterMethods(*scenario, request.methods)) return *error;
+  return CheckRunsOverRanks(*scenario, request, world_size);
 }
 
 int ExecuteRun(const PreparedRun& prepared, const std::string& out, const ProgressFn& progress,

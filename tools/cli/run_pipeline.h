@@ -41,6 +41,11 @@ Result<PreparedRun> PrepareRun(const RunRequest& request);
 // Called as each method starts (fraction 0), progresses, and ends (1).
 using ProgressFn = std::function<void(const std::string& method, double fraction)>;
 
+// What a run over `world_size` ranks cannot do, refused before any rank waits for another:
+// the scenario with its overrides and method filter is read and checked (a measured step
+// time, checkpoints, failures and Streaming DiLoCo are refused, as is timing-only).
+std::optional<ConfigError> CheckRunOverRanks(const RunRequest& request, int world_size);
+
 // Runs every method of `prepared` and writes the results folder `out` (which must not
 // exist); over several ranks, every rank runs and rank 0 alone writes. Returns the exit status
 // after reporting any failure on stderr: 0, 1 when the packet-level backend's watchdog stopped a
