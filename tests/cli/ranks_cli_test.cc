@@ -77,7 +77,7 @@ TEST(RanksCli, WhatCannotRunOverRanksIsRefusedBeforeAnyRankWaits) {
   CliResult r = RunLocosim("run " + kSource + "/scenarios/faults.json" + flags);
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find("$.faults"), std::string::npos) << r.err;
-  r = RunLocosim("run " + kQuickstart + " --set compute.measured=true" + flags);
+  r = RunLocosim("run " + kQuickstart + " --set 'compute={\"measured\": true}'" + flags);
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find("$.compute.measured"), std::string::npos) << r.err;
   r = RunLocosim("run " + kQuickstart + flags + " --seeds 2");

@@ -7,13 +7,14 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 #include <unistd.h>
 
 #include "locosim/distributed/rank_group.h"
 #include "locosim/replicas/replica_set.h"
-#include "tests/trainers/tiny_configs.h"
+#include "tiny_configs.h"
 
 namespace locosim::trainers {
 namespace {
@@ -48,6 +49,11 @@ void OnRanks(int world, const std::function<void(std::shared_ptr<RankGroup>)>& b
   for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }
+}
+
+std::mutex& BuildLock() {
+  static std::mutex lock;
+  return lock;
 }
 
 // What the script below observed: every loss and metric it returned, then each held
@@ -94,8 +100,14 @@ void ExpectShardedEqualsOneProcess(const TrainerConfig& config, int world,
   std::vector<Observed> got(static_cast<std::size_t>(world));
   OnRanks(world, [&](std::shared_ptr<RankGroup> ranks) {
     const int rank = ranks->rank();
-    ReplicaSet set(config, 5, ranks);
-    got[static_cast<std::size_t>(rank)] = Script(set, diloco);
+    // A replica set seeds torch's process-wide generator to build its models: ranks that are
+    // threads of one process build theirs one at a time (separate processes need not).
+    std::unique_ptr<ReplicaSet> set;
+    {
+      const std::lock_guard<std::mutex> one_at_a_time(BuildLock());
+      set = std::make_unique<ReplicaSet>(config, 5, ranks);
+    }
+    got[static_cast<std::size_t>(rank)] = Script(*set, diloco);
   });
   for (int rank = 0; rank < world; ++rank) {
     const Observed& g = got[static_cast<std::size_t>(rank)];
@@ -142,6 +154,7 @@ TEST(ShardedReplicaSet, ThreeRanksLoopWithTopKGiveOneProcessesResultsBitForBit) 
 
 TEST(ShardedReplicaSet, RefusesMoreRanksThanReplicasAndCheckpoints) {
   OnRanks(2, [](std::shared_ptr<RankGroup> ranks) {
+    const std::lock_guard<std::mutex> one_at_a_time(BuildLock());
     EXPECT_THROW(ReplicaSet(testing::TinyCharLm(), 1, ranks), TrainerError);
     ReplicaSet set(testing::TinyCharLm(), 2, ranks);
     EXPECT_THROW(set.Save(::testing::TempDir() + "/sharded.pt"), TrainerError);
@@ -155,7 +168,11 @@ TEST(RankGroup, ALostPeerIsNamedAtOnceNotWaitedFor) {
   int lost = -1;
   double waited_s = -1;
   OnRanks(2, [&](std::shared_ptr<RankGroup> ranks) {
-    auto set = std::make_unique<ReplicaSet>(testing::TinyCharLm(), 2, ranks);
+    std::unique_ptr<ReplicaSet> set;
+    {
+      const std::lock_guard<std::mutex> one_at_a_time(BuildLock());
+      set = std::make_unique<ReplicaSet>(testing::TinyCharLm(), 2, ranks);
+    }
     (void)set->InnerSteps(std::vector<int>{0, 1}, std::vector<int>{1, 1});  // both alive
     if (ranks->rank() == 1) {
       set.reset();
