@@ -4,7 +4,6 @@
 // leaves no results folder.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -27,19 +26,7 @@ const std::string kShort =
 
 // A shell command's status and output, bounded by `timeout` (seconds) whatever it does.
 CliResult RunShell(const std::string& command, int timeout_s) {
-  const std::string err_path = TempDir() + "/ranks_stderr.txt";
-  const std::string bounded =
-      "timeout -k 5 " + std::to_string(timeout_s) + " bash -c '" + command + "' 2>" + err_path;
-  CliResult result;
-  FILE* pipe = ::popen(bounded.c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.err = ReadText(err_path);
-  return result;
+  return RunCommand("timeout -k 5 " + std::to_string(timeout_s) + " bash -c '" + command + "'");
 }
 
 nlohmann::json SummaryWithoutHost(const std::string& dir, nlohmann::json* host = nullptr) {

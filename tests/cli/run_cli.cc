@@ -32,9 +32,13 @@ std::string ReadText(const std::string& path) {
 }
 
 CliResult RunLocosim(const std::string& args, const std::string& env) {
+  return RunCommand((env.empty() ? "" : "env " + env + " ") + std::string(LOCOSIM_BINARY) + " " +
+                    args);
+}
+
+CliResult RunCommand(const std::string& shell_command) {
   const std::string err_path = TempDir() + "/stderr.txt";
-  const std::string command = (env.empty() ? "" : "env " + env + " ") +
-                              std::string(LOCOSIM_BINARY) + " " + args + " 2>" + err_path;
+  const std::string command = shell_command + " 2>" + err_path;
   CliResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return result;

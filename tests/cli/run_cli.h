@@ -11,6 +11,9 @@ struct CliResult {
   std::string err;  // stderr
 };
 
+// A shell command line, its stderr captured beside its stdout.
+CliResult RunCommand(const std::string& command);
+
 // `args` is appended to the binary's path as a shell command line; `env` ("NAME=value ...")
 // is set for that command only.
 CliResult RunLocosim(const std::string& args, const std::string& env = "");

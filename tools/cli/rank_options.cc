@@ -25,6 +25,16 @@ std::optional<std::string> Env(const char* name) {
   return std::string(value);
 }
 
+// The flag if given, else the environment variable `name` if set, else nullopt.
+Result<std::optional<int>> FlagOrEnv(const std::optional<int>& flag, const char* name) {
+  if (flag) return flag;
+  const std::optional<std::string> text = Env(name);
+  if (!text) return std::optional<int>();
+  auto value = ParseCount(*text, name);
+  if (!value) return value.error();
+  return std::optional<int>(*value);
+}
+
 }  // namespace
 
 void AddRankOptions(CLI::App* command, RankOptions& o) {
@@ -47,29 +57,21 @@ void AddRankOptions(CLI::App* command, RankOptions& o) {
 Result<std::optional<trainers::RankSpec>> ResolveRankSpec(const RankOptions& o) {
   trainers::RankSpec spec;
   spec.timeout_s = o.timeout_s;
-  const std::optional<std::string> env_world = Env("WORLD_SIZE"), env_rank = Env("RANK");
-  if (o.world_size) {
-    spec.world_size = *o.world_size;
-  } else if (env_world) {
-    auto world = ParseCount(*env_world, "WORLD_SIZE");
-    if (!world) return world.error();
-    spec.world_size = *world;
-  }
+  auto world = FlagOrEnv(o.world_size, "WORLD_SIZE");
+  if (!world) return world.error();
+  spec.world_size = world->value_or(1);
   if (spec.world_size < 1)
     return ConfigError{o.world_size ? "--world-size" : "WORLD_SIZE", "", "a world size >= 1"};
   if (spec.world_size == 1 && !o.rank) return std::optional<trainers::RankSpec>();
   const std::string rank_source = o.rank ? "--rank" : "RANK";
-  if (o.rank) {
-    spec.rank = *o.rank;
-  } else if (env_rank) {
-    auto rank = ParseCount(*env_rank, "RANK");
-    if (!rank) return rank.error();
-    spec.rank = *rank;
-  } else {
+  auto rank = FlagOrEnv(o.rank, "RANK");
+  if (!rank) return rank.error();
+  if (!*rank) {
     return ConfigError{"--rank", "",
                        "this process's rank (--rank or $RANK) with a world size of " +
                            std::to_string(spec.world_size)};
   }
+  spec.rank = **rank;
   if (spec.rank >= spec.world_size) {
     return ConfigError{rank_source, "",
                        "a rank in [0, " + std::to_string(spec.world_size) + "), found " +

@@ -21,13 +21,27 @@ void AverageModels(std::span<const OuterWeights> group) {
   }
 }
 
+std::vector<torch::Tensor> MeansByPosition(std::span<const std::vector<torch::Tensor>> members,
+                                           std::size_t count) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> at_k(members.size()), means;
+  for (std::size_t k = 0; k < count; ++k) {
+    for (std::size_t i = 0; i < members.size(); ++i) at_k[i] = members[i][k];
+    means.push_back(Mean(at_k));
+  }
+  return means;
+}
+
 void AverageGradients(std::span<const std::vector<torch::Tensor>> members) {
   torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> grads(members.size());
-  for (std::size_t k = 0; k < members[0].size(); ++k) {
-    for (std::size_t i = 0; i < members.size(); ++i) grads[i] = members[i][k].grad();
-    const torch::Tensor mean = Mean(grads);
-    for (const auto& params : members) params[k].mutable_grad().copy_(mean);
+  std::vector<std::vector<torch::Tensor>> grads;
+  for (const auto& params : members) {
+    grads.emplace_back();
+    for (const torch::Tensor& p : params) grads.back().push_back(p.grad());
+  }
+  const std::vector<torch::Tensor> means = MeansByPosition(grads, members[0].size());
+  for (const auto& params : members) {
+    for (std::size_t k = 0; k < params.size(); ++k) params[k].mutable_grad().copy_(means[k]);
   }
 }
 

@@ -46,7 +46,6 @@ std::vector<std::vector<torch::Tensor>> ShareWithGroup(
 }
 
 GroupWeights::GroupWeights(ReplicaSet::Impl& set, std::span<const int> group, bool error_feedback) {
-  set.CheckGroup(group);
   const std::vector<torch::Tensor>& theta = set.replicas.front().theta;
   const std::size_t n = theta.size();
   std::vector<torch::Tensor> like(theta);

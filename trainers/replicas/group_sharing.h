@@ -26,7 +26,7 @@ std::vector<std::vector<torch::Tensor>> ShareWithGroup(
 // The group's members as outer steps read them: owned members' own handles, and for the
 // others copies of theta, phi and (with `error_feedback`) top-k's residual; their momentum is
 // scratch. What an outer step writes into a copy is thrown away: the owner computes the same.
-// Empty on a rank that holds no member.
+// Empty on a rank that holds no member. REQUIRES: `group` checked (Impl::CheckGroup).
 class GroupWeights {
  public:
   GroupWeights(ReplicaSet::Impl& set, std::span<const int> group, bool error_feedback);

@@ -9,6 +9,7 @@
 #include "locosim/optim/clip_grad_norm.h"
 #include "locosim/optim/lr_schedule.h"
 #include "locosim/optim/stacked_inner_optimizer.h"
+#include "locosim/outer/averaging.h"
 #include "locosim/preference/dpo.h"
 #include "replicas/group_sharing.h"
 #include "replicas/parallel_replicas.h"
@@ -78,18 +79,7 @@ class StackedChunk {
     optimizer_.Step(weights_, lrs);
   }
 
-  // Adds row c's gradients into `sums` (DDP's reduction; empty sums: starts them).
-  void AddGradients(std::size_t c, std::vector<torch::Tensor>& sums) const {
-    torch::NoGradGuard no_grad;
-    const auto row = static_cast<std::int64_t>(c);
-    for (std::size_t k = 0; k < weights_.size(); ++k) {
-      if (sums.size() <= k)
-        sums.push_back(weights_[k].grad()[row].clone());
-      else
-        sums[k].add_(weights_[k].grad()[row]);
-    }
-  }
-  // Row c's gradients and its loss as one list, for members of a group on other ranks.
+  // Row c's gradients, for DDP's reduction over the group.
   std::vector<torch::Tensor> Gradients(std::size_t c) const {
     const auto row = static_cast<std::int64_t>(c);
     std::vector<torch::Tensor> out;
@@ -239,7 +229,7 @@ double StackedDdpStep(ReplicaSet::Impl& set, std::span<const int> group) {
     gathered[j] = std::make_unique<StackedChunk>(set, Rows(members, chunks[j]));
     losses[j] = gathered[j]->ForwardBackward().to(torch::kCPU).contiguous();
   });
-  // Summed member by member in group order, as the loop's AverageGradients does, so neither
+  // Summed member by member in group order, as the loop's DdpStep does, so neither
   // the chunking, the thread count nor the ranks change a bit. Members on other ranks arrive
   // as copies of their gradient rows and loss.
   const std::vector<int> mine = set.owned(group);
@@ -267,20 +257,9 @@ double StackedDdpStep(ReplicaSet::Impl& set, std::span<const int> group) {
   const std::vector<std::vector<torch::Tensor>> shared =
       ShareWithGroup(set, group, tensors_of, like);
   if (members.empty()) return ShareGroupValue(set, group, std::nullopt);
-  std::vector<torch::Tensor> mean;
+  const std::vector<torch::Tensor> mean = MeansByPosition(shared, like.size() - 1);
   float loss_sum = 0;
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    torch::NoGradGuard no_grad;
-    const std::vector<torch::Tensor>& member = shared[i];
-    for (std::size_t k = 0; k + 1 < member.size(); ++k) {
-      if (mean.size() <= k)
-        mean.push_back(member[k].clone());
-      else
-        mean[k].add_(member[k]);
-    }
-    loss_sum += member.back().to(torch::kCPU).item<float>();
-  }
-  for (auto& m : mean) m.div_(double(group.size()));
+  for (const auto& member : shared) loss_sum += member.back().to(torch::kCPU).item<float>();
   ForEachInParallel(chunks.size(), set.workers(), [&](std::size_t j) {
     gathered[j]->SetGradients(mean);
     gathered[j]->OptimizerStep();

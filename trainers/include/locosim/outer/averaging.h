@@ -18,6 +18,11 @@ torch::Tensor Mean(std::span<const torch::Tensor> tensors);
 // Local SGD: phi_i <- mean_j theta_j and theta_i <- phi_i for every member; momentum untouched.
 void AverageModels(std::span<const OuterWeights> group);
 
+// For each position k < count of the members' lists (every list as long, same shapes at each
+// position): the Mean of the members' tensors at k, in member order.
+std::vector<torch::Tensor> MeansByPosition(std::span<const std::vector<torch::Tensor>> members,
+                                           std::size_t count);
+
 // DDP: every member's gradient of parameter k becomes the mean over members of those
 // gradients. `members` holds each member's parameter list, all in the same order.
 // REQUIRES: every gradient defined.
