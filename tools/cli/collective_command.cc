@@ -30,6 +30,8 @@ struct Options {
   NetworkOptionText network;
   bool no_wan = false;   // real: loopback, no namespaces or emulated WAN
   int deadline_s = 120;  // real: wall-clock bound of the run
+  // real: what every socket's receive buffer starts at (Linux autotunes it from there)
+  std::string receive_buffer = "128KiB";
 };
 
 // "1e9", "1000000000" or "1GB": a count of bytes, with or without a unit.
@@ -49,16 +51,13 @@ nlohmann::json LinkBytesJson(const Topology& t, const std::vector<double>& chann
   return links;
 }
 
-// The kernel's names: Linux calls NewReno "reno".
 real::RealOptions RealOptionsOf(const Options& o, const NetworkOptions& options, int n) {
-  real::RealOptions r;
+  real::RealOptions r = real::RealOptionsFor(options);
   r.replicas = n;
-  r.congestion_control =
-      options.tcp.congestion_control == "newreno" ? "reno" : options.tcp.congestion_control;
-  r.mtu_bytes = options.tcp.mtu_bytes;
   r.seed = o.seed;
   r.deadline = std::chrono::seconds(o.deadline_s);
   r.loopback = o.no_wan;
+  r.receive_buffer_initial_bytes = ParseByteArgument(o.receive_buffer)->count();
   return r;
 }
 
@@ -81,6 +80,14 @@ int Run(const Options& o) {
   NetworkOptions options = ResolveNetworkOptions(o.network, option_error);
   options.jitter_seed = o.seed;  // links with latency jitter draw from it
   if (option_error) return ReportBadInput(*option_error);
+  const auto receive_buffer = ParseByteArgument(o.receive_buffer);
+  if (!receive_buffer || receive_buffer->count() < 4096 || receive_buffer->count() > (1 << 30)) {
+    return ReportBadInput("--receive-buffer: expected a byte count from 4KiB to 1GiB, found \"" +
+                          o.receive_buffer + "\"");
+  }
+  if (o.backend == "real") {
+    if (auto refused = real::RefusedForReal(*topology, options)) return ReportBadInput(*refused);
+  }
   auto sim = o.backend == "real" ? real::MakeRealSimulation(*topology, RealOptionsOf(o, options, n))
                                  : MakeSimulation(o.backend, *topology, options);
   if (!sim) return ReportBadInput(sim.error().message());
@@ -146,6 +153,11 @@ void AddCollectiveCommand(CLI::App& app, int& status) {
   cmd->add_option("--deadline", o->deadline_s, "real: seconds the run may take before it fails")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  cmd->add_option("--receive-buffer", o->receive_buffer,
+                  "real: what every socket's receive buffer starts at (tcp_rmem's default; Linux "
+                  "autotunes it from there, and a small one limits slow start; the models leave "
+                  "the receiver's window out)")
+      ->capture_default_str();
   cmd->add_option("--replicas", o->replicas,
                   "use the first K replicas of the topology (default: all)")
       ->check(CLI::PositiveNumber);

@@ -94,12 +94,15 @@ int RunRealCrosscheck(const NetworkOptions& options, bool json, bool check, doub
     std::printf("%-34s %9s %9s %11s %9s %9s %9s %9s\n", "case", "flow s", "ns3 s", "real cubic",
                 "real bbr", "flow %", "ns3 %", "flow-bbr%");
   }
-  for (const RealCase& c : Cases()) {
+  const std::vector<RealCase> cases = Cases();
+  if (auto refused = real::RefusedForReal(cases.front().topology, options)) {
+    return ReportBadInput(*refused);
+  }
+  for (const RealCase& c : cases) {
     Row r{c.name, {}, {}, {}, {}};
     r.flow = Completion(MakeSimulation("flow", c.topology, options), c);
     if (has_ns3) r.ns3 = Completion(MakeSimulation("ns3", c.topology, options), c);
-    real::RealOptions real;
-    real.mtu_bytes = options.tcp.mtu_bytes;
+    real::RealOptions real = real::RealOptionsFor(options);  // the models' TCP settings
     real.deadline = std::chrono::seconds(60);
     real.congestion_control = "cubic";
     r.cubic = Completion(real::MakeRealSimulation(c.topology, real), c);

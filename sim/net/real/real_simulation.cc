@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -60,8 +61,32 @@ std::optional<std::string> OpenTun(Netns& ns, int& fd) {
   return entered ? entered : error;
 }
 
-Result<std::shared_ptr<EmulatedWan>> BuildWan(const Topology& topology, int n, int mtu,
-                                              std::int64_t buffer_max, std::uint64_t seed) {
+// The `ip` commands that set up replica r's namespace: its address, its device, its sockets'
+// buffer limits and the TCP settings of `o` (the route the address made is replaced by one
+// carrying initcwnd, initrwnd and rto_min).
+std::vector<std::vector<std::string>> NamespaceSetup(const std::string& ns, int r,
+                                                     const RealOptions& o) {
+  const std::string address = AddressOf(r, false);
+  const std::string buffer_max = std::to_string(o.socket_buffer_max_bytes);
+  // Linux's own initial receive window is 10 segments; a larger initial window needs as much.
+  const std::string initrwnd = std::to_string(std::max(10, o.initial_cwnd_segments));
+  return {
+      {"-n", ns, "addr", "add", address + "/24", "dev", kDevice},
+      {"-n", ns, "link", "set", kDevice, "mtu", std::to_string(o.mtu_bytes), "up"},
+      {"-n", ns, "route", "replace", "10.231.0.0/24", "dev", kDevice, "proto", "kernel", "scope",
+       "link", "src", address, "initcwnd", std::to_string(o.initial_cwnd_segments), "initrwnd",
+       initrwnd, "rto_min", std::to_string(o.min_rto.count()) + "ms"},
+      {"netns", "exec", ns, "sysctl", "-q", "-w",
+       "net.ipv4.tcp_rmem=4096 " + std::to_string(o.receive_buffer_initial_bytes) + " " +
+           buffer_max},
+      {"netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.tcp_wmem=4096 16384 " + buffer_max},
+      {"netns", "exec", ns, "sysctl", "-q", "-w",
+       std::string("net.ipv4.tcp_slow_start_after_idle=") + (o.slow_start_after_idle ? "1" : "0")},
+  };
+}
+
+Result<std::shared_ptr<EmulatedWan>> BuildWan(const Topology& topology, int n,
+                                              const RealOptions& o) {
   auto wan = std::make_shared<EmulatedWan>();
   std::vector<EmulatedReplica> replicas;
   for (int r = 0; r < n; ++r) {
@@ -71,27 +96,53 @@ Result<std::shared_ptr<EmulatedWan>> BuildWan(const Topology& topology, int n, i
     int fd = -1;
     if (auto e = OpenTun(*ns, fd)) return ConfigError{"--backend real", "", "a TUN device: " + *e};
     wan->tun_fds.push_back(fd);
-    const std::string address = AddressOf(r, false);
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"-n", ns->name(), "addr", "add", address + "/24", "dev", kDevice},
-             {"-n", ns->name(), "link", "set", kDevice, "mtu", std::to_string(mtu), "up"},
-             {"netns", "exec", ns->name(), "sysctl", "-q", "-w",
-              "net.ipv4.tcp_rmem=4096 131072 " + std::to_string(buffer_max)},
-             {"netns", "exec", ns->name(), "sysctl", "-q", "-w",
-              "net.ipv4.tcp_wmem=4096 16384 " + std::to_string(buffer_max)}}) {
+    for (const auto& args : NamespaceSetup(ns->name(), r, o)) {
       if (auto e = RunIp(args))
-        return ConfigError{"--backend real", "", "an address on the TUN device: " + *e};
+        return ConfigError{"--backend real", "", "setting up namespace " + ns->name() + ": " + *e};
     }
     replicas.push_back(
         {fd, (10u << 24) | (231u << 16) | static_cast<std::uint32_t>(r + 1), topology.replicas[r]});
     wan->namespaces.push_back(std::move(ns));
   }
-  wan->emulator = std::make_unique<WanEmulator>(topology, std::move(replicas), mtu, seed);
+  wan->emulator = std::make_unique<WanEmulator>(topology, std::move(replicas), o.mtu_bytes, o.seed);
   wan->emulator->Start();
   return wan;
 }
 
 }  // namespace
+
+std::optional<ConfigError> RefusedForReal(const Topology& topology, const NetworkOptions& options) {
+  if (!options.tcp.startup) {
+    return ConfigError{"--no-tcp-startup", "",
+                       "TCP start-up on for the real backend (Linux always does the handshake and "
+                       "slow start; the ideal fluid exists only in the models)"};
+  }
+  if (options.tcp.streams != 1) {
+    return ConfigError{"--streams", "",
+                       "1 for the real backend (it keeps one connection per pair), found " +
+                           std::to_string(options.tcp.streams)};
+  }
+  for (const Link& link : topology.links) {
+    if (link.jitter.active()) {
+      return ConfigError{topology.name, "$.links[" + link.id + "].jitter",
+                         "no latency jitter for the real backend (its emulator delays every "
+                         "packet by the link's fixed latency)"};
+    }
+  }
+  return std::nullopt;
+}
+
+RealOptions RealOptionsFor(const NetworkOptions& options) {
+  RealOptions r;
+  // The kernel's names: Linux calls NewReno "reno".
+  r.congestion_control =
+      options.tcp.congestion_control == "newreno" ? "reno" : options.tcp.congestion_control;
+  r.mtu_bytes = options.tcp.mtu_bytes;
+  r.initial_cwnd_segments = options.tcp.initial_cwnd_segments;
+  r.min_rto = std::chrono::milliseconds(options.tcp.min_rto.nanoseconds() / 1'000'000);
+  r.slow_start_after_idle = options.tcp.slow_start_after_idle;
+  return r;
+}
 
 Result<Simulation> MakeRealSimulation(const Topology& topology, const RealOptions& o) {
   const int n = o.replicas == 0 ? topology.replica_count() : o.replicas;
@@ -111,7 +162,7 @@ Result<Simulation> MakeRealSimulation(const Topology& topology, const RealOption
     }
     if (auto why = WhyNoNamespaces()) return ConfigError{"--backend real", "", *why};
     RemoveLeftoverNamespaces();
-    auto built = BuildWan(topology, n, o.mtu_bytes, o.socket_buffer_max_bytes, o.seed);
+    auto built = BuildWan(topology, n, o);
     if (!built) return built.error();
     wan = *built;
   }
