@@ -90,7 +90,7 @@ TEST(RealBackend, RatesAboveTheEmulatorsLimitAreRefused) {
     if (auto why = WhyNoNamespaces()) GTEST_SKIP() << "needs " << *why; \
   } while (0)
 
-TEST(RealBackend, GossipThroughTheEmulatedWanIsNearFlow) {
+TEST(RealBackend, GossipThroughTheEmulatedWanIsWithinTwentyPercentOfFlow) {
   REQUIRE_NAMESPACES();
   // The case: a 4-replica star at 100 Mbps and 10 ms per link, 8 MB each way.
   const Topology t = MakeStar({4, Mbps(100), Milliseconds(10)});
@@ -108,12 +108,9 @@ TEST(RealBackend, GossipThroughTheEmulatedWanIsNearFlow) {
     real_s = out.completion.seconds();
   }
   const double flow_s = FlowCompletion(t, spec);
-  // Like for like (the models' initial window of 2 segments on both sides), Linux CUBIC took
-  // 1.21-1.22x flow's time in 5 runs on the project's machine: the 20% is missed by
-  // a point, and docs/real_backend.md says why. This holds it there, with room for a loaded
-  // machine, and catches a transport or emulator that is far off either way.
-  EXPECT_GT(real_s / flow_s, 0.95) << "real " << real_s << " s, flow " << flow_s << " s";
-  EXPECT_LT(real_s / flow_s, 1.35) << "real " << real_s << " s, flow " << flow_s << " s";
+  // Like for like (the models' initial window of 2 segments on both sides, fq_codel on the
+  // links as ns3's default): 1.12-1.15x flow's time in 5 runs on the project's machine.
+  EXPECT_NEAR(real_s / flow_s, 1.0, 0.20) << "real " << real_s << " s, flow " << flow_s << " s";
   // Never faster than the bytes at the link rate plus one way across.
   EXPECT_GT(real_s, 8e6 * 8 / 100e6 + 0.02);
   EXPECT_TRUE(ListOwnNamespaces().empty());
@@ -164,6 +161,10 @@ TEST(RealBackend, SettingsLinuxCannotHonourAreRefusedNamingTheOption) {
   streams.tcp.streams = 4;
   ASSERT_TRUE(RefusedForReal(star, streams));
   EXPECT_EQ(RefusedForReal(star, streams)->file, "--streams");
+  NetworkOptions red;
+  red.ns3.queue_disc = "red";
+  ASSERT_TRUE(RefusedForReal(star, red));
+  EXPECT_EQ(RefusedForReal(star, red)->file, "--queue-disc");
   Topology jittered = star;
   jittered.links[0].jitter = {LatencyJitter::Distribution::kLognormal, Milliseconds(5), 0.5};
   const auto refused = RefusedForReal(jittered, NetworkOptions{});

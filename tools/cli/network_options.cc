@@ -28,7 +28,8 @@ void AddNetworkOptions(CLI::App& cmd, NetworkOptionText& o) {
          "TCP congestion control (ns3 runs it; the fluid backends model its response to loss)")
       ->capture_default_str()
       ->check(CLI::IsMember({"cubic", "newreno", "bbr"}));
-  cmd.add_option("--ns3-queue", n.queue_disc, "ns3: queue discipline on every device")
+  cmd.add_option("--queue-disc,--ns3-queue", n.queue_disc,
+                 "queue discipline on every device (ns3) and every link (real: fq_codel or pfifo)")
       ->capture_default_str()
       ->check(CLI::IsMember({"fq_codel", "pfifo", "red"}));
   cmd.add_option("--ns3-stall-timeout", o.ns3_stall_timeout,

@@ -104,7 +104,10 @@ Result<std::shared_ptr<EmulatedWan>> BuildWan(const Topology& topology, int n,
         {fd, (10u << 24) | (231u << 16) | static_cast<std::uint32_t>(r + 1), topology.replicas[r]});
     wan->namespaces.push_back(std::move(ns));
   }
-  wan->emulator = std::make_unique<WanEmulator>(topology, std::move(replicas), o.mtu_bytes, o.seed);
+  WanSettings settings;
+  settings.mtu_bytes = o.mtu_bytes;
+  settings.queue_disc = o.queue_disc;
+  wan->emulator = std::make_unique<WanEmulator>(topology, std::move(replicas), settings, o.seed);
   wan->emulator->Start();
   return wan;
 }
@@ -121,6 +124,11 @@ std::optional<ConfigError> RefusedForReal(const Topology& topology, const Networ
     return ConfigError{"--streams", "",
                        "1 for the real backend (it keeps one connection per pair), found " +
                            std::to_string(options.tcp.streams)};
+  }
+  if (options.ns3.queue_disc != "fq_codel" && options.ns3.queue_disc != "pfifo") {
+    return ConfigError{
+        "--queue-disc", "",
+        "fq_codel or pfifo for the real backend's links, found \"" + options.ns3.queue_disc + "\""};
   }
   for (const Link& link : topology.links) {
     if (link.jitter.active()) {
@@ -141,6 +149,7 @@ RealOptions RealOptionsFor(const NetworkOptions& options) {
   r.initial_cwnd_segments = options.tcp.initial_cwnd_segments;
   r.min_rto = std::chrono::milliseconds(options.tcp.min_rto.nanoseconds() / 1'000'000);
   r.slow_start_after_idle = options.tcp.slow_start_after_idle;
+  r.queue_disc = options.ns3.queue_disc;
   return r;
 }
 
