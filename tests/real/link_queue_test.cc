@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
 
 namespace locosim::real {
 namespace {
@@ -49,18 +50,30 @@ TEST(LinkQueue, AnAckBehindBulkDataWaitsInAFifoAndGoesNextUnderFqCoDel) {
   EXPECT_EQ(ack_at, 100);
 }
 
+TEST(LinkQueue, TwoBulkFlowsTakeTurnsOnePacketEach) {
+  const auto t0 = EmulatorClock::time_point{} + milliseconds(1000);
+  auto fq = MakeFqCoDelQueue({});
+  for (int i = 0; i < 5; ++i) fq->Enqueue(TcpPacket(1, 2, 40000, 9000), t0);
+  for (int i = 0; i < 5; ++i) fq->Enqueue(TcpPacket(3, 2, 40002, 9000), t0);
+  std::string order;
+  while (auto p = fq->Dequeue(t0)) order += std::to_string((*p->bytes)[15]);
+  EXPECT_EQ(order, "1313131313");  // a quantum of one MTU: one packet per turn
+}
+
 TEST(LinkQueue, CoDelDropsOnlyOnceTheSojournStayedAboveTargetForAnInterval) {
   const auto t0 = EmulatorClock::time_point{} + milliseconds(1000);
   auto fq = MakeFqCoDelQueue({});
   // 400 packets queued at once, served one per millisecond: every sojourn is above 5 ms
   // from the 6th packet on, so CoDel may drop from 100 ms later, and must by then.
   for (int i = 0; i < 400; ++i) fq->Enqueue(TcpPacket(1, 2, 40000, 9000), t0);
-  std::uint64_t drops_by_100ms = 0;
+  std::uint64_t drops_by_100ms = 0, drops_by_106ms = 0;
   for (int ms = 0; ms < 300; ++ms) {
     if (!fq->Dequeue(t0 + milliseconds(ms))) break;
     if (ms == 100) drops_by_100ms = fq->drops();
+    if (ms == 106) drops_by_106ms = fq->drops();
   }
   EXPECT_EQ(drops_by_100ms, 0u);
+  EXPECT_GE(drops_by_106ms, 1u);  // above 5 ms from the 6th packet, so 100 ms after that
   EXPECT_GT(fq->drops(), 2u);
   EXPECT_LT(fq->drops(), 100u);  // the control law drops ever more often, not all at once
 }

@@ -18,7 +18,10 @@ std::uint64_t FlowOf(const std::vector<std::uint8_t>& p) {
   std::uint64_t key = (word(15, 1) << 48) | (word(19, 1) << 40) | (word(9, 1) << 32);
   const std::size_t header = static_cast<std::size_t>(p[0] & 0x0f) * 4;
   const std::uint8_t protocol = p[9];
-  if ((protocol == 6 || protocol == 17) && p.size() >= header + 4) key |= word(header, 4);
+  // Ports only where they are: a later fragment (offset > 0) starts with payload.
+  const bool first_fragment = (p[6] & 0x1f) == 0 && p[7] == 0;
+  if ((protocol == 6 || protocol == 17) && first_fragment && p.size() >= header + 4)
+    key |= word(header, 4);
   return key;
 }
 
@@ -90,6 +93,8 @@ class FqCoDelQueue final : public LinkQueue {
         if (list == &new_flows_ && !old_flows_.empty()) {
           old_flows_.push_back(flow);
         } else {
+          // Unlisted but kept, as Linux keeps a bucket: CoDel's count outlives an empty
+          // spell. Flows are the run's connections, so the map stays small.
           flow->listed = false;
         }
         continue;
