@@ -51,13 +51,14 @@ nlohmann::json LinkBytesJson(const Topology& t, const std::vector<double>& chann
   return links;
 }
 
-real::RealOptions RealOptionsOf(const Options& o, const NetworkOptions& options, int n) {
+real::RealOptions RealOptionsOf(const Options& o, const NetworkOptions& options, int n,
+                                Bytes receive_buffer) {
   real::RealOptions r = real::RealOptionsFor(options);
   r.replicas = n;
   r.seed = o.seed;
   r.deadline = std::chrono::seconds(o.deadline_s);
   r.loopback = o.no_wan;
-  r.receive_buffer_initial_bytes = ParseByteArgument(o.receive_buffer)->count();
+  r.receive_buffer_initial_bytes = receive_buffer.count();
   return r;
 }
 
@@ -88,7 +89,8 @@ int Run(const Options& o) {
   if (o.backend == "real") {
     if (auto refused = real::RefusedForReal(*topology, options)) return ReportBadInput(*refused);
   }
-  auto sim = o.backend == "real" ? real::MakeRealSimulation(*topology, RealOptionsOf(o, options, n))
+  auto sim = o.backend == "real" ? real::MakeRealSimulation(
+                                       *topology, RealOptionsOf(o, options, n, *receive_buffer))
                                  : MakeSimulation(o.backend, *topology, options);
   if (!sim) return ReportBadInput(sim.error().message());
 
