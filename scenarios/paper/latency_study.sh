@@ -13,7 +13,7 @@ locosim, seeds, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def completion(topology, algorithm, seed):
     out = subprocess.check_output([locosim, "collective", "--topology", topology,
         "--algorithm", algorithm, "--bytes", "1", "--backend", "analytic", "--no-tcp-startup",
-        "--no-slow-start-after-idle", "--seed", str(seed), "--json"])
+        "--no-slow-start-after-idle", "--no-congestion-avoidance", "--seed", str(seed), "--json"])
     return json.loads(out)["completion_s"]
 print("| n | constant: tree (s) | pair (s) | ratio | lognormal: tree (s) | pair (s) | ratio |")
 print("|---|---|---|---|---|---|---|")

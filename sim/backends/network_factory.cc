@@ -24,7 +24,7 @@ Result<Simulation> FluidWithTcp(const Topology& topology, const NetworkOptions& 
   auto loop = std::make_unique<HeapEventLoop>();
   std::unique_ptr<Network> network = std::make_unique<NetworkType>(*loop, topology);
   network = std::make_unique<TcpCorrectedNetwork>(*loop, std::move(network),
-                                                  TcpCorrectionFor(options.tcp), kShares);
+                                                  TcpCorrectionFor(options), kShares);
   if (HasJitter(topology)) {
     network = std::make_unique<JitteredNetwork>(*loop, std::move(network), options.jitter_seed);
   }

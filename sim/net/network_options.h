@@ -31,6 +31,7 @@ struct NetworkOptions {
     NetworkOptions o;
     o.tcp.startup = false;
     o.tcp.slow_start_after_idle = false;
+    o.tcp.congestion_avoidance = false;
     return o;
   }
 
@@ -42,6 +43,11 @@ struct NetworkOptions {
     // than the retransmission timeout the window is halved once per timeout of idle time,
     // down to the initial window. BBR is exempt.
     bool slow_start_after_idle = true;
+    // Past slow start the window follows the congestion control against the bottleneck's
+    // queue, round trip by round trip (HyStart, CoDel's drops, CUBIC's cut and regrowth);
+    // false holds it at the path's rate (sim/net/tcp_window.h). Only the fluid backends
+    // model it; ns3 and real run it.
+    bool congestion_avoidance = true;
     // Connections each transfer is split over, as production systems shard a transfer to
     // get past one stream's loss-limited rate. Each is its own flow, with its own slow start.
     int streams = 1;

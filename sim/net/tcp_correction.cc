@@ -32,6 +32,16 @@ SlowStart SlowStartExtra(Bytes bytes, double cwnd, SimTime rtt, BitsPerSecond ra
 
 namespace {
 
+WindowRules WindowRulesFor(const TcpCorrection& params) {
+  WindowRules rules;
+  rules.newreno = params.congestion_control == "newreno";
+  if (params.queue_disc == "pfifo") {
+    rules.queue = BottleneckQueue::kDropTail;
+    rules.queue_limit_packets = 1000;  // Linux's txqueuelen, as the ns3 and real backends
+  }
+  return rules;
+}
+
 constexpr double kSegmentsPerAck = 2;  // b: delayed ACKs
 
 // PFTK's expected time per segment lost to retransmission timeouts.
@@ -81,10 +91,13 @@ std::optional<BitsPerSecond> LossResponseRate(const std::string& congestion_cont
   return CubicLossLimitedRate(segment, rtt, p, rto);
 }
 
-TcpCorrection TcpCorrectionFor(const NetworkOptions::Tcp& tcp) {
+TcpCorrection TcpCorrectionFor(const NetworkOptions& options) {
+  const NetworkOptions::Tcp& tcp = options.tcp;
   TcpCorrection c;
   c.startup = tcp.startup;
   c.restart_after_idle = tcp.slow_start_after_idle;
+  c.congestion_avoidance = tcp.congestion_avoidance;
+  c.queue_disc = options.ns3.queue_disc;
   c.streams = tcp.streams;
   c.segment = Bytes(tcp.segment_bytes());
   c.initial_cwnd_segments = tcp.initial_cwnd_segments;
@@ -119,6 +132,7 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
   double delivered = 1;
   for (Channel c : path.channels) delivered *= 1 - topology().links[LinkOfChannel(c)].loss_rate;
   const double p = 1 - delivered;
+  double lossy_bytes = 0;
   if (p > 0) {
     // The bytes before the stream's first loss go at the loss-free rate, the rest at the
     // congestion control's response rate (if lower): alone on its path the part then takes
@@ -127,28 +141,43 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
                                                            params_.segment, p, streams);
     const auto capped =
         LossResponseRate(params_.congestion_control, params_.segment, rtt, p, params_.min_rto);
-    if (capped && *capped < rate && lossy > 0)
+    if (capped && *capped < rate && lossy > 0) {
       extra_s += 8 * lossy * (1 / capped->bps() - 1 / rate.bps());
+      lossy_bytes = lossy;
+    }
   }
+  const double segment = static_cast<double>(params_.segment.count());
   const double bdp = rate.bytes_per_second() * rtt.seconds();
-  const double initial =
-      static_cast<double>(params_.segment.count() * params_.initial_cwnd_segments);
   auto [it, opened] = connections_.try_emplace(Key{src, dst, stream});
-  Connection& connection = it->second;
+  CongestionWindow& window = it->second.window;
   if (opened) {
-    connection.cwnd = params_.startup ? initial : bdp;
+    window.cwnd = params_.startup ? params_.initial_cwnd_segments : bdp / segment;
+    if (!params_.startup) window.ssthresh = window.cwnd;
     // The handshake, then the first window's last segment waits for the delayed ACK (at
     // most a round trip: a later round's ACK releases it).
     if (params_.startup) extra_s += (rtt + std::min(params_.delayed_ack, rtt)).seconds();
-  } else if (params_.restart_after_idle && connection.in_flight == 0) {
-    connection.cwnd = RestartWindow(connection.cwnd, initial, loop_.now() - connection.last_send,
-                                    rtt + params_.min_rto);
+  } else if (it->second.in_flight == 0) {
+    if (params_.restart_after_idle) {
+      const double before = window.cwnd;
+      const double after = RestartWindow(before, params_.initial_cwnd_segments,
+                                         loop_.now() - it->second.last_send, rtt + params_.min_rto);
+      if (after < before) window.Restart(after);
+    }
+    window.QueueDrained();
   }
-  if (params_.startup || params_.restart_after_idle) {
-    const SlowStart ramp = SlowStartExtra(bytes, connection.cwnd, rtt, rate);
-    connection.cwnd = ramp.cwnd_after;
+  if (params_.congestion_avoidance && params_.congestion_control != "bbr") {
+    // The window's walk covers the bytes before the first random loss; the rest went at
+    // the loss response rate above.
+    const double walked = static_cast<double>(bytes.count()) - lossy_bytes;
+    const WindowPath shape{rate.bytes_per_second(), rtt.seconds(), segment};
+    extra_s += SendOverRounds(window, walked, shape, WindowRulesFor(params_)) -
+               walked / rate.bytes_per_second();
+  } else if (params_.startup || params_.restart_after_idle) {
+    const SlowStart ramp = SlowStartExtra(bytes, window.cwnd * segment, rtt, rate);
+    window.cwnd = ramp.cwnd_after / segment;
     extra_s += ramp.extra.seconds();
   }
+  Connection& connection = it->second;
   ++connection.in_flight;
   return SimTime::FromSeconds(extra_s);
 }

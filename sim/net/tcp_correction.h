@@ -14,6 +14,13 @@
 // kept, so the ramp back is slow start again. The timeout is Linux's for a steady path,
 // RTT + min_rto (srtt + max(4·rttvar, rto_min) with rttvar ~ 0).
 //
+// Congestion avoidance (`congestion_avoidance`, cubic and newreno). Past slow start the
+// window is walked round trip by round trip against the bottleneck's queue (sim/net/tcp_window.h):
+// HyStart's exit, the queue's drops (CoDel under fq_codel, the default, or drop-tail under
+// pfifo) and the congestion control's reduction and regrowth. On long round trips a CUBIC
+// window cut by 0.7 no longer covers the path and takes seconds to grow back, which the fluid
+// at full rate leaves out. BBR keeps the slow-start ramp above (it paces at the path's rate).
+//
 // Loss (per transfer, on paths with per-packet loss p > 0; always). Losses are random: the
 // bytes a stream sends before its first loss go as on a loss-free path (slow start to the
 // path's rate), the rest at the congestion control's response rate B to random loss, if below
@@ -54,25 +61,30 @@
 #include "sim/net/network.h"
 #include "sim/net/network_options.h"
 #include "sim/net/routing.h"
+#include "sim/net/tcp_window.h"
 
 namespace locosim {
 
 struct TcpCorrection {
   bool startup = true;
   bool restart_after_idle = true;
+  bool congestion_avoidance = true;
   int streams = 1;
   Bytes segment = Bytes(8948);  // MSS: MTU 9000 - 52
   int initial_cwnd_segments = 2;
   SimTime delayed_ack = Milliseconds(40);  // the receiver's delayed-ACK timeout
   SimTime min_rto = Milliseconds(200);     // T0 is max(min_rto, 2·RTT); restart RTO RTT + min_rto
   std::string congestion_control = "cubic";  // cubic | newreno | bbr: the response to loss
+  std::string queue_disc = "fq_codel";       // fq_codel | red (taken as CoDel) | pfifo
 
   // True when no correction can change a transfer on a loss-free path (the ideal fluid).
-  bool ideal() const { return !startup && !restart_after_idle && streams == 1; }
+  bool ideal() const {
+    return !startup && !restart_after_idle && !congestion_avoidance && streams == 1;
+  }
 };
 
-// The corrections for `tcp` (sim/net/network_options.h).
-TcpCorrection TcpCorrectionFor(const NetworkOptions::Tcp& tcp);
+// The corrections for `options` (sim/net/network_options.h): its TCP and its queue discipline.
+TcpCorrection TcpCorrectionFor(const NetworkOptions& options);
 
 // Linux's tcp_cwnd_restart: `cwnd` after `idle` with timeout `rto`, never below
 // min(initial, cwnd). Unchanged unless idle > rto.
@@ -122,9 +134,9 @@ class TcpCorrectedNetwork final : public Network {
 
  private:
   struct Connection {
-    double cwnd = 0;    // bytes
-    int in_flight = 0;  // parts handed to the network, not yet delivered
-    SimTime last_send;  // when the last byte of the latest part left the sender
+    CongestionWindow window;  // segments
+    int in_flight = 0;        // parts handed to the network, not yet delivered
+    SimTime last_send;        // when the last byte of the latest part left the sender
   };
   using Key = std::tuple<NodeIndex, NodeIndex, int>;
 

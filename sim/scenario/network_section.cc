@@ -11,11 +11,13 @@ namespace locosim {
 namespace {
 
 NetworkOptions::Tcp ReadTcp(const JsonReader& r) {
-  r.ExpectOnlyKeys({"startup", "slow_start_after_idle", "streams", "congestion_control",
-                    "mtu_bytes", "initial_cwnd_segments", "min_rto"});
+  r.ExpectOnlyKeys({"startup", "slow_start_after_idle", "congestion_avoidance", "streams",
+                    "congestion_control", "mtu_bytes", "initial_cwnd_segments", "min_rto"});
   NetworkOptions::Tcp t;
   Optional(r, "startup", t.startup, [](const JsonReader& v) { return v.Boolean(); });
   Optional(r, "slow_start_after_idle", t.slow_start_after_idle,
+           [](const JsonReader& v) { return v.Boolean(); });
+  Optional(r, "congestion_avoidance", t.congestion_avoidance,
            [](const JsonReader& v) { return v.Boolean(); });
   Optional(r, "streams", t.streams, [](const JsonReader& v) {
     return IntIn(v, 1, kMaxTcpStreams,

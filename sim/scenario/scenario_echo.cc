@@ -108,6 +108,7 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   const NetworkOptions::Tcp& tcp = s.network.options.tcp;
   network["tcp"] = {{"startup", tcp.startup},
                     {"slow_start_after_idle", tcp.slow_start_after_idle},
+                    {"congestion_avoidance", tcp.congestion_avoidance},
                     {"streams", tcp.streams},
                     {"congestion_control", tcp.congestion_control},
                     {"mtu_bytes", tcp.mtu_bytes},

@@ -68,7 +68,9 @@ TEST(ValidateCli, EveryPaperScenarioIsValidTimingOnly) {
 
 TEST(RunCli, TheIntellect1SyncIsTheRingsBandwidthTimePlusLittle) {
   // 14 nodes at 1 Gbps each, a ring all-reduce of 10 GB (int8): 2·13/14·80 Gbit = 148.6 s
-  // over the access links; latency and TCP's ramps add a few seconds, never less.
+  // over the access links, never less; latency, TCP's ramps and CUBIC's cuts on these 60 to
+  // 240 ms round trips add up to a fifth (each cut leaves the window below the BDP for
+  // seconds).
   const std::string out = TempDir() + "/intellect1";
   std::filesystem::remove_all(out);
   const auto r = RunLocosim("run " + kSource +
@@ -79,7 +81,7 @@ TEST(RunCli, TheIntellect1SyncIsTheRingsBandwidthTimePlusLittle) {
   const auto summary = nlohmann::json::parse(ReadText(out + "/summary.json"));
   const double p50 = summary["methods"]["diloco"]["sync_latency_s"]["p50"];
   EXPECT_GT(p50, 2.0 * 13 / 14 * 80);
-  EXPECT_LT(p50, 2.0 * 13 / 14 * 80 + 10);
+  EXPECT_LT(p50, 1.2 * 2.0 * 13 / 14 * 80);
 }
 
 TEST(ValidateCli, ShippedQuickstartIsValid) {
@@ -260,11 +262,13 @@ TEST(RunCli, DdpSyncLatencyOnAUniformStarEqualsTheCollectiveCommand) {
   // No stragglers, no jitter, the ideal fluid: every DDP step's sync is exactly one ring
   // all-reduce.
   const std::string out = TempDir() + "/ddp";
-  const std::string ideal = " --no-tcp-startup --no-slow-start-after-idle";
+  const std::string ideal =
+      " --no-tcp-startup --no-slow-start-after-idle --no-congestion-avoidance";
   const auto r = RunLocosim("run " + kQuickstart + kSmall +
                             " --set compute.jitter_sigma=0 --set compute.stragglers.fraction=0"
                             " --set network.tcp.startup=false"
-                            " --set network.tcp.slow_start_after_idle=false --methods ddp --out " +
+                            " --set network.tcp.slow_start_after_idle=false"
+                            " --set network.tcp.congestion_avoidance=false --methods ddp --out " +
                             out);
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto summary = nlohmann::json::parse(ReadText(out + "/summary.json"));

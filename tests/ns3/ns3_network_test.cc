@@ -206,6 +206,14 @@ TEST(Ns3Network, OptionsAreChecked) {
   EXPECT_NE(refused.error().expected.find("vegas"), std::string::npos) << refused.error().message();
 }
 
+TEST(Ns3Network, HoldingTheWindowAtThePathsRateIsRefused) {
+  NetworkOptions options;
+  options.tcp.congestion_avoidance = false;  // a fluid lower bound; ns-3 always runs TCP's window
+  auto refused = MakeSimulation("ns3", Line(2, Gbps(1), Milliseconds(1)), options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().path, "$.network.tcp.congestion_avoidance");
+}
+
 TEST(Ns3Network, LatencyJitterIsRefusedWithAClearError) {
   Topology t = Line(2, Gbps(1), Milliseconds(1));
   t.links[0].jitter = {LatencyJitter::Distribution::kLognormal, Milliseconds(5), 0.5};

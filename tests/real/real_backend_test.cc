@@ -157,6 +157,10 @@ TEST(RealBackend, SettingsLinuxCannotHonourAreRefusedNamingTheOption) {
   no_startup.tcp.startup = false;
   ASSERT_TRUE(RefusedForReal(star, no_startup));
   EXPECT_EQ(RefusedForReal(star, no_startup)->file, "--no-tcp-startup");
+  NetworkOptions no_congestion_avoidance;
+  no_congestion_avoidance.tcp.congestion_avoidance = false;
+  ASSERT_TRUE(RefusedForReal(star, no_congestion_avoidance));
+  EXPECT_EQ(RefusedForReal(star, no_congestion_avoidance)->file, "--no-congestion-avoidance");
   NetworkOptions streams;
   streams.tcp.streams = 4;
   ASSERT_TRUE(RefusedForReal(star, streams));

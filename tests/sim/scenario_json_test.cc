@@ -60,11 +60,13 @@ TEST(ScenarioJson, TcpIsModelledByDefaultAndEchoedWithAMethodsStreams) {
   ASSERT_TRUE(s.ok()) << s.error().message();
   EXPECT_TRUE(s->network.options.tcp.startup);
   EXPECT_TRUE(s->network.options.tcp.slow_start_after_idle);
+  EXPECT_TRUE(s->network.options.tcp.congestion_avoidance);
   EXPECT_EQ(s->network.options.tcp.congestion_control, "cubic");
   EXPECT_EQ(StreamsOf(*s, s->methods[0]), 1);
   EXPECT_EQ(StreamsOf(*s, s->methods[2]), 4);
   const auto echo = ScenarioToJson(*s);
   EXPECT_EQ(echo["network"]["tcp"]["slow_start_after_idle"], true);
+  EXPECT_EQ(echo["network"]["tcp"]["congestion_avoidance"], true);
   EXPECT_EQ(echo["network"]["tcp"]["min_rto"], "200ms");
   EXPECT_EQ(echo["methods"][2]["streams"], 4);
 }

@@ -58,13 +58,24 @@ TEST(LossLimitedRate, MatchesPadhyeEtAlByHand) {
 TEST(TcpCorrectedNetwork, FirstTransferPaysHandshakeAndRampLaterOnesDoNot) {
   const Topology t = Pair(Gbps(1), Milliseconds(10));
   HeapEventLoop loop;
-  TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), TcpCorrection{});
+  TcpCorrection ramp_only;
+  ramp_only.congestion_avoidance = false;
+  TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), ramp_only);
   const SimTime first = net.Delay(0, 1, 0, 1, Bytes(100'000'000));
   // Handshake 20 ms + delayed-ACK lag min(40 ms, RTT) = 20 ms + the ramp above.
   EXPECT_NEAR(first.seconds(), 0.040 + 8 * 0.020 - 17'896.0 * 255 / 125e6, 1e-6);
   EXPECT_EQ(net.Delay(0, 1, 0, 1, Bytes(100'000'000)), SimTime());
   EXPECT_GT(net.Delay(1, 0, 0, 1, Bytes(100'000'000)), SimTime())
       << "each direction is its own connection";
+  // With congestion avoidance walked (the default) the first pays the same ramp, and the
+  // second no ramp but CoDel's cuts: a 20 ms round trip is long enough for a cut to 0.7 to
+  // leave the link part idle.
+  HeapEventLoop loop2;
+  TcpCorrectedNetwork walked(loop2, std::make_unique<AnalyticNetwork>(loop2, t), TcpCorrection{});
+  EXPECT_GE(walked.Delay(0, 1, 0, 1, Bytes(100'000'000)), first);
+  const SimTime second = walked.Delay(0, 1, 0, 1, Bytes(100'000'000));
+  EXPECT_GT(second, SimTime());
+  EXPECT_LT(second, first - Milliseconds(40));
 }
 
 TEST(CubicLossLimitedRate, IsPftkWithCubicsWindowInCongestionAvoidance) {

@@ -89,7 +89,7 @@ Row RunCase(const CrosscheckCase& c, const NetworkOptions& options, int seeds) {
   row.name = c.name;
   row.lossy = c.lossy;
   NetworkOptions fluid = options;
-  fluid.tcp.startup = fluid.tcp.slow_start_after_idle = false;
+  fluid.tcp.startup = fluid.tcp.slow_start_after_idle = fluid.tcp.congestion_avoidance = false;
   row.fluid_s = FluidCompletion(c, fluid);
   row.flow_s = FluidCompletion(c, options);
   const auto start = std::chrono::steady_clock::now();

@@ -10,6 +10,9 @@ void AddNetworkOptions(CLI::App& cmd, NetworkOptionText& o) {
                "TCP handshake and slow start on every new connection (on by default)");
   cmd.add_flag("--slow-start-after-idle,!--no-slow-start-after-idle", t.slow_start_after_idle,
                "TCP restarts its window after idle, as Linux does by default (on by default)");
+  cmd.add_flag("--congestion-avoidance,!--no-congestion-avoidance", t.congestion_avoidance,
+               "the fluid backends walk TCP's window past slow start against the bottleneck "
+               "queue's drops (on by default; off holds it at the path's rate)");
   cmd.add_option("--streams", t.streams, "TCP connections each transfer is split over")
       ->capture_default_str()
       ->check(CLI::Range(1, kMaxTcpStreams));
@@ -28,8 +31,10 @@ void AddNetworkOptions(CLI::App& cmd, NetworkOptionText& o) {
          "TCP congestion control (ns3 runs it; the fluid backends model its response to loss)")
       ->capture_default_str()
       ->check(CLI::IsMember({"cubic", "newreno", "bbr"}));
-  cmd.add_option("--queue-disc,--ns3-queue", n.queue_disc,
-                 "queue discipline on every device (ns3) and every link (real: fq_codel or pfifo)")
+  cmd.add_option(
+         "--queue-disc,--ns3-queue", n.queue_disc,
+         "queue discipline on every device (ns3), every link (real: fq_codel or pfifo) and in "
+         "the fluid backends' window model (red taken as fq_codel)")
       ->capture_default_str()
       ->check(CLI::IsMember({"fq_codel", "pfifo", "red"}));
   cmd.add_option("--ns3-stall-timeout", o.ns3_stall_timeout,

@@ -27,6 +27,11 @@ Result<Simulation> MakeNs3Simulation(const Topology& topology, const NetworkOpti
                        "true with the ns3 backend, which always simulates the handshake and slow "
                        "start (turning them off is for the fluid backends' lower bounds)"};
   }
+  if (!options.tcp.congestion_avoidance) {
+    return ConfigError{"", "$.network.tcp.congestion_avoidance",
+                       "true with the ns3 backend, which simulates TCP's window packet by packet "
+                       "(holding it at the path's rate is for the fluid backends' lower bounds)"};
+  }
   if (HasJitter(topology)) {
     return ConfigError{"", "$.network",
                        "no latency jitter with the ns3 backend (its links have fixed delays); "

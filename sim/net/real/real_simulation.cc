@@ -120,6 +120,11 @@ std::optional<ConfigError> RefusedForReal(const Topology& topology, const Networ
                        "TCP start-up on for the real backend (Linux always does the handshake and "
                        "slow start; the ideal fluid exists only in the models)"};
   }
+  if (!options.tcp.congestion_avoidance) {
+    return ConfigError{"--no-congestion-avoidance", "",
+                       "congestion avoidance on for the real backend (Linux's TCP runs it; holding "
+                       "the window at the path's rate exists only in the models)"};
+  }
   if (options.tcp.streams != 1) {
     return ConfigError{"--streams", "",
                        "1 for the real backend (it keeps one connection per pair), found " +

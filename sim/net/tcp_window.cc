@@ -1,0 +1,178 @@
+#include "sim/net/tcp_window.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace locosim {
+namespace {
+
+constexpr double kCubicC = 0.4;     // segments / s^3
+constexpr double kCubicBeta = 0.7;  // window kept at a loss
+constexpr double kRenoBeta = 0.5;
+constexpr double kRenoFriendlyPerRound = 3 * (1 - kCubicBeta) / (1 + kCubicBeta);  // 0.53
+constexpr double kFirstEpochGrowth = 1.0 / 20;  // Linux's cnt clamp of 20 before any loss
+constexpr double kHyStartLowWindow = 16;        // segments
+constexpr double kCoDelTarget_s = 0.005;
+constexpr double kCoDelInterval_s = 0.100;
+
+double Beta(const WindowRules& rules) { return rules.newreno ? kRenoBeta : kCubicBeta; }
+
+// The standing queue, in segments, at which the bottleneck starts to drop.
+double DropPointSegments(const WindowPath& path, const WindowRules& rules) {
+  if (rules.queue == BottleneckQueue::kDropTail) return rules.queue_limit_packets;
+  return std::min(rules.queue_limit_packets,
+                  kCoDelTarget_s * path.rate_bytes_per_s / path.segment_bytes);
+}
+
+// Whether the queue drops a packet in a round of `round_s` whose standing queue is
+// `queue_segments` (delay `queue_s`); advances CoDel's state.
+bool QueueDrops(CongestionWindow& w, double queue_segments, double queue_s, double round_s,
+                const WindowRules& rules) {
+  if (queue_segments > rules.queue_limit_packets) return true;
+  if (rules.queue == BottleneckQueue::kDropTail) return false;
+  if (queue_s <= kCoDelTarget_s) {
+    w.above_target_s = 0;
+    w.dropping = false;
+    return false;
+  }
+  w.above_target_s += round_s;
+  if (!w.dropping) {
+    if (w.above_target_s < kCoDelInterval_s) return false;
+    // Entering the dropping state soon after leaving it resumes near the last drop rate.
+    const int delta = w.count - w.last_count;
+    const bool recent = w.clock_s - w.drop_next_s < 16 * kCoDelInterval_s;
+    w.count = delta > 1 && recent ? delta : 1;
+    w.last_count = w.count;
+    w.dropping = true;
+    w.drop_next_s = w.clock_s + kCoDelInterval_s / std::sqrt(w.count);
+    return true;
+  }
+  bool dropped = false;
+  while (w.clock_s >= w.drop_next_s) {
+    ++w.count;
+    w.drop_next_s += kCoDelInterval_s / std::sqrt(w.count);
+    dropped = true;
+  }
+  return dropped;
+}
+
+void ReduceAtLoss(CongestionWindow& w, const WindowRules& rules) {
+  ++w.losses;
+  if (!rules.newreno) {
+    // Fast convergence: a window lost below the last maximum gives way to newer flows.
+    w.w_max = w.cwnd < w.w_max ? w.cwnd * (1 + kCubicBeta) / 2 : w.cwnd;
+    w.epoch_start_s = -1;
+  }
+  w.ssthresh = std::max(w.cwnd * Beta(rules), 2.0);
+  w.cwnd = w.ssthresh;
+}
+
+void GrowInSlowStart(CongestionWindow& w, double window, double bdp, double queue_s,
+                     const WindowPath& path, const WindowRules& rules) {
+  double next = 2 * window;
+  const bool hystart_armed = !rules.newreno && w.ssthresh == CongestionWindow::kNone;
+  if (hystart_armed && window >= kHyStartLowWindow) {
+    const double delay_threshold_s = std::clamp(path.rtt_s / 8, 0.004, 0.016);
+    if (window > bdp / 2) {
+      // The next round's ACK train spans half a round trip once half a BDP is acked.
+      next = std::min(next, window + bdp / 2);
+      w.ssthresh = next;
+    } else if (queue_s > delay_threshold_s) {
+      next = window;
+      w.ssthresh = next;
+    }
+  }
+  w.cwnd = std::min(next, std::max(w.ssthresh, window));
+}
+
+void GrowInCongestionAvoidance(CongestionWindow& w, double window, const WindowPath& path,
+                               const WindowRules& rules) {
+  if (rules.newreno) {
+    w.cwnd = window + 1;
+    return;
+  }
+  if (w.epoch_start_s < 0) {
+    w.epoch_start_s = w.clock_s;
+    w.reno_estimate = window;
+    if (w.w_max <= window) {
+      w.k_s = 0;
+      w.origin = window;
+    } else {
+      w.k_s = std::cbrt((w.w_max - window) / kCubicC);
+      w.origin = w.w_max;
+    }
+  }
+  const double t = w.clock_s - w.epoch_start_s + path.rtt_s;
+  const double target = w.origin + kCubicC * std::pow(t - w.k_s, 3);
+  double growth = target > window ? std::min(target - window, window / 2) : 0.01;
+  if (w.w_max == 0) growth = std::max(growth, window * kFirstEpochGrowth);
+  w.reno_estimate += kRenoFriendlyPerRound;
+  if (w.reno_estimate > window)
+    growth = std::max(growth, std::min(w.reno_estimate - window, window / 2));
+  w.cwnd = window + growth;
+}
+
+// True once every later reduction still leaves the window at or above the path's BDP.
+bool NeverIdlesAgain(const CongestionWindow& w, double bdp, const WindowPath& path,
+                     const WindowRules& rules) {
+  if (w.in_slow_start() || w.cwnd < bdp) return false;
+  return Beta(rules) * (bdp + DropPointSegments(path, rules)) >= bdp;
+}
+
+}  // namespace
+
+void CongestionWindow::Restart(double restart_cwnd) {
+  if (ssthresh != kNone) ssthresh = std::max(ssthresh, 0.75 * cwnd);
+  cwnd = restart_cwnd;
+  epoch_start_s = -1;
+  recovering = false;
+  at_full_rate = false;
+  QueueDrained();
+}
+
+void CongestionWindow::QueueDrained() {
+  above_target_s = 0;
+  dropping = false;
+}
+
+double SendOverRounds(CongestionWindow& w, double bytes, const WindowPath& path,
+                      const WindowRules& rules) {
+  const double rate = path.rate_bytes_per_s;
+  const double bdp = rate * path.rtt_s / path.segment_bytes;  // segments
+  double left = bytes / path.segment_bytes;
+  double elapsed_s = 0;
+  while (left > 0) {
+    const double window = std::max(w.cwnd, 1.0);
+    if (w.at_full_rate || left <= window) {
+      // The last round's bytes (or all, at full rate) arrive at the bottleneck's pace.
+      elapsed_s += left * path.segment_bytes / rate;
+      w.clock_s += left * path.segment_bytes / rate;
+      if (!w.at_full_rate && w.in_slow_start())
+        w.cwnd = std::min(window + left, std::max(w.ssthresh, window));
+      break;
+    }
+    // A window larger than the BDP fills the link and leaves the rest queued.
+    const double round_s = std::max(path.rtt_s, window * path.segment_bytes / rate);
+    const double queue = std::max(0.0, window - bdp);
+    const double queue_s = queue * path.segment_bytes / rate;
+    left -= window;
+    elapsed_s += round_s;
+    w.clock_s += round_s;
+    const bool lost = QueueDrops(w, queue, queue_s, round_s, rules);
+    if (lost && !w.recovering) {
+      ReduceAtLoss(w, rules);
+      w.recovering = true;
+      continue;
+    }
+    w.recovering = false;
+    if (w.in_slow_start()) {
+      GrowInSlowStart(w, window, bdp, queue_s, path, rules);
+    } else {
+      GrowInCongestionAvoidance(w, window, path, rules);
+    }
+    if (NeverIdlesAgain(w, bdp, path, rules)) w.at_full_rate = true;
+  }
+  return elapsed_s;
+}
+
+}  // namespace locosim
