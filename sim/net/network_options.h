@@ -26,7 +26,8 @@ inline Bytes StreamPart(Bytes bytes, int streams, int stream) {
 
 struct NetworkOptions {
   // The ideal fluid, for lower bounds and closed forms: no handshake, no slow start, no
-  // restart after idle, one stream. Lossy paths still get the loss-limited rate.
+  // restart after idle, the window held at the path's rate (no cuts), one stream. Lossy paths still
+  // get the loss-limited rate.
   static NetworkOptions IdealFluid() {
     NetworkOptions o;
     o.tcp.startup = false;

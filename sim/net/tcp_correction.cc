@@ -32,14 +32,31 @@ SlowStart SlowStartExtra(Bytes bytes, double cwnd, SimTime rtt, BitsPerSecond ra
 
 namespace {
 
-WindowRules WindowRulesFor(const TcpCorrection& params) {
+// The rules for a path whose bottleneck link's queue is `queue`: its limit when it has one,
+// else the queue discipline's default (as the ns3 and real backends).
+WindowRules WindowRulesFor(const TcpCorrection& params, const QueueLimit& queue) {
   WindowRules rules;
   rules.newreno = params.congestion_control == "newreno";
   if (params.queue_disc == "pfifo") {
     rules.queue = BottleneckQueue::kDropTail;
-    rules.queue_limit_packets = 1000;  // Linux's txqueuelen, as the ns3 and real backends
+    rules.queue_limit_packets = 1000;  // Linux's txqueuelen
+  }
+  if (queue.packets > 0) rules.queue_limit_packets = static_cast<double>(queue.packets);
+  if (queue.bytes.count() > 0) {
+    rules.queue_limit_packets =
+        static_cast<double>(queue.bytes.count()) / static_cast<double>(params.segment.count());
   }
   return rules;
+}
+
+// The queue limit of the link whose bandwidth is `path`'s bottleneck (the first such, from
+// the source); unset for an empty path.
+QueueLimit BottleneckQueueLimit(const Topology& topology, const Path& path) {
+  for (Channel c : path.channels) {
+    const Link& link = topology.links[LinkOfChannel(c)];
+    if (link.bandwidth == path.bottleneck) return link.queue;
+  }
+  return QueueLimit{};
 }
 
 constexpr double kSegmentsPerAck = 2;  // b: delayed ACKs
@@ -163,15 +180,17 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
                                          loop_.now() - it->second.last_send, rtt + params_.min_rto);
       if (after < before) window.Restart(after);
     }
-    window.QueueDrained();
+    window.QueueDrained((loop_.now() - it->second.last_send).seconds());
   }
   if (params_.congestion_avoidance && params_.congestion_control != "bbr") {
     // The window's walk covers the bytes before the first random loss; the rest went at
     // the loss response rate above.
     const double walked = static_cast<double>(bytes.count()) - lossy_bytes;
     const WindowPath shape{rate.bytes_per_second(), rtt.seconds(), segment};
-    extra_s += SendOverRounds(window, walked, shape, WindowRulesFor(params_)) -
-               walked / rate.bytes_per_second();
+    const WindowRules rules = WindowRulesFor(params_, BottleneckQueueLimit(topology(), path));
+    // Never below zero: full-rate rounds summed may round a hair under bytes / rate.
+    extra_s += std::max(
+        0.0, SendOverRounds(window, walked, shape, rules) - walked / rate.bytes_per_second());
   } else if (params_.startup || params_.restart_after_idle) {
     const SlowStart ramp = SlowStartExtra(bytes, window.cwnd * segment, rtt, rate);
     window.cwnd = ramp.cwnd_after / segment;

@@ -30,7 +30,8 @@ bool QueueDrops(CongestionWindow& w, double queue_segments, double queue_s, doub
                 const WindowRules& rules) {
   if (queue_segments > rules.queue_limit_packets) return true;
   if (rules.queue == BottleneckQueue::kDropTail) return false;
-  if (queue_s <= kCoDelTarget_s) {
+  // CoDel never drops while at most one packet is queued (Linux: backlog <= maxpacket).
+  if (queue_s <= kCoDelTarget_s || queue_segments <= 1) {
     w.above_target_s = 0;
     w.dropping = false;
     return false;
@@ -47,17 +48,17 @@ bool QueueDrops(CongestionWindow& w, double queue_segments, double queue_s, doub
     w.drop_next_s = w.clock_s + kCoDelInterval_s / std::sqrt(w.count);
     return true;
   }
-  bool dropped = false;
-  while (w.clock_s >= w.drop_next_s) {
-    ++w.count;
-    w.drop_next_s += kCoDelInterval_s / std::sqrt(w.count);
-    dropped = true;
-  }
-  return dropped;
+  // One drop per round is all the window answers, so the schedule restarts from now.
+  if (w.clock_s < w.drop_next_s) return false;
+  ++w.count;
+  w.drop_next_s = w.clock_s + kCoDelInterval_s / std::sqrt(w.count);
+  return true;
 }
 
-void ReduceAtLoss(CongestionWindow& w, const WindowRules& rules) {
+// A loss in `window`'s round is seen a round trip later, when slow start has doubled it.
+void ReduceAtLoss(CongestionWindow& w, double window, const WindowRules& rules) {
   ++w.losses;
+  w.cwnd = w.in_slow_start() ? std::min(2 * window, std::max(w.ssthresh, window)) : window;
   if (!rules.newreno) {
     // Fast convergence: a window lost below the last maximum gives way to newer flows.
     w.w_max = w.cwnd < w.w_max ? w.cwnd * (1 + kCubicBeta) / 2 : w.cwnd;
@@ -67,20 +68,16 @@ void ReduceAtLoss(CongestionWindow& w, const WindowRules& rules) {
   w.cwnd = w.ssthresh;
 }
 
-void GrowInSlowStart(CongestionWindow& w, double window, double bdp, double queue_s,
-                     const WindowPath& path, const WindowRules& rules) {
+// HyStart's delay test (RTT above clamp(RTT/8, 4 ms, 16 ms)) is not modelled: a round whose
+// window is at most half the BDP queues nothing here, and a larger one ends slow start by
+// the ACK train first.
+void GrowInSlowStart(CongestionWindow& w, double window, double bdp, const WindowRules& rules) {
   double next = 2 * window;
   const bool hystart_armed = !rules.newreno && w.ssthresh == CongestionWindow::kNone;
-  if (hystart_armed && window >= kHyStartLowWindow) {
-    const double delay_threshold_s = std::clamp(path.rtt_s / 8, 0.004, 0.016);
-    if (window > bdp / 2) {
-      // The next round's ACK train spans half a round trip once half a BDP is acked.
-      next = std::min(next, window + bdp / 2);
-      w.ssthresh = next;
-    } else if (queue_s > delay_threshold_s) {
-      next = window;
-      w.ssthresh = next;
-    }
+  if (hystart_armed && window >= kHyStartLowWindow && window > bdp / 2) {
+    // The next round's ACK train spans half a round trip once half a BDP is acked.
+    next = std::min(next, window + bdp / 2);
+    w.ssthresh = next;
   }
   w.cwnd = std::min(next, std::max(w.ssthresh, window));
 }
@@ -127,12 +124,14 @@ void CongestionWindow::Restart(double restart_cwnd) {
   epoch_start_s = -1;
   recovering = false;
   at_full_rate = false;
-  QueueDrained();
 }
 
-void CongestionWindow::QueueDrained() {
+void CongestionWindow::QueueDrained(double idle_s) {
   above_target_s = 0;
   dropping = false;
+  // Linux's CoDel resumes its last drop rate only within 16 intervals of its schedule;
+  // idle time does not move the connection's clock, so it is counted here.
+  if (idle_s >= 16 * kCoDelInterval_s) last_count = count;
 }
 
 double SendOverRounds(CongestionWindow& w, double bytes, const WindowPath& path,
@@ -160,13 +159,13 @@ double SendOverRounds(CongestionWindow& w, double bytes, const WindowPath& path,
     w.clock_s += round_s;
     const bool lost = QueueDrops(w, queue, queue_s, round_s, rules);
     if (lost && !w.recovering) {
-      ReduceAtLoss(w, rules);
+      ReduceAtLoss(w, window, rules);
       w.recovering = true;
       continue;
     }
     w.recovering = false;
     if (w.in_slow_start()) {
-      GrowInSlowStart(w, window, bdp, queue_s, path, rules);
+      GrowInSlowStart(w, window, bdp, rules);
     } else {
       GrowInCongestionAvoidance(w, window, path, rules);
     }

@@ -13,9 +13,10 @@
 // The congestion control answers one loss per round (a recovery round follows):
 //   cubic (Linux's rules, RFC 8312): slow start doubles the window; HyStart leaves it once
 //     the window is at least 16 segments and a round's ACK train spans half a round trip
-//     (the window then holds about one bandwidth-delay product and a half) or the queue's
-//     delay exceeds clamp(RTT/8, 4 ms, 16 ms). In congestion avoidance the window follows
-//     W(t) = origin + C(t - K)^3 (C 0.4, t from the epoch's start plus one round trip),
+//     (the window then holds between one and one and a half bandwidth-delay products; the
+//     delay test is not modelled, as the ACK train always comes first here). A loss in slow
+//     start is seen a round trip later, on the doubled window. In congestion avoidance the window
+//     follows W(t) = origin + C(t - K)^3 (C 0.4, t from the epoch's start plus one round trip),
 //     growing at most by half per round, at least 5% per round until the first loss, and no
 //     slower than the Reno-friendly estimate (+0.53 segment per round). A loss multiplies
 //     the window by 0.7 and sets W_max (fast convergence: 0.85 of the window when below the
@@ -65,7 +66,7 @@ struct CongestionWindow {
   // CoDel's state (RFC 8289).
   double above_target_s = 0;
   bool dropping = false;
-  int count = 0;
+  int count = 0;  // at most one more per round
   int last_count = 0;
   double drop_next_s = 0;
 
@@ -73,8 +74,9 @@ struct CongestionWindow {
   // Slow start again from `cwnd` (a restart after idle): ssthresh keeps the larger of itself
   // and 3/4 of the window before (Linux's tcp_cwnd_restart), the epoch and the queue reset.
   void Restart(double restart_cwnd);
-  // The connection sat idle: its queue has drained, so CoDel is no longer counting.
-  void QueueDrained();
+  // The connection sat idle for `idle_s`: its queue has drained, so CoDel is no longer
+  // counting, and after long enough it forgets its last drop rate.
+  void QueueDrained(double idle_s);
 };
 
 // Sends `bytes` on `window` over `path`: the seconds from the first byte leaving to the last

@@ -99,6 +99,7 @@ TEST(TcpCorrectedNetwork, LossyPathSendsUntilTheFirstExpectedLossThenAtTheRespon
   HeapEventLoop loop;
   TcpCorrection loss_only;
   loss_only.startup = false;
+  loss_only.congestion_avoidance = false;
   loss_only.congestion_control = "newreno";
   TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), loss_only);
   SimTime done;
@@ -192,13 +193,14 @@ std::pair<SimTime, SimTime> TwoTransfers(const TcpCorrection& tcp, SimTime idle,
 TEST(TcpCorrectedNetwork, AfterIdleTheWindowRestartsAndTheRampIsPaidAgain) {
   const Bytes bytes(48'000'000);
   const SimTime alone = Milliseconds(10) + Nanoseconds(384'000'000);  // latency + 8b/R
-  TcpCorrection linux_default;
+  TcpCorrection linux_default;  // the ramp alone: the window's cuts are tested below
+  linux_default.congestion_avoidance = false;
   auto [first, second] = TwoTransfers(linux_default, Seconds(30), bytes);
   // The second pays the ramp again (no handshake): the first minus the handshake's
   // round trip and the delayed-ACK wait.
   EXPECT_NEAR(second.seconds(), first.seconds() - 0.040, 1e-6);
   EXPECT_GT(second, alone);
-  TcpCorrection no_restart;
+  TcpCorrection no_restart = linux_default;
   no_restart.restart_after_idle = false;
   auto [first_kept, second_kept] = TwoTransfers(no_restart, Seconds(30), bytes);
   EXPECT_EQ(first_kept, first);
@@ -234,6 +236,51 @@ TEST(TcpCorrectedNetwork, ParallelStreamsEachGetTheirOwnLossLimitedRate) {
     EXPECT_LE(four, 1e9) << (flow ? "flow" : "analytic");
     EXPECT_NEAR(four, throughput(4, !flow), 0.02 * four) << "both backends agree when alone";
   }
+}
+
+TEST(TcpCorrectedNetwork, WithTheWindowWalkedTheRestartAfterIdleStillCostsTheRampAgain) {
+  const Bytes bytes(48'000'000);
+  const TcpCorrection walked;  // the default
+  TcpCorrection no_restart;
+  no_restart.restart_after_idle = false;
+  const auto [first, second] = TwoTransfers(walked, Seconds(30), bytes);
+  const auto [first_kept, second_kept] = TwoTransfers(no_restart, Seconds(30), bytes);
+  EXPECT_EQ(first_kept, first);
+  EXPECT_LT(second_kept, second) << "a kept window skips slow start";
+  EXPECT_LT(second, first) << "no handshake the second time";
+}
+
+// One transfer's time on a new connection of (0, 1) over `t` with `tcp`.
+SimTime OneTransfer(const Topology& t, const TcpCorrection& tcp, Bytes bytes) {
+  HeapEventLoop loop;
+  TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), tcp);
+  SimTime done;
+  net.transfer(0, 1, bytes, [&] { done = loop.now(); });
+  loop.run();
+  return done;
+}
+
+TEST(TcpCorrectedNetwork, BbrKeepsTheRampAndPfifosDeepQueueAvoidsCoDelsCuts) {
+  // 100 Mbit/s, RTT 80 ms, 48 MB: CoDel's cuts cost CUBIC time that BBR (not cut by a drop)
+  // and a 1000-packet drop-tail queue (never filled here) do not.
+  const Topology t = Pair(Mbps(100), Milliseconds(40));
+  const Bytes bytes(48'000'000);
+  TcpCorrection ramp_only;
+  ramp_only.congestion_avoidance = false;
+  const SimTime ramp = OneTransfer(t, ramp_only, bytes);
+  const SimTime cubic = OneTransfer(t, TcpCorrection{}, bytes);
+  EXPECT_GT(cubic, ramp + Milliseconds(200));
+  TcpCorrection bbr;
+  bbr.congestion_control = "bbr";
+  EXPECT_EQ(OneTransfer(t, bbr, bytes), ramp);
+  TcpCorrection pfifo;
+  pfifo.queue_disc = "pfifo";
+  const SimTime fifo = OneTransfer(t, pfifo, bytes);
+  EXPECT_LT(fifo, cubic);
+  // A link's own queue limit applies: 10 packets of drop-tail cut CUBIC early and often.
+  Topology shallow = t;
+  shallow.links[0].queue.packets = 10;
+  EXPECT_GT(OneTransfer(shallow, pfifo, bytes), fifo);
 }
 
 }  // namespace

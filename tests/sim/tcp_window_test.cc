@@ -85,8 +85,9 @@ TEST(CongestionWindow, OnALongRoundTripTheCutsCostMoreTheLongerTheTransfer) {
   EXPECT_GT(forty_eight, ramp + 0.2);
 }
 
-TEST(CongestionWindow, OnAShortRoundTripACutStillCoversThePathAndTheWalkStops) {
-  // RTT 4 ms: 0.7 x (BDP + 5 ms of queue) > BDP, so after slow start the link stays full.
+TEST(CongestionWindow, OnAShortRoundTripNoCutCanIdleTheLinkSoTheWalkStops) {
+  // RTT 4 ms: 0.7 x (BDP + 5 ms of queue) > BDP, so once slow start is over the link stays
+  // full whatever CoDel does, and the walk stops there.
   const WindowPath path{100e6 / 8, 0.004, kSegment};
   CongestionWindow w;
   const double extra = Extra(w, 48e6, path, WindowRules{});
@@ -122,6 +123,32 @@ TEST(CongestionWindow, RestartKeepsThreeQuartersOfTheWindowAsSsthresh) {
   fresh.cwnd = 64;
   fresh.Restart(2);
   EXPECT_EQ(fresh.ssthresh, CongestionWindow::kNone);
+}
+
+TEST(CongestionWindow, CoDelForgetsItsDropRateAfterSixteenIntervalsIdle) {
+  CongestionWindow w;
+  w.count = 12;
+  w.last_count = 2;
+  w.dropping = true;
+  w.QueueDrained(0.5);  // within 16 x 100 ms: re-entry would resume near 10 drops
+  EXPECT_FALSE(w.dropping);
+  EXPECT_EQ(w.count - w.last_count, 10);
+  w.QueueDrained(1.6);
+  EXPECT_EQ(w.count - w.last_count, 0) << "re-entry starts again at one drop";
+}
+
+TEST(CongestionWindow, DegeneratePathsEnd) {
+  // No round trip at all, and a rate so low that one stream holds under two segments of
+  // BDP + queue: both end, with finite times.
+  CongestionWindow instant;
+  const double t0 = SendOverRounds(instant, 1e8, {1e9 / 8, 0.0, kSegment}, WindowRules{});
+  EXPECT_NEAR(t0, 1e8 / (1e9 / 8), 1e-6);
+  CongestionWindow slow;
+  const WindowPath trickle{1.5e6 / 8, 0.080, kSegment};  // BDP 1.7 segments
+  const double t1 = SendOverRounds(slow, 1e8, trickle, WindowRules{});
+  EXPECT_TRUE(std::isfinite(t1));
+  EXPECT_GE(t1, (1 - 1e-12) * 1e8 / trickle.rate_bytes_per_s);  // never faster than the link
+  EXPECT_LT(slow.count, 100000);
 }
 
 }  // namespace
