@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sim/core/units.h"
@@ -77,5 +78,20 @@ struct NetworkOptions {
     static constexpr int kConnectionsPerNode = 65536 - kFirstPort;
   } ns3;
 };
+
+// A TCP behaviour that only the fluid backends can turn off (for lower bounds); ns3 and real
+// run TCP itself and refuse it: its field under network.tcp and its command-line flag.
+struct FluidOnlyTcpSetting {
+  std::string field;
+  std::string flag;
+};
+// The first such behaviour that `tcp` turns off, or nullopt.
+inline std::optional<FluidOnlyTcpSetting> FluidOnlyTcpSettingOff(const NetworkOptions::Tcp& tcp) {
+  if (!tcp.startup) return FluidOnlyTcpSetting{"startup", "--no-tcp-startup"};
+  if (!tcp.congestion_avoidance) {
+    return FluidOnlyTcpSetting{"congestion_avoidance", "--no-congestion-avoidance"};
+  }
+  return std::nullopt;
+}
 
 }  // namespace locosim

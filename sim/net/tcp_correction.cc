@@ -168,29 +168,30 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
   auto [it, opened] = connections_.try_emplace(Key{src, dst, stream});
   CongestionWindow& window = it->second.window;
   if (opened) {
+    it->second.rules = WindowRulesFor(params_, BottleneckQueueLimit(topology(), path));
     window.cwnd = params_.startup ? params_.initial_cwnd_segments : bdp / segment;
     if (!params_.startup) window.ssthresh = window.cwnd;
     // The handshake, then the first window's last segment waits for the delayed ACK (at
     // most a round trip: a later round's ACK releases it).
     if (params_.startup) extra_s += (rtt + std::min(params_.delayed_ack, rtt)).seconds();
   } else if (it->second.in_flight == 0) {
+    const SimTime idle = loop_.now() - it->second.last_send;
     if (params_.restart_after_idle) {
       const double before = window.cwnd;
-      const double after = RestartWindow(before, params_.initial_cwnd_segments,
-                                         loop_.now() - it->second.last_send, rtt + params_.min_rto);
+      const double after =
+          RestartWindow(before, params_.initial_cwnd_segments, idle, rtt + params_.min_rto);
       if (after < before) window.Restart(after);
     }
-    window.QueueDrained((loop_.now() - it->second.last_send).seconds());
+    window.QueueDrained(idle.seconds());
   }
   if (params_.congestion_avoidance && params_.congestion_control != "bbr") {
     // The window's walk covers the bytes before the first random loss; the rest went at
     // the loss response rate above.
     const double walked = static_cast<double>(bytes.count()) - lossy_bytes;
     const WindowPath shape{rate.bytes_per_second(), rtt.seconds(), segment};
-    const WindowRules rules = WindowRulesFor(params_, BottleneckQueueLimit(topology(), path));
     // Never below zero: full-rate rounds summed may round a hair under bytes / rate.
-    extra_s += std::max(
-        0.0, SendOverRounds(window, walked, shape, rules) - walked / rate.bytes_per_second());
+    extra_s += std::max(0.0, SendOverRounds(window, walked, shape, it->second.rules) -
+                                 walked / rate.bytes_per_second());
   } else if (params_.startup || params_.restart_after_idle) {
     const SlowStart ramp = SlowStartExtra(bytes, window.cwnd * segment, rtt, rate);
     window.cwnd = ramp.cwnd_after / segment;

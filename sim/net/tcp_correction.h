@@ -76,11 +76,6 @@ struct TcpCorrection {
   SimTime min_rto = Milliseconds(200);     // T0 is max(min_rto, 2·RTT); restart RTO RTT + min_rto
   std::string congestion_control = "cubic";  // cubic | newreno | bbr: the response to loss
   std::string queue_disc = "fq_codel";       // fq_codel | red (taken as CoDel) | pfifo
-
-  // True when no correction can change a transfer on a loss-free path (the ideal fluid).
-  bool ideal() const {
-    return !startup && !restart_after_idle && !congestion_avoidance && streams == 1;
-  }
 };
 
 // The corrections for `options` (sim/net/network_options.h): its TCP and its queue discipline.
@@ -135,6 +130,7 @@ class TcpCorrectedNetwork final : public Network {
  private:
   struct Connection {
     CongestionWindow window;  // segments
+    WindowRules rules;        // its congestion control and its path's bottleneck queue
     int in_flight = 0;        // parts handed to the network, not yet delivered
     SimTime last_send;        // when the last byte of the latest part left the sender
   };

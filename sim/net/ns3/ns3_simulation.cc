@@ -22,15 +22,10 @@ std::string CheckNs3Options(const NetworkOptions& options) {
 }
 
 Result<Simulation> MakeNs3Simulation(const Topology& topology, const NetworkOptions& options) {
-  if (!options.tcp.startup) {
-    return ConfigError{"", "$.network.tcp.startup",
-                       "true with the ns3 backend, which always simulates the handshake and slow "
-                       "start (turning them off is for the fluid backends' lower bounds)"};
-  }
-  if (!options.tcp.congestion_avoidance) {
-    return ConfigError{"", "$.network.tcp.congestion_avoidance",
-                       "true with the ns3 backend, which simulates TCP's window packet by packet "
-                       "(holding it at the path's rate is for the fluid backends' lower bounds)"};
+  if (const auto off = FluidOnlyTcpSettingOff(options.tcp)) {
+    return ConfigError{"", "$.network.tcp." + off->field,
+                       "true with the ns3 backend, which simulates TCP packet by packet (turning "
+                       "it off is for the fluid backends' lower bounds)"};
   }
   if (HasJitter(topology)) {
     return ConfigError{"", "$.network",

@@ -115,15 +115,11 @@ Result<std::shared_ptr<EmulatedWan>> BuildWan(const Topology& topology, int n,
 }  // namespace
 
 std::optional<ConfigError> RefusedForReal(const Topology& topology, const NetworkOptions& options) {
-  if (!options.tcp.startup) {
-    return ConfigError{"--no-tcp-startup", "",
-                       "TCP start-up on for the real backend (Linux always does the handshake and "
-                       "slow start; the ideal fluid exists only in the models)"};
-  }
-  if (!options.tcp.congestion_avoidance) {
-    return ConfigError{"--no-congestion-avoidance", "",
-                       "congestion avoidance on for the real backend (Linux's TCP runs it; holding "
-                       "the window at the path's rate exists only in the models)"};
+  if (const auto off = FluidOnlyTcpSettingOff(options.tcp)) {
+    return ConfigError{off->flag, "",
+                       "TCP " + off->field +
+                           " on for the real backend (Linux's TCP always runs "
+                           "it; turning it off exists only in the models)"};
   }
   if (options.tcp.streams != 1) {
     return ConfigError{"--streams", "",
