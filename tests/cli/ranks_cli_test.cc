@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +37,9 @@ nlohmann::json SummaryWithoutHost(const std::string& dir, nlohmann::json* host =
   return summary;
 }
 
+// scenarios/streaming.json cut to a few seconds (faults.json takes about 10 s whole).
+const std::string kStreamingShort = " --set outer_rounds=2 --methods streaming_diloco";
+
 int FreePort() { return 30000 + static_cast<int>(::getpid() % 20000); }
 
 TEST(RanksCli, TwoRanksWriteTheResultsOfOneBitForBit) {
@@ -56,20 +60,65 @@ TEST(RanksCli, TwoRanksWriteTheResultsOfOneBitForBit) {
   EXPECT_EQ(pair.out.find("final_loss"), pair.out.rfind("final_loss")) << pair.out;
 }
 
+// `flags` run on one rank and on two through tools/launch; the summaries must be equal.
+void ExpectTwoRanksEqualOne(const std::string& name, const std::string& flags) {
+  const std::string one = TempDir() + "/" + name + "_one", two = TempDir() + "/" + name + "_two";
+  const CliResult single = RunLocosim("run " + flags + " --out " + one);
+  ASSERT_EQ(single.exit_status, 0) << single.err;
+  const CliResult pair =
+      RunShell(kSource + "/tools/launch -n 2 " + kBinary + " run " + flags + " --out " + two, 240);
+  ASSERT_EQ(pair.exit_status, 0) << pair.err;
+  EXPECT_EQ(SummaryWithoutHost(two), SummaryWithoutHost(one));
+}
+
+TEST(RanksCli, ReplicaFailuresOverTwoRanksGiveTheResultsOfOne) {
+  // Replicas of both ranks fail and rejoin (3, 7, 11 and 14 at seed 1), copying live peers
+  // on their own rank or the other.
+  ExpectTwoRanksEqualOne("faults", kSource + "/scenarios/faults.json");
+  const nlohmann::json summary = SummaryWithoutHost(TempDir() + "/faults_two");
+  std::set<int> rejoined;  // replicas that failed and came back, on either rank
+  for (const auto& [name, method] : summary.at("methods").items()) {
+    for (const auto& event : method.at("faults").at("events")) {
+      if (!event.at("back_at_s").is_null()) rejoined.insert(event.at("replica").get<int>());
+    }
+  }
+  ASSERT_FALSE(rejoined.empty()) << "no replica failed and rejoined: the test shows nothing";
+  EXPECT_LT(*rejoined.begin(), 8) << "none of rank 0's replicas rejoined";
+  EXPECT_GE(*rejoined.rbegin(), 8) << "none of rank 1's replicas rejoined";
+}
+
+TEST(RanksCli, StreamingDilocoOverTwoRanksGivesTheResultsOfOne) {
+  ExpectTwoRanksEqualOne("streaming", kSource + "/scenarios/streaming.json" + kStreamingShort);
+}
+
+TEST(RanksCli, SeedsOverTwoRanksGiveTheResultsOfOne) {
+  const std::string one = TempDir() + "/seeds_one", two = TempDir() + "/seeds_two";
+  const std::string flags = kQuickstart + kShort + " --seeds 2";
+  const CliResult single = RunLocosim("run " + flags + " --out " + one);
+  ASSERT_EQ(single.exit_status, 0) << single.err;
+  const CliResult pair =
+      RunShell(kSource + "/tools/launch -n 2 " + kBinary + " run " + flags + " --out " + two, 240);
+  ASSERT_EQ(pair.exit_status, 0) << pair.err;
+  EXPECT_EQ(nlohmann::json::parse(ReadText(two + "/seeds.json")),
+            nlohmann::json::parse(ReadText(one + "/seeds.json")));
+  for (const char* seed : {"/seed-1", "/seed-2"})
+    EXPECT_EQ(SummaryWithoutHost(two + seed), SummaryWithoutHost(one + seed)) << seed;
+}
+
 TEST(RanksCli, WhatCannotRunOverRanksIsRefusedBeforeAnyRankWaits) {
   const std::string flags =
       " --world-size 2 --rank 1 --rendezvous 127.0.0.1:" + std::to_string(FreePort()) +
       " --rank-timeout-s 60 --out " + TempDir() + "/refused";
   const auto start = std::chrono::steady_clock::now();
-  CliResult r = RunLocosim("run " + kSource + "/scenarios/faults.json" + flags);
+  CliResult r = RunLocosim("run " + kQuickstart + " --set checkpoint_every_rounds=1" + flags);
   EXPECT_EQ(r.exit_status, 2);
-  EXPECT_NE(r.err.find("$.faults"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("$.checkpoint_every_rounds"), std::string::npos) << r.err;
   r = RunLocosim("run " + kQuickstart + " --set 'compute={\"measured\": true}'" + flags);
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find("$.compute.measured"), std::string::npos) << r.err;
-  r = RunLocosim("run " + kQuickstart + flags + " --seeds 2");
+  r = RunLocosim("run " + kQuickstart + flags + " --timing-only");
   EXPECT_EQ(r.exit_status, 2);
-  EXPECT_NE(r.err.find("--seeds"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--timing-only"), std::string::npos) << r.err;
   r = RunLocosim("run " + kQuickstart + " --world-size 2 --rank 2 --out x");
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find("--rank"), std::string::npos) << r.err;

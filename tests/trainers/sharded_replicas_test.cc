@@ -63,8 +63,11 @@ struct Observed {
   std::vector<std::vector<torch::Tensor>> weights;  // by replica; empty where not held
 };
 
-// Every kind of group: all replicas, pairs within a rank and across ranks, a DDP step, an
-// evaluation of a replica another rank holds.
+// Every kind of group: all replicas, pairs within a rank and across ranks, a DDP step,
+// Streaming DiLoCo's send and merge of a fragment, replica failures (a rejoining replica
+// copying a peer within its rank and across ranks, a reset to phi), an evaluation of a
+// replica another rank holds. The inner steps after the failures read the copied optimizer
+// state and step counts.
 Observed Script(ReplicaSet& set, const DilocoOuterConfig& diloco) {
   Observed seen;
   const std::vector<int> all{0, 1, 2, 3, 4};
@@ -79,6 +82,15 @@ Observed Script(ReplicaSet& set, const DilocoOuterConfig& diloco) {
   set.AverageModels(std::vector<int>{3, 0});
   seen.values.push_back(set.DdpStep(all));
   seen.values.push_back(set.DdpStep(std::vector<int>{3, 4}));  // rank 0 holds neither
+  const std::vector<int> fragment{0, 2};
+  for (int r : all) set.StreamingSend(r, 7, fragment, diloco.compression, 5);
+  record(set.InnerSteps(all, std::vector<int>{1, 2, 1, 2, 1}));
+  for (int r : all) set.StreamingMerge(r, 7, fragment, diloco, 0.5);
+  set.CopyReplicaState(4, 0);  // across ranks
+  set.CopyReplicaState(1, 0);  // within rank 0
+  set.CopyReplicaState(3, 2);  // across two ranks, within the second of three
+  set.ResetToSlowWeights(2);
+  record(set.InnerSteps(std::vector<int>{4, 1, 3, 2}, std::vector<int>{2, 2, 2, 2}));
   const EvalResult eval = set.EvaluateWeights(set.FastWeightsOnRoot(4));
   seen.values.push_back(eval.loss);
   seen.values.push_back(eval.perplexity.value_or(-1));
@@ -87,6 +99,7 @@ Observed Script(ReplicaSet& set, const DilocoOuterConfig& diloco) {
     if (set.owns(r)) {
       for (const auto& t : set.fast_weights(r)) w.push_back(t.detach().clone());
       for (const auto& t : set.slow_weights(r)) w.push_back(t.detach().clone());
+      w.push_back(torch::tensor(set.inner_steps(r)));
     }
     seen.weights.push_back(w);
   }

@@ -46,10 +46,8 @@ int Run(const Options& given) {
   if (!spec) return ReportBadInput(spec.error());
   if (*spec) {
     // Everything that can be refused is, before this rank waits for the others.
-    if (o.resume || o.seeds > 1) {
-      return ReportBadInput(
-          "--world-size: a run of one scenario and seed (no --resume or --seeds) over several "
-          "ranks");
+    if (o.resume) {
+      return ReportBadInput("--world-size: a new run (no --resume) over several ranks");
     }
     if (!o.out) return ReportBadInput("--out: a results folder, given to every rank alike");
     if (auto error = CheckRunOverRanks(o.request, (*spec)->world_size))
@@ -80,13 +78,7 @@ int Run(const Options& given) {
     if (o.seeds > 1) return RunSeeds(o.request, o.seeds, o.out);
     auto prepared = PrepareRun(o.request);
     if (!prepared) return ReportBadInput(prepared.error());
-    if (!prepared->scenario.seeds.empty()) {
-      if (o.request.ranks) {
-        return ReportBadInput(prepared->scenario.file +
-                              ": $.seeds: one seed in a run over several ranks");
-      }
-      return RunSeeds(o.request, std::nullopt, o.out);
-    }
+    if (!prepared->scenario.seeds.empty()) return RunSeeds(o.request, std::nullopt, o.out);
     const Scenario& s = prepared->scenario;
     out = o.out ? *o.out : "runs/" + s.name + "-" + UtcNow("%Y%m%d-%H%M%S");
     Progress progress(static_cast<int>(s.methods.size()));

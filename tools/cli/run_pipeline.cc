@@ -75,13 +75,6 @@ std::optional<ConfigError> CheckRunsOverRanks(const Scenario& s, const RunReques
     return ConfigError{"--timing-only", "", "a run that trains (one process suffices for timing)"};
   if (s.checkpoint_every_rounds > 0)
     return refuse("$.checkpoint_every_rounds", "0 (no checkpoints)");
-  if (s.faults.any()) return refuse("$.faults", "no replica failures");
-  for (std::size_t i = 0; i < s.methods.size(); ++i) {
-    if (s.methods[i].kind == "streaming_diloco") {
-      return refuse("$.methods[" + std::to_string(i) + "].kind",
-                    "diloco, noloco, ddp or local_sgd (not streaming_diloco)");
-    }
-  }
   if (s.replicas < world_size)
     return refuse("$.replicas",
                   "at least one replica per rank (" + std::to_string(world_size) + ")");

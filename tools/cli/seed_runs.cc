@@ -52,6 +52,29 @@ Json SpreadJson(const std::vector<double>& values, int seeds) {
   return j;
 }
 
+// The run of one seed: a plain run (its folder's scenario.json reruns it alone).
+RunRequest RequestForSeed(const RunRequest& request, std::uint64_t seed, bool listed) {
+  RunRequest r = request;
+  r.sets.push_back(listed ? "seeds=[" + std::to_string(seed) + "]"
+                          : "seed=" + std::to_string(seed));
+  return r;
+}
+
+// A rank other than 0 in a run over ranks: it trains its replicas in every seed's run, in
+// the same order as rank 0, which alone writes the folders and the aggregate.
+int RunSeedsBesideRoot(const RunRequest& request, const std::vector<std::uint64_t>& seeds,
+                       bool listed) {
+  for (std::uint64_t seed : seeds) {
+    auto prepared = PrepareRun(RequestForSeed(request, seed, listed));
+    if (!prepared) return ReportBadInput(prepared.error());
+    if (const int status = ExecuteRun(
+            *prepared, "", [](const std::string&, double) {}, nullptr);
+        status != 0)
+      return status;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunSeeds(const RunRequest& request, std::optional<int> count,
@@ -76,6 +99,7 @@ int RunSeeds(const RunRequest& request, std::optional<int> count,
         "--seeds: expected a scenario without checkpoint_every_rounds (a run over several "
         "seeds cannot be resumed yet)");
   }
+  if (!request.root()) return RunSeedsBesideRoot(request, seed_list, !listed.empty());
   std::error_code ec;
   if (fs::exists(out, ec))
     return ReportBadInput("--out: " + out + " exists; expected a new folder");
@@ -93,11 +117,7 @@ int RunSeeds(const RunRequest& request, std::optional<int> count,
   bool diverged = false;
   for (int k = 0; k < seeds; ++k) {
     const std::uint64_t seed = seed_list[k];
-    RunRequest r = request;
-    // Each seed's folder is a plain run of that seed (its scenario.json reruns it alone).
-    r.sets.push_back(listed.empty() ? "seed=" + std::to_string(seed)
-                                    : "seeds=[" + std::to_string(seed) + "]");
-    auto prepared = PrepareRun(r);
+    auto prepared = PrepareRun(RequestForSeed(request, seed, !listed.empty()));
     if (!prepared) return ReportBadInput(prepared.error());
     std::fprintf(stderr, "seed %llu (%d of %d)\n", static_cast<unsigned long long>(seed), k + 1,
                  seeds);

@@ -29,22 +29,42 @@ void FragmentExchange::Send(std::int64_t sync_id, int replica, const OuterWeight
   }
 }
 
-void FragmentExchange::Merge(std::int64_t sync_id, int replica, const OuterWeights& w,
-                             std::span<const int> tensors, const DilocoOuterConfig& config,
-                             double alpha) {
-  torch::NoGradGuard no_grad;
+FragmentExchange::Sync& FragmentExchange::SentByAll(std::int64_t sync_id, int replica) {
   auto it = syncs_.find(sync_id);
   if (it == syncs_.end() || (!it->second.mean_ready &&
                              static_cast<int>(it->second.sent.size()) < it->second.contributors)) {
     throw TrainerError("replica " + std::to_string(replica) + " merged sync " +
                        std::to_string(sync_id) + " before every replica sent it");
   }
-  Sync& sync = it->second;
+  return it->second;
+}
+
+void FragmentExchange::CountMerge(std::int64_t sync_id, int replica) {
+  Sync& sync = SentByAll(sync_id, replica);
   if (!sync.merged.insert(replica).second) {
     throw TrainerError("replica " + std::to_string(replica) + " merged sync " +
                        std::to_string(sync_id) + " twice");
   }
+  if (static_cast<int>(sync.merged.size()) == sync.contributors) syncs_.erase(sync_id);
+}
+
+void FragmentExchange::Merge(std::int64_t sync_id, int replica, const OuterWeights& w,
+                             std::span<const int> tensors, const DilocoOuterConfig& config,
+                             double alpha) {
+  torch::NoGradGuard no_grad;
+  Sync& sync = SentByAll(sync_id, replica);
+  if (sync.merged.count(replica)) {
+    throw TrainerError("replica " + std::to_string(replica) + " merged sync " +
+                       std::to_string(sync_id) + " twice");
+  }
   if (!sync.mean_ready) {
+    for (const auto& [sender, sent] : sync.sent) {
+      if (sent.size() != tensors.size()) {
+        throw TrainerError("replica " + std::to_string(replica) + " merged sync " +
+                           std::to_string(sync_id) + " before replica " + std::to_string(sender) +
+                           "'s fragment arrived from its rank");
+      }
+    }
     const CompressionConfig& wire = config.compression;
     std::vector<torch::Tensor> contributions;
     for (std::size_t j = 0; j < tensors.size(); ++j) {
@@ -67,7 +87,39 @@ void FragmentExchange::Merge(std::int64_t sync_id, int replica, const OuterWeigh
       w.theta[k].mul_(alpha).add_(phi, 1 - alpha);
     }
   }
-  if (static_cast<int>(sync.merged.size()) == sync.contributors) syncs_.erase(it);
+  CountMerge(sync_id, replica);
+}
+
+void FragmentExchange::NoteSentElsewhere(std::int64_t sync_id, int replica, int contributors) {
+  Sync& sync = syncs_[sync_id];
+  sync.contributors = contributors;
+  if (!sync.sent.emplace(replica, std::vector<torch::Tensor>{}).second) {
+    throw TrainerError("replica " + std::to_string(replica) + " sent sync " +
+                       std::to_string(sync_id) + " twice");
+  }
+}
+
+void FragmentExchange::NoteMergedElsewhere(std::int64_t sync_id, int replica) {
+  CountMerge(sync_id, replica);
+}
+
+void FragmentExchange::Receive(std::int64_t sync_id, int replica, std::vector<torch::Tensor> sent) {
+  auto it = syncs_.find(sync_id);
+  if (it == syncs_.end() || !it->second.sent.count(replica)) {
+    throw TrainerError("replica " + std::to_string(replica) + "'s fragment of sync " +
+                       std::to_string(sync_id) + " arrived, but it was not noted as sent");
+  }
+  it->second.sent[replica] = std::move(sent);
+}
+
+bool FragmentExchange::BeforeFirstMerge(std::int64_t sync_id) const {
+  auto it = syncs_.find(sync_id);
+  return it != syncs_.end() && it->second.merged.empty() && !it->second.mean_ready;
+}
+
+const std::map<int, std::vector<torch::Tensor>>& FragmentExchange::Sent(
+    std::int64_t sync_id) const {
+  return syncs_.at(sync_id).sent;
 }
 
 void FragmentExchange::Save(torch::serialize::OutputArchive& archive,

@@ -95,4 +95,10 @@ void OptimizerStep(Replica& replica, const InnerOptimizerConfig& config) {
   ++replica.inner_steps;
 }
 
+void EnsureErrorFeedback(Replica& replica) {
+  if (!replica.error_feedback.empty()) return;
+  for (const torch::Tensor& p : replica.theta)
+    replica.error_feedback.push_back(torch::zeros_like(p));
+}
+
 }  // namespace locosim::trainers

@@ -58,6 +58,9 @@ Batch NextBatch(Replica& replica, const Dataset& data, int batch_size, torch::De
 torch::Tensor ForwardBackward(Replica& replica, const Batch& batch,
                               const ObjectiveConfig& objective);
 
+// Top-k's error buffers, zeros, allocated at the replica's first top-k send.
+void EnsureErrorFeedback(Replica& replica);
+
 // Clips (if configured), sets the scheduled learning rate and steps the inner optimizer.
 void OptimizerStep(Replica& replica, const InnerOptimizerConfig& config);
 

@@ -29,8 +29,6 @@
 namespace locosim::trainers {
 namespace {
 
-constexpr const char* kNotOverRanks = "not available in a run over several ranks yet: ";
-
 torch::Device ResolveDevice(const std::string& name) {
   if (name == "cpu") return torch::kCPU;
   if (!torch::cuda::is_available()) {
@@ -64,12 +62,6 @@ void KeepFreedMemoryMapped() {
   }();
   (void)once;
 #endif
-}
-
-// Top-k's error buffers, zeros, allocated at the replica's first top-k send.
-void EnsureErrorFeedback(Replica& r) {
-  if (!r.error_feedback.empty()) return;
-  for (const torch::Tensor& p : r.theta) r.error_feedback.push_back(torch::zeros_like(p));
 }
 
 void CheckInRange(int replica, int total) {
@@ -331,66 +323,6 @@ void ReplicaSet::NolocoOuterStep(std::span<const int> group, const NolocoOuterCo
   if (members.empty()) return;
   trainers::NolocoOuterStep(weights.view(), config);
   for (Replica* r : members) MarkSync(*r);
-}
-
-void ReplicaSet::StreamingSend(int replica, std::int64_t sync_id, std::span<const int> tensors,
-                               const CompressionConfig& compression, int contributors) {
-  if (impl_->sharded()) throw TrainerError(kNotOverRanks + std::string("Streaming DiLoCo"));
-  Replica& r = impl_->at(replica);
-  if (compression.format == WireFormat::kTopK) EnsureErrorFeedback(r);
-  impl_->fragments.Send(sync_id, replica, r.outer_weights(), tensors, compression, contributors);
-}
-
-void ReplicaSet::StreamingMerge(int replica, std::int64_t sync_id, std::span<const int> tensors,
-                                const DilocoOuterConfig& config, double alpha) {
-  impl_->fragments.Merge(sync_id, replica, impl_->at(replica).outer_weights(), tensors, config,
-                         alpha);
-  MarkSync(impl_->at(replica));
-}
-
-void ReplicaSet::CopyReplicaState(int to, int from) {
-  if (impl_->sharded()) throw TrainerError(kNotOverRanks + std::string("replica failures"));
-  torch::NoGradGuard no_grad;
-  Replica& target = impl_->at(to);
-  const Replica& source = impl_->at(from);
-  for (std::size_t k = 0; k < target.theta.size(); ++k) {
-    target.theta[k].copy_(source.theta[k]);
-    target.phi[k].copy_(source.phi[k]);
-    target.outer_momentum[k].copy_(source.outer_momentum[k]);
-  }
-  target.error_feedback.clear();
-  for (const torch::Tensor& e : source.error_feedback) target.error_feedback.push_back(e.clone());
-  // The inner optimizer's state through its own serialization, as a checkpoint carries it:
-  // its buffers are keyed by parameter position, so they land on `to`'s own parameters.
-  torch::serialize::OutputArchive saved;
-  source.optimizer->save(saved);
-  std::stringstream bytes;
-  saved.save_to(bytes);
-  torch::serialize::InputArchive loaded;
-  loaded.load_from(bytes, impl_->device);
-  target.optimizer->load(loaded);
-  target.inner_steps = source.inner_steps;
-  if (source.preference) {  // the donor's round: its reference, last result and clock
-    PreferenceRound& to_round = *target.preference;
-    const PreferenceRound& from_round = *source.preference;
-    for (std::size_t k = 0; k < to_round.reference_weights.size(); ++k)
-      to_round.reference_weights[k].copy_(from_round.reference_weights[k]);
-    to_round.previous_result.clear();
-    for (const torch::Tensor& w : from_round.previous_result)
-      to_round.previous_result.push_back(w.clone());
-    to_round.round = from_round.round;
-    to_round.clock = from_round.clock;
-    to_round.clock_at_sync = from_round.clock_at_sync;
-  }
-}
-
-void ReplicaSet::ResetToSlowWeights(int replica) {
-  if (impl_->sharded()) throw TrainerError(kNotOverRanks + std::string("replica failures"));
-  torch::NoGradGuard no_grad;
-  Replica& r = impl_->at(replica);
-  for (std::size_t k = 0; k < r.theta.size(); ++k) r.theta[k].copy_(r.phi[k]);
-  // The steps since phi was written are undone, so the round clock goes back with them.
-  if (r.preference) r.preference->clock = r.preference->clock_at_sync;
 }
 
 std::vector<int> ReplicaSet::parameter_layers() const {

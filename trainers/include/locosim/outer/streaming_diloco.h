@@ -36,6 +36,18 @@ class FragmentExchange {
   void Merge(std::int64_t sync_id, int replica, const OuterWeights& w, std::span<const int> tensors,
              const DilocoOuterConfig& config, double alpha);
 
+  // Over ranks (trainers/replicas/replica_streaming.cc). A sender held by another rank is
+  // noted without its tensors, which Receive supplies before the first merge; a merge by a
+  // member held elsewhere is only counted, so the sync is freed when its last member merged.
+  void NoteSentElsewhere(std::int64_t sync_id, int replica, int contributors);
+  void NoteMergedElsewhere(std::int64_t sync_id, int replica);
+  void Receive(std::int64_t sync_id, int replica, std::vector<torch::Tensor> sent);
+  // True from the sync's first send until its first merge, here or elsewhere.
+  bool BeforeFirstMerge(std::int64_t sync_id) const;
+  // The sync's senders in replica order, each with what it sent (nothing yet for one noted
+  // as sent elsewhere). REQUIRES: BeforeFirstMerge(sync_id).
+  const std::map<int, std::vector<torch::Tensor>>& Sent(std::int64_t sync_id) const;
+
   bool empty() const { return syncs_.empty(); }
   // The syncs in flight, under `prefix` in `archive`, and back.
   void Save(torch::serialize::OutputArchive& archive, const std::string& prefix) const;
@@ -50,6 +62,11 @@ class FragmentExchange {
     bool mean_ready = false;                         // set at the first merge; `sent` freed
     std::vector<torch::Tensor> mean;
   };
+  // The sync's entry once every contributor has sent; throws TrainerError before.
+  Sync& SentByAll(std::int64_t sync_id, int replica);
+  // Counts `replica`'s merge (throwing on a second one) and frees the sync after the last.
+  void CountMerge(std::int64_t sync_id, int replica);
+
   std::map<std::int64_t, Sync> syncs_;
 };
 
