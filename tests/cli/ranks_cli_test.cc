@@ -69,6 +69,8 @@ void ExpectTwoRanksEqualOne(const std::string& name, const std::string& flags) {
       RunShell(kSource + "/tools/launch -n 2 " + kBinary + " run " + flags + " --out " + two, 240);
   ASSERT_EQ(pair.exit_status, 0) << pair.err;
   EXPECT_EQ(SummaryWithoutHost(two), SummaryWithoutHost(one));
+  for (const char* file : {"curves.csv", "syncs.csv"})
+    EXPECT_EQ(ReadText(two + "/" + file), ReadText(one + "/" + file)) << file;
 }
 
 TEST(RanksCli, ReplicaFailuresOverTwoRanksGiveTheResultsOfOne) {

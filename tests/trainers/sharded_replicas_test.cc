@@ -66,8 +66,8 @@ struct Observed {
 // Every kind of group: all replicas, pairs within a rank and across ranks, a DDP step,
 // Streaming DiLoCo's send and merge of a fragment, replica failures (a rejoining replica
 // copying a peer within its rank and across ranks, a reset to phi), an evaluation of a
-// replica another rank holds. The inner steps after the failures read the copied optimizer
-// state and step counts.
+// replica another rank holds. The inner steps and the outer step after the failures read the
+// copied optimizer state, step counts, momentum and error feedback.
 Observed Script(ReplicaSet& set, const DilocoOuterConfig& diloco) {
   Observed seen;
   const std::vector<int> all{0, 1, 2, 3, 4};
@@ -91,6 +91,7 @@ Observed Script(ReplicaSet& set, const DilocoOuterConfig& diloco) {
   set.CopyReplicaState(3, 2);  // across two ranks, within the second of three
   set.ResetToSlowWeights(2);
   record(set.InnerSteps(std::vector<int>{4, 1, 3, 2}, std::vector<int>{2, 2, 2, 2}));
+  set.DilocoOuterStep(all, diloco);  // reads the copied momentum (and top-k's error feedback)
   const EvalResult eval = set.EvaluateWeights(set.FastWeightsOnRoot(4));
   seen.values.push_back(eval.loss);
   seen.values.push_back(eval.perplexity.value_or(-1));
@@ -163,6 +164,19 @@ TEST(ShardedReplicaSet, ThreeRanksLoopWithTopKGiveOneProcessesResultsBitForBit) 
   diloco.compression.format = WireFormat::kTopK;
   diloco.compression.topk_fraction = 0.05;
   ExpectShardedEqualsOneProcess(config, 3, diloco);
+}
+
+TEST(ShardedReplicaSet, TwoRanksUnderDpoWithApoGiveOneProcessesResultsBitForBit) {
+  // Rounds of 3 steps, so replicas copied across ranks carry a round begun on their donor.
+  TrainerConfig config = testing::TinyCharLm();
+  config.objective.kind = "dpo";
+  config.objective.prompt_tokens = 16;
+  config.objective.response_tokens = 16;
+  config.objective.apo_alpha = 0.3;
+  config.objective.rounds = 2;
+  config.objective.round_steps = 3;
+  config.replica_batching = "loop";
+  ExpectShardedEqualsOneProcess(config, 2);
 }
 
 TEST(ShardedReplicaSet, RefusesMoreRanksThanReplicasAndCheckpoints) {

@@ -43,7 +43,7 @@ using ProgressFn = std::function<void(const std::string& method, double fraction
 
 // What a run over `world_size` ranks cannot do, refused before any rank waits for another:
 // the scenario with its overrides and method filter is read and checked (a measured step
-// time, checkpoints, failures and Streaming DiLoCo are refused, as is timing-only).
+// time and checkpoints are refused, as is timing-only).
 std::optional<ConfigError> CheckRunOverRanks(const RunRequest& request, int world_size);
 
 // Runs every method of `prepared` and writes the results folder `out` (which must not

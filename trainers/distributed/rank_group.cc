@@ -196,7 +196,7 @@ std::vector<torch::Tensor> UnpackFlat(const torch::Tensor& flat, std::int64_t of
   std::vector<torch::Tensor> out;
   out.reserve(like.size());
   for (const torch::Tensor& l : like) {
-    out.push_back(flat.narrow(0, offset, l.numel()).view(l.sizes()).to(l.device()));
+    out.push_back(flat.narrow(0, offset, l.numel()).view(l.sizes()).to(l.options()));
     offset += l.numel();
   }
   return out;

@@ -13,6 +13,7 @@ void FragmentExchange::Send(std::int64_t sync_id, int replica, const OuterWeight
   torch::NoGradGuard no_grad;
   Sync& sync = syncs_[sync_id];
   sync.contributors = contributors;
+  sync.tensors = tensors.size();
   if (sync.sent.count(replica)) {
     throw TrainerError("replica " + std::to_string(replica) + " sent sync " +
                        std::to_string(sync_id) + " twice");
@@ -52,17 +53,14 @@ void FragmentExchange::Merge(std::int64_t sync_id, int replica, const OuterWeigh
                              std::span<const int> tensors, const DilocoOuterConfig& config,
                              double alpha) {
   torch::NoGradGuard no_grad;
-  Sync& sync = SentByAll(sync_id, replica);
-  if (sync.merged.count(replica)) {
-    throw TrainerError("replica " + std::to_string(replica) + " merged sync " +
-                       std::to_string(sync_id) + " twice");
-  }
+  CheckMerge(sync_id, replica, tensors);
+  Sync& sync = syncs_.at(sync_id);
   if (!sync.mean_ready) {
     for (const auto& [sender, sent] : sync.sent) {
       if (sent.size() != tensors.size()) {
         throw TrainerError("replica " + std::to_string(replica) + " merged sync " +
                            std::to_string(sync_id) + " before replica " + std::to_string(sender) +
-                           "'s fragment arrived from its rank");
+                           "'s fragment arrived from the rank that holds it");
       }
     }
     const CompressionConfig& wire = config.compression;
@@ -90,9 +88,27 @@ void FragmentExchange::Merge(std::int64_t sync_id, int replica, const OuterWeigh
   CountMerge(sync_id, replica);
 }
 
-void FragmentExchange::NoteSentElsewhere(std::int64_t sync_id, int replica, int contributors) {
+void FragmentExchange::CheckMerge(std::int64_t sync_id, int replica,
+                                  std::span<const int> tensors) const {
+  const std::string who =
+      "replica " + std::to_string(replica) + " merged sync " + std::to_string(sync_id);
+  auto it = syncs_.find(sync_id);
+  if (it == syncs_.end() || (!it->second.mean_ready &&
+                             static_cast<int>(it->second.sent.size()) < it->second.contributors)) {
+    throw TrainerError(who + " before every replica sent it");
+  }
+  if (it->second.merged.count(replica)) throw TrainerError(who + " twice");
+  if (tensors.size() != it->second.tensors) {
+    throw TrainerError(who + " over " + std::to_string(tensors.size()) + " tensors; " +
+                       std::to_string(it->second.tensors) + " were sent");
+  }
+}
+
+void FragmentExchange::NoteSentElsewhere(std::int64_t sync_id, int replica,
+                                         std::span<const int> tensors, int contributors) {
   Sync& sync = syncs_[sync_id];
   sync.contributors = contributors;
+  sync.tensors = tensors.size();
   if (!sync.sent.emplace(replica, std::vector<torch::Tensor>{}).second) {
     throw TrainerError("replica " + std::to_string(replica) + " sent sync " +
                        std::to_string(sync_id) + " twice");
@@ -176,6 +192,7 @@ void FragmentExchange::Load(torch::serialize::InputArchive& archive, const std::
     archive.read(at + "/tensors", tensors, /*is_buffer=*/true);
     senders = senders.to(torch::kCPU);
     const std::int64_t count = tensors.to(torch::kCPU).item<std::int64_t>();
+    sync.tensors = static_cast<std::size_t>(count);
     for (std::int64_t s = 0; s < senders.numel(); ++s) {
       const int sender = static_cast<int>(senders[s].item<std::int64_t>());
       std::vector<torch::Tensor>& sent = sync.sent[sender];

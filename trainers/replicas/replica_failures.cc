@@ -6,9 +6,11 @@
 #include <torch/serialize.h>
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <cstring>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "distributed/rank_messages.h"
@@ -127,22 +129,24 @@ void ReceiveDonation(RankGroup& ranks, int peer, Replica& target, torch::Device 
   const RankMessage bytes{peer, torch::empty({field(1)}, torch::kUInt8)};
   ExchangeMessages(ranks, {}, {flat, bytes});
   std::int64_t offset = 0;
-  const auto next = [&] {
-    std::vector<torch::Tensor> t = Clones(UnpackFlat(flat.tensor, offset, like));
+  // Views into the received buffer, for what is copied into the target's own tensors;
+  // clones for what the target keeps.
+  const auto next = [&](bool kept = false) {
+    std::vector<torch::Tensor> t = UnpackFlat(flat.tensor, offset, like);
     offset += per_copy;
-    return t;
+    return kept ? Clones(t) : t;
   };
   Donation d;
   d.theta = next();
   d.phi = next();
   d.momentum = next();
-  if (error_feedback) d.error_feedback = next();
+  if (error_feedback) d.error_feedback = next(/*kept=*/true);
   d.optimizer.assign(static_cast<const char*>(bytes.tensor.data_ptr()),
                      static_cast<std::size_t>(bytes.tensor.numel()));
   d.inner_steps = field(2);
   d.preference = preference;
   if (preference) d.reference_weights = next();
-  if (previous_result) d.previous_result = next();
+  if (previous_result) d.previous_result = next(/*kept=*/true);
   d.round = field(5);
   d.clock = field(6);
   d.clock_at_sync = field(7);

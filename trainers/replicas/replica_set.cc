@@ -1,12 +1,10 @@
 #include "locosim/replicas/replica_set.h"
 
 #include <torch/cuda.h>
-#include <torch/serialize.h>
 #include <torch/utils.h>
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
 #include <string>
 #include <string_view>
 

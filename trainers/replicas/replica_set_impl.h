@@ -1,5 +1,6 @@
 // ReplicaSet's state, shared by the files that implement it (training and outer steps in
-// replica_set.cc, checkpoints in replica_checkpoint.cc). Private to replicas/.
+// replica_set.cc, Streaming DiLoCo in replica_streaming.cc, failures in replica_failures.cc,
+// checkpoints in replica_checkpoint.cc). Private to replicas/.
 #pragma once
 
 #include <torch/nn/modules/container/any.h>

@@ -5,7 +5,9 @@
 // in replica order, as one process does, so the outer step has the same bits on any rank.
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <map>
+#include <span>
 #include <vector>
 
 #include "distributed/rank_messages.h"
@@ -62,7 +64,7 @@ void ReplicaSet::StreamingSend(int replica, std::int64_t sync_id, std::span<cons
                                const CompressionConfig& compression, int contributors) {
   if (!impl_->owns(replica)) {
     (void)impl_->owner(replica);  // in range
-    impl_->fragments.NoteSentElsewhere(sync_id, replica, contributors);
+    impl_->fragments.NoteSentElsewhere(sync_id, replica, tensors, contributors);
     return;
   }
   Replica& r = impl_->at(replica);
@@ -73,6 +75,8 @@ void ReplicaSet::StreamingSend(int replica, std::int64_t sync_id, std::span<cons
 void ReplicaSet::StreamingMerge(int replica, std::int64_t sync_id, std::span<const int> tensors,
                                 const DilocoOuterConfig& config, double alpha) {
   (void)impl_->owner(replica);  // in range
+  // Checked before any rank posts the exchange: every rank holds the same senders.
+  impl_->fragments.CheckMerge(sync_id, replica, tensors);
   if (impl_->sharded() && impl_->fragments.BeforeFirstMerge(sync_id))
     ShareSentFragments(*impl_, sync_id, tensors);
   if (!impl_->owns(replica)) {

@@ -39,9 +39,13 @@ class FragmentExchange {
   // Over ranks (trainers/replicas/replica_streaming.cc). A sender held by another rank is
   // noted without its tensors, which Receive supplies before the first merge; a merge by a
   // member held elsewhere is only counted, so the sync is freed when its last member merged.
-  void NoteSentElsewhere(std::int64_t sync_id, int replica, int contributors);
+  void NoteSentElsewhere(std::int64_t sync_id, int replica, std::span<const int> tensors,
+                         int contributors);
   void NoteMergedElsewhere(std::int64_t sync_id, int replica);
   void Receive(std::int64_t sync_id, int replica, std::vector<torch::Tensor> sent);
+  // Throws TrainerError if `replica` may not merge sync `sync_id` of `tensors` now: not every
+  // contributor has sent, it merged already, or it names other tensors than were sent.
+  void CheckMerge(std::int64_t sync_id, int replica, std::span<const int> tensors) const;
   // True from the sync's first send until its first merge, here or elsewhere.
   bool BeforeFirstMerge(std::int64_t sync_id) const;
   // The sync's senders in replica order, each with what it sent (nothing yet for one noted
@@ -57,6 +61,7 @@ class FragmentExchange {
  private:
   struct Sync {
     int contributors = 0;
+    std::size_t tensors = 0;                         // per sender: the fragment's
     std::set<int> merged;                            // replicas that have merged it
     std::map<int, std::vector<torch::Tensor>> sent;  // replica -> its encoded outer gradients
     bool mean_ready = false;                         // set at the first merge; `sent` freed
