@@ -76,6 +76,30 @@ TEST(RealBackend, FramesQueuedOnOnePairCompleteInOrderZeroBytesIncluded) {
   EXPECT_EQ(forward, (std::vector<int>{0, 1, 2}));
 }
 
+TEST(RealBackend, TransfersSplitOverStreamsCompleteInOrderEvenSmallerThanTheStreams) {
+  const Topology t = MakeStar({2, Mbps(100), Milliseconds(1)});
+  RealOptions o = LoopbackOptions();
+  o.streams = 4;
+  auto sim = MakeRealSimulation(t, o);
+  ASSERT_TRUE(sim.ok()) << sim.error().message();
+  std::vector<int> order;
+  const NodeIndex a = t.replicas[0], b = t.replicas[1];
+  // 3 bytes leave one of the four connections an empty part; 2 MB + 1 splits unevenly.
+  sim->network->transfer(a, b, Bytes(3), [&] { order.push_back(0); });
+  sim->network->transfer(a, b, Bytes(2'000'001), [&] { order.push_back(1); });
+  sim->network->transfer(a, b, Bytes(0), [&] { order.push_back(2); });
+  sim->network->transfer(b, a, Bytes(1'000'000), [&] { order.push_back(3); });
+  sim->loop->run();
+  ASSERT_FALSE(sim->network->stall()) << sim->network->stall()->message;
+  ASSERT_EQ(order.size(), 4u);
+  std::vector<int> forward;
+  for (int i : order)
+    if (i < 3) forward.push_back(i);
+  EXPECT_EQ(forward, (std::vector<int>{0, 1, 2}));
+  o.streams = 0;
+  ASSERT_FALSE(MakeRealSimulation(t, o).ok());
+}
+
 TEST(RealBackend, RatesAboveTheEmulatorsLimitAreRefused) {
   const Topology t = MakeStar({4, Gbps(10), Milliseconds(10)});
   auto sim = MakeRealSimulation(t, {});
@@ -163,8 +187,8 @@ TEST(RealBackend, SettingsLinuxCannotHonourAreRefusedNamingTheOption) {
   EXPECT_EQ(RefusedForReal(star, no_congestion_avoidance)->file, "--no-congestion-avoidance");
   NetworkOptions streams;
   streams.tcp.streams = 4;
-  ASSERT_TRUE(RefusedForReal(star, streams));
-  EXPECT_EQ(RefusedForReal(star, streams)->file, "--streams");
+  EXPECT_FALSE(RefusedForReal(star, streams));
+  EXPECT_EQ(RealOptionsFor(streams).streams, 4);
   NetworkOptions red;
   red.ns3.queue_disc = "red";
   ASSERT_TRUE(RefusedForReal(star, red));

@@ -121,11 +121,6 @@ std::optional<ConfigError> RefusedForReal(const Topology& topology, const Networ
                            " on for the real backend (Linux's TCP always runs "
                            "it; turning it off exists only in the models)"};
   }
-  if (options.tcp.streams != 1) {
-    return ConfigError{"--streams", "",
-                       "1 for the real backend (it keeps one connection per pair), found " +
-                           std::to_string(options.tcp.streams)};
-  }
   if (options.ns3.queue_disc != "fq_codel" && options.ns3.queue_disc != "pfifo") {
     return ConfigError{
         "--queue-disc", "",
@@ -150,6 +145,7 @@ RealOptions RealOptionsFor(const NetworkOptions& options) {
   r.initial_cwnd_segments = options.tcp.initial_cwnd_segments;
   r.min_rto = std::chrono::milliseconds(options.tcp.min_rto.nanoseconds() / 1'000'000);
   r.slow_start_after_idle = options.tcp.slow_start_after_idle;
+  r.streams = options.tcp.streams;
   r.queue_disc = options.ns3.queue_disc;
   return r;
 }
@@ -188,9 +184,13 @@ Result<Simulation> MakeRealSimulation(const Topology& topology, const RealOption
     }
     endpoints.push_back(std::move(e));
   }
-  auto network =
-      std::make_unique<SocketNetwork>(topology, *loop, std::move(endpoints),
-                                      SocketOptions{o.congestion_control, std::uint64_t(1) << 40});
+  if (o.streams < 1) {
+    return ConfigError{"--streams", "",
+                       "at least 1 connection per pair, found " + std::to_string(o.streams)};
+  }
+  auto network = std::make_unique<SocketNetwork>(
+      topology, *loop, std::move(endpoints),
+      SocketOptions{o.congestion_control, o.streams, std::uint64_t(1) << 40});
   if (network->error())
     return ConfigError{"--backend real", "", "listening sockets: " + *network->error()};
   network->KeepAlive(wan);

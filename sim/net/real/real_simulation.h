@@ -35,6 +35,7 @@ struct RealOptions {
   int initial_cwnd_segments = 2;
   std::chrono::milliseconds min_rto{200};
   bool slow_start_after_idle = true;
+  int streams = 1;  // connections per directed pair, each transfer split over them
   // The emulated links' queues (sim/net/real/link_queue.h), as the ns3 backend's
   // --queue-disc: fq_codel (Linux's and ns3's default) or pfifo.
   std::string queue_disc = "fq_codel";
@@ -44,9 +45,9 @@ struct RealOptions {
 };
 
 // The network.tcp settings a real run cannot honour, as a ConfigError naming the option:
-// startup off (Linux always shakes hands and starts slow), more than one stream (one
-// connection per pair here), a queue discipline other than fq_codel or pfifo, links with latency
-// jitter (the emulator delays every packet by the link's fixed latency).
+// startup or congestion avoidance off (Linux always runs them), a queue discipline other
+// than fq_codel or pfifo, links with latency jitter (the emulator delays every packet by the
+// link's fixed latency).
 std::optional<ConfigError> RefusedForReal(const Topology& topology, const NetworkOptions& options);
 
 // The same settings as RealOptions, for a run that passed RefusedForReal.

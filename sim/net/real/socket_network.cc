@@ -11,6 +11,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include "sim/net/network_options.h"
 #include "sim/net/real/frame.h"
 
 namespace locosim::real {
@@ -40,14 +41,23 @@ std::optional<std::string> InNamespace(const RealEndpoint& e, const std::functio
 
 }  // namespace
 
-struct SocketNetwork::Pair {
-  int src = 0, dst = 0;  // endpoint indices
+struct SocketNetwork::Stream {
   std::unique_ptr<tcp::socket> socket;
   bool connected = false, connecting = false, writing = false;
   std::deque<std::uint64_t> to_send;  // frame lengths not yet written
-  std::deque<OnDone> awaiting;        // completions, in frame order
   std::uint32_t next_sequence = 0;
   std::array<std::uint8_t, kFrameHeaderBytes> header{};
+};
+
+struct SocketNetwork::Pair {
+  int src = 0, dst = 0;         // endpoint indices
+  std::vector<Stream> streams;  // sized once: handlers hold references into it
+  struct Awaited {
+    OnDone done;
+    int parts_left = 0;
+  };
+  std::deque<Awaited> awaiting;     // transfers in flight, in the order sent
+  std::uint64_t first_awaited = 0;  // the pair's count of transfers done before them
 };
 
 struct SocketNetwork::Listener {
@@ -127,8 +137,10 @@ SocketNetwork::~SocketNetwork() {
     l->acceptor->close(ec);
   }
   for (auto& [key, pair] : pairs_) {
-    boost::system::error_code ec;
-    if (pair->socket) pair->socket->close(ec);
+    for (Stream& stream : pair->streams) {
+      boost::system::error_code ec;
+      if (stream.socket) stream.socket->close(ec);
+    }
   }
 }
 
@@ -172,22 +184,31 @@ void SocketNetwork::Accept(Listener& listener) {
           return;
         }
         const int dst = listener.endpoint;
+        auto frames_read = std::make_shared<std::uint64_t>(0);  // on this connection
         auto reader = std::make_shared<Reader>(
             std::move(socket), options_.max_frame_bytes,
-            [this, src, dst](std::size_t frames) {
-              Pair& pair = PairOf(src, dst);
-              for (std::size_t f = 0; f < frames; ++f) {
-                if (pair.awaiting.empty()) return Fail("a frame nobody sent");
-                OnDone done = std::move(pair.awaiting.front());
-                pair.awaiting.pop_front();
-                done();
-                loop_.Release();
-              }
+            [this, src, dst, frames_read](std::size_t frames) {
+              for (std::size_t f = 0; f < frames; ++f) PartArrived(src, dst, (*frames_read)++);
             },
             [this](const std::string& message) { Fail(message); });
         reader->Read();
         Accept(listener);
       });
+}
+
+void SocketNetwork::PartArrived(int src, int dst, std::uint64_t index) {
+  Pair& pair = PairOf(src, dst);
+  if (index < pair.first_awaited || index - pair.first_awaited >= pair.awaiting.size())
+    return Fail("a frame nobody sent");
+  --pair.awaiting[static_cast<std::size_t>(index - pair.first_awaited)].parts_left;
+  // Transfers end in the order sent: a later one whose parts came first waits for the earlier.
+  while (!pair.awaiting.empty() && pair.awaiting.front().parts_left == 0) {
+    OnDone done = std::move(pair.awaiting.front().done);
+    pair.awaiting.pop_front();
+    ++pair.first_awaited;
+    done();
+    loop_.Release();
+  }
 }
 
 SocketNetwork::Pair& SocketNetwork::PairOf(int src, int dst) {
@@ -196,6 +217,7 @@ SocketNetwork::Pair& SocketNetwork::PairOf(int src, int dst) {
     slot = std::make_unique<Pair>();
     slot->src = src;
     slot->dst = dst;
+    slot->streams = std::vector<Stream>(static_cast<std::size_t>(options_.streams));
   }
   return *slot;
 }
@@ -207,70 +229,78 @@ void SocketNetwork::transfer(NodeIndex src, NodeIndex dst, Bytes bytes, OnDone o
     channel_bytes_[c] += static_cast<double>(bytes.count());
   Pair& pair = PairOf(s, d);
   loop_.Hold();
-  pair.awaiting.push_back(std::move(on_done));
-  pair.to_send.push_back(static_cast<std::uint64_t>(bytes.count()));
-  if (!pair.connected) return Connect(pair);
-  WriteNext(pair);
+  const int streams = static_cast<int>(pair.streams.size());
+  pair.awaiting.push_back({std::move(on_done), streams});
+  for (int k = 0; k < streams; ++k) {
+    Stream& stream = pair.streams[static_cast<std::size_t>(k)];
+    stream.to_send.push_back(static_cast<std::uint64_t>(StreamPart(bytes, streams, k).count()));
+    if (!stream.connected) {
+      Connect(pair, stream);
+    } else {
+      WriteNext(stream);
+    }
+  }
 }
 
-void SocketNetwork::Connect(Pair& pair) {
-  if (pair.connecting) return;
-  pair.connecting = true;
+void SocketNetwork::Connect(Pair& pair, Stream& stream) {
+  if (stream.connecting) return;
+  stream.connecting = true;
   boost::system::error_code ec;
   const RealEndpoint& from = endpoints_[pair.src];
   auto made = InNamespace(from, [&] {
-    pair.socket = std::make_unique<tcp::socket>(loop_.io());
-    pair.socket->open(tcp::v4(), ec);
-    if (!ec) pair.socket->bind(EndpointOf(from, false), ec);
+    stream.socket = std::make_unique<tcp::socket>(loop_.io());
+    stream.socket->open(tcp::v4(), ec);
+    if (!ec) stream.socket->bind(EndpointOf(from, false), ec);
   });
   if (made || ec)
     return Fail("cannot open a socket at " + from.address + ": " + (made ? *made : ec.message()));
-  const int fd = pair.socket->native_handle();
+  const int fd = stream.socket->native_handle();
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   const std::string& cc = options_.congestion_control;
   if (::setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc.data(), static_cast<socklen_t>(cc.size())) !=
       0)
     return Fail("this kernel has no TCP congestion control \"" + cc + "\"");
-  pair.socket->async_connect(
-      EndpointOf(endpoints_[pair.dst], true),
-      [this, &pair](const boost::system::error_code& error) {
-        pair.connecting = false;
-        if (error == boost::asio::error::operation_aborted) return;
-        if (error)
-          return Fail("connecting to " + endpoints_[pair.dst].address + ": " + error.message());
-        pair.connected = true;
-        WriteNext(pair);
+  const std::string to = endpoints_[pair.dst].address;
+  stream.socket->async_connect(EndpointOf(endpoints_[pair.dst], true),
+                               [this, &stream, to](const boost::system::error_code& error) {
+                                 stream.connecting = false;
+                                 if (error == boost::asio::error::operation_aborted) return;
+                                 if (error)
+                                   return Fail("connecting to " + to + ": " + error.message());
+                                 stream.connected = true;
+                                 WriteNext(stream);
+                               });
+}
+
+void SocketNetwork::WriteNext(Stream& stream) {
+  if (stream.writing || stream.to_send.empty()) return;
+  stream.writing = true;
+  const std::uint64_t length = stream.to_send.front();
+  stream.header = EncodeFrameHeader({stream.next_sequence++, length});
+  boost::asio::async_write(
+      *stream.socket, boost::asio::buffer(stream.header),
+      [this, &stream, length](const boost::system::error_code& ec, std::size_t) {
+        if (ec == boost::asio::error::operation_aborted) return;
+        if (ec) return Fail("sending: " + ec.message());
+        WritePayload(stream, length);
       });
 }
 
-void SocketNetwork::WriteNext(Pair& pair) {
-  if (pair.writing || pair.to_send.empty()) return;
-  pair.writing = true;
-  const std::uint64_t length = pair.to_send.front();
-  pair.header = EncodeFrameHeader({pair.next_sequence++, length});
-  boost::asio::async_write(*pair.socket, boost::asio::buffer(pair.header),
-                           [this, &pair, length](const boost::system::error_code& ec, std::size_t) {
-                             if (ec == boost::asio::error::operation_aborted) return;
-                             if (ec) return Fail("sending: " + ec.message());
-                             WritePayload(pair, length);
-                           });
-}
-
-void SocketNetwork::WritePayload(Pair& pair, std::uint64_t left) {
+void SocketNetwork::WritePayload(Stream& stream, std::uint64_t left) {
   if (left == 0) {
-    pair.to_send.pop_front();
-    pair.writing = false;
-    WriteNext(pair);
+    stream.to_send.pop_front();
+    stream.writing = false;
+    WriteNext(stream);
     return;
   }
   const std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(left, kChunkBytes));
   boost::asio::async_write(
-      *pair.socket, boost::asio::buffer(Zeros().data(), chunk),
-      [this, &pair, left, chunk](const boost::system::error_code& ec, std::size_t) {
+      *stream.socket, boost::asio::buffer(Zeros().data(), chunk),
+      [this, &stream, left, chunk](const boost::system::error_code& ec, std::size_t) {
         if (ec == boost::asio::error::operation_aborted) return;
         if (ec) return Fail("sending: " + ec.message());
-        WritePayload(pair, left - chunk);
+        WritePayload(stream, left - chunk);
       });
 }
 

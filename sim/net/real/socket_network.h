@@ -1,9 +1,12 @@
-// The real backend's Network: every transfer is one frame (sim/net/real/frame.h) written to
-// a kernel TCP socket and read at the other end, on the wall clock. One connection per
-// directed pair of replicas, opened on its first transfer (so the first transfer pays the
-// handshake, as a collective library's does) and reused, frames in order on it. Each
-// replica listens on its own address; a connection's sender binds its own, which is how the
-// receiver knows who sent. Sockets are made inside the replica's network namespace when it
+// The real backend's Network: every transfer is one frame (sim/net/real/frame.h) per stream,
+// written to kernel TCP sockets and read at the other end, on the wall clock. Each directed
+// pair of replicas has `streams` connections, opened on its first transfer (so the first
+// transfer pays the handshake, as a collective library's does) and reused. A transfer is
+// split over all of them in near-equal parts (network.tcp.streams, as the models split it;
+// a part may be empty), so the t-th frame on each of a pair's connections is a part of the
+// pair's t-th transfer, which is done when its last part has arrived. Each replica listens on
+// its own address; a connection's sender binds its own, which is how the receiver knows who
+// sent. Sockets are made inside the replica's network namespace when it
 // has one (sim/net/real/netns.h), else in this one (loopback addresses 127.0.0.x: no
 // emulated WAN, for tests of the transport itself).
 #pragma once
@@ -32,6 +35,7 @@ struct RealEndpoint {
 
 struct SocketOptions {
   std::string congestion_control = "cubic";  // TCP_CONGESTION: cubic, bbr, reno
+  int streams = 1;                           // connections per directed pair, >= 1
   std::uint64_t max_frame_bytes = std::uint64_t(1) << 40;
 };
 
@@ -53,7 +57,8 @@ class SocketNetwork final : public Network {
   // Set on a socket error, and when the loop reached its deadline with transfers pending.
   const NetworkStall* stall() const override;
 
-  struct Pair;  // one directed connection and its frames
+  struct Pair;    // one directed pair of replicas: its connections and transfers in flight
+  struct Stream;  // one of a pair's connections and the frames it has yet to write
   struct Listener;
 
  private:
@@ -61,9 +66,11 @@ class SocketNetwork final : public Network {
   friend struct Listener;
   void Fail(const std::string& message);
   Pair& PairOf(int src_endpoint, int dst_endpoint);
-  void Connect(Pair& pair);
-  void WriteNext(Pair& pair);
-  void WritePayload(Pair& pair, std::uint64_t left);
+  void Connect(Pair& pair, Stream& stream);
+  void WriteNext(Stream& stream);
+  void WritePayload(Stream& stream, std::uint64_t left);
+  // The receiving side: frame `index` of a connection from `src` to `dst` has arrived.
+  void PartArrived(int src, int dst, std::uint64_t index);
   void Accept(Listener& listener);
   int EndpointOfNode(NodeIndex node) const;
 
