@@ -244,6 +244,7 @@ MethodRunResult RunMethod(const MethodRunInput& input) {
   NetworkOptions options = input.scenario.network.options;
   options.tcp.streams = StreamsOf(input.scenario, input.method);
   options.jitter_seed = input.scenario.seed;
+  options.loss_seed = input.scenario.seed;
   auto sim = MakeSimulation(input.scenario.network.backend, input.topology, options);
   if (!sim) {
     ConfigError error = sim.error();

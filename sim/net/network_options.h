@@ -65,6 +65,9 @@ struct NetworkOptions {
   // Seed of the links' latency jitter draws (sim/net/jittered_network.h); the engine sets
   // the scenario's.
   std::uint64_t jitter_seed = 1;
+  // Seed of the fluid backends' random-loss draws on lossy links (sim/net/tcp_window.h),
+  // one stream per connection; the engine sets the scenario's.
+  std::uint64_t loss_seed = 1;
 
   // ns-3 backend (sim/net/ns3/); see docs/ns3.md.
   struct Ns3 {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "sim/core/rng.h"
+
 namespace locosim {
 
 SlowStart SlowStartExtra(Bytes bytes, double cwnd, SimTime rtt, BitsPerSecond rate) {
@@ -120,6 +122,7 @@ TcpCorrection TcpCorrectionFor(const NetworkOptions& options) {
   c.initial_cwnd_segments = tcp.initial_cwnd_segments;
   c.min_rto = tcp.min_rto;
   c.congestion_control = tcp.congestion_control;
+  c.loss_seed = options.loss_seed;
   return c;
 }
 
@@ -149,8 +152,16 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
   double delivered = 1;
   for (Channel c : path.channels) delivered *= 1 - topology().links[LinkOfChannel(c)].loss_rate;
   const double p = 1 - delivered;
-  double lossy_bytes = 0;
-  if (p > 0) {
+  const bool walks = params_.congestion_avoidance && params_.congestion_control != "bbr";
+  const double segment = static_cast<double>(params_.segment.count());
+  if (p > 0 && walks) {
+    // The window's walk below answers every random loss, drawn per connection; PFTK's
+    // timeouts come on top, as an expectation, for the bytes after the first (a loss that
+    // finds too few segments behind it for fast retransmit waits for the timer).
+    const double lossy = ExpectedLossyBytesOfSlowestStream(static_cast<double>(bytes.count()),
+                                                           params_.segment, p, 1);
+    extra_s += lossy / segment * TimeoutSecondsPerSegment(rtt, p, params_.min_rto);
+  } else if (p > 0) {
     // The bytes before the stream's first loss go at the loss-free rate, the rest at the
     // congestion control's response rate (if lower): alone on its path the part then takes
     // lossless/rate + lossy/capped instead of bytes/rate.
@@ -158,12 +169,9 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
                                                            params_.segment, p, streams);
     const auto capped =
         LossResponseRate(params_.congestion_control, params_.segment, rtt, p, params_.min_rto);
-    if (capped && *capped < rate && lossy > 0) {
+    if (capped && *capped < rate && lossy > 0)
       extra_s += 8 * lossy * (1 / capped->bps() - 1 / rate.bps());
-      lossy_bytes = lossy;
-    }
   }
-  const double segment = static_cast<double>(params_.segment.count());
   const double bdp = rate.bytes_per_second() * rtt.seconds();
   auto [it, opened] = connections_.try_emplace(Key{src, dst, stream});
   CongestionWindow& window = it->second.window;
@@ -171,6 +179,11 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
     it->second.rules = WindowRulesFor(params_, BottleneckQueueLimit(topology(), path));
     window.cwnd = params_.startup ? params_.initial_cwnd_segments : bdp / segment;
     if (!params_.startup) window.ssthresh = window.cwnd;
+    if (p > 0 && walks) {
+      const std::uint64_t connection =
+          MixSeed((std::uint64_t(src) << 42) ^ (std::uint64_t(dst) << 20) ^ std::uint64_t(stream));
+      SeedRandomLoss(window, MixSeed(params_.loss_seed ^ connection), p);
+    }
     // The handshake, then the first window's last segment waits for the delayed ACK (at
     // most a round trip: a later round's ACK releases it).
     if (params_.startup) extra_s += (rtt + std::min(params_.delayed_ack, rtt)).seconds();
@@ -184,14 +197,12 @@ SimTime TcpCorrectedNetwork::Delay(NodeIndex src, NodeIndex dst, int stream, int
     }
     window.QueueDrained(idle.seconds());
   }
-  if (params_.congestion_avoidance && params_.congestion_control != "bbr") {
-    // The window's walk covers the bytes before the first random loss; the rest went at
-    // the loss response rate above.
-    const double walked = static_cast<double>(bytes.count()) - lossy_bytes;
-    const WindowPath shape{rate.bytes_per_second(), rtt.seconds(), segment};
+  if (walks) {
+    const double sent = static_cast<double>(bytes.count());
+    const WindowPath shape{rate.bytes_per_second(), rtt.seconds(), segment, p};
     // Never below zero: full-rate rounds summed may round a hair under bytes / rate.
-    extra_s += std::max(0.0, SendOverRounds(window, walked, shape, it->second.rules) -
-                                 walked / rate.bytes_per_second());
+    extra_s += std::max(0.0, SendOverRounds(window, sent, shape, it->second.rules) -
+                                 sent / rate.bytes_per_second());
   } else if (params_.startup || params_.restart_after_idle) {
     const SlowStart ramp = SlowStartExtra(bytes, window.cwnd * segment, rtt, rate);
     window.cwnd = ramp.cwnd_after / segment;

@@ -76,6 +76,7 @@ struct TcpCorrection {
   SimTime min_rto = Milliseconds(200);     // T0 is max(min_rto, 2·RTT); restart RTO RTT + min_rto
   std::string congestion_control = "cubic";  // cubic | newreno | bbr: the response to loss
   std::string queue_disc = "fq_codel";       // fq_codel | red (taken as CoDel) | pfifo
+  std::uint64_t loss_seed = 1;               // random-loss draws (sim/net/tcp_window.h)
 };
 
 // The corrections for `options` (sim/net/network_options.h): its TCP and its queue discipline.

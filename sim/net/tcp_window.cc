@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+
+#include "sim/core/rng.h"
 
 namespace locosim {
 namespace {
@@ -55,10 +58,16 @@ bool QueueDrops(CongestionWindow& w, double queue_segments, double queue_s, doub
   return true;
 }
 
-// A loss in `window`'s round is seen a round trip later, when slow start has doubled it.
-void ReduceAtLoss(CongestionWindow& w, double window, const WindowRules& rules) {
+// A loss among `window`'s round is seen when the ACKs of the segments after it come back,
+// a round trip later; in slow start each earlier segment's ACK has grown the window by one
+// by then (`acked_before`: the whole round for a queue's drop, which comes as the queue
+// peaks at the round's end; a random loss's own position).
+void ReduceAtLoss(CongestionWindow& w, double window, double acked_before,
+                  const WindowRules& rules) {
   ++w.losses;
-  w.cwnd = w.in_slow_start() ? std::min(2 * window, std::max(w.ssthresh, window)) : window;
+  w.cwnd = w.in_slow_start()
+               ? std::min(window + std::min(acked_before, window), std::max(w.ssthresh, window))
+               : window;
   if (!rules.newreno) {
     // Fast convergence: a window lost below the last maximum gives way to newer flows.
     w.w_max = w.cwnd < w.w_max ? w.cwnd * (1 + kCubicBeta) / 2 : w.cwnd;
@@ -109,14 +118,41 @@ void GrowInCongestionAvoidance(CongestionWindow& w, double window, const WindowP
   w.cwnd = window + growth;
 }
 
-// True once every later reduction still leaves the window at or above the path's BDP.
+// Segments from one random loss to the next: exponential with mean 1/p (the continuous form
+// of a geometric draw per segment), from the connection's own SplitMix64 stream.
+double NextLossGap(CongestionWindow& w, double p) {
+  w.loss_draws += 0x9E3779B97F4A7C15ULL;
+  const double u = static_cast<double>(MixSeed(w.loss_draws) >> 11) * 0x1.0p-53;  // [0, 1)
+  return -std::log1p(-u) / p;
+}
+
+// Where the first random loss falls among the `window` segments of this round (segments
+// sent before it), if one does; draws the gaps to the next one. However many fall in one
+// round, the sender answers one.
+std::optional<double> RandomLossIn(CongestionWindow& w, double window, const WindowPath& path) {
+  if (path.loss_probability <= 0) return std::nullopt;
+  const double before = std::max(0.0, w.segments_to_random_loss);
+  w.segments_to_random_loss -= window;
+  if (w.segments_to_random_loss > 0) return std::nullopt;
+  while (w.segments_to_random_loss <= 0)
+    w.segments_to_random_loss += NextLossGap(w, path.loss_probability);
+  return before;
+}
+
+// True once every later reduction still leaves the window at or above the path's BDP
+// (never on a path with random loss: its cuts recur without bound).
 bool NeverIdlesAgain(const CongestionWindow& w, double bdp, const WindowPath& path,
                      const WindowRules& rules) {
-  if (w.in_slow_start() || w.cwnd < bdp) return false;
+  if (path.loss_probability > 0 || w.in_slow_start() || w.cwnd < bdp) return false;
   return Beta(rules) * (bdp + DropPointSegments(path, rules)) >= bdp;
 }
 
 }  // namespace
+
+void SeedRandomLoss(CongestionWindow& w, std::uint64_t seed, double p) {
+  w.loss_draws = seed;
+  w.segments_to_random_loss = NextLossGap(w, p);
+}
 
 void CongestionWindow::Restart(double restart_cwnd) {
   if (ssthresh != kNone) ssthresh = std::max(ssthresh, 0.75 * cwnd);
@@ -157,9 +193,10 @@ double SendOverRounds(CongestionWindow& w, double bytes, const WindowPath& path,
     left -= window;
     elapsed_s += round_s;
     w.clock_s += round_s;
-    const bool lost = QueueDrops(w, queue, queue_s, round_s, rules);
-    if (lost && !w.recovering) {
-      ReduceAtLoss(w, window, rules);
+    const bool dropped = QueueDrops(w, queue, queue_s, round_s, rules);
+    const std::optional<double> random_loss_at = RandomLossIn(w, window, path);
+    if ((dropped || random_loss_at) && !w.recovering) {
+      ReduceAtLoss(w, window, dropped ? window : *random_loss_at, rules);
       w.recovering = true;
       continue;
     }

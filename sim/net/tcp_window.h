@@ -22,12 +22,20 @@
 //     the window by 0.7 and sets W_max (fast convergence: 0.85 of the window when below the
 //     last W_max);
 //   newreno: slow start to the first loss, then +1 segment per round, halved per loss.
+// Random loss on the path (a link's loss_rate p) is drawn, seeded, per connection: the gaps
+// between losses are exponential with a mean of 1/p segments (CongestionWindow::loss_draws),
+// and the losses of one round are answered as one (SACK recovery), seen when the segments
+// after the first come back. So a short transfer sees slow start, a cut where the draw puts
+// it and the window's slow return; a long one settles where CUBIC's (or Reno's) response
+// to random loss puts it; and a transfer split over streams, or a collective, ends with its
+// unluckiest connection, as on a real network: one seed is one draw.
 // A CUBIC window whose reduction still covers the path (0.7 of the window at the queue's
 // drop point is at least the bandwidth-delay product: round trips under ~12 ms with CoDel)
-// never leaves the link idle again, so the walk stops there and the rest goes at the full
-// rate; likewise for newreno at half.
+// never leaves the link idle again on a loss-free path, so the walk stops there and the
+// rest goes at the full rate; likewise for newreno at half.
 #pragma once
 
+#include <cstdint>
 #include <limits>
 
 namespace locosim {
@@ -36,6 +44,7 @@ struct WindowPath {
   double rate_bytes_per_s = 0;  // the connection's uncontended rate
   double rtt_s = 0;             // base round trip, without queueing
   double segment_bytes = 8948;
+  double loss_probability = 0;  // per segment, random, over the whole path
 };
 
 enum class BottleneckQueue { kCoDel, kDropTail };
@@ -63,6 +72,10 @@ struct CongestionWindow {
   bool at_full_rate = false;  // the walk has stopped: the link stays full from here
   double clock_s = 0;
   int losses = 0;
+  // Segments still to send before the next random loss (when the path has any), and the
+  // state of the connection's own stream of draws (SplitMix64).
+  double segments_to_random_loss = kNone;
+  std::uint64_t loss_draws = 0;
   // CoDel's state (RFC 8289).
   double above_target_s = 0;
   bool dropping = false;
@@ -78,6 +91,9 @@ struct CongestionWindow {
   // counting, and after long enough it forgets its last drop rate.
   void QueueDrained(double idle_s);
 };
+
+// Seeds `window`'s loss draws with `seed` and draws its first loss on a path of loss p.
+void SeedRandomLoss(CongestionWindow& window, std::uint64_t seed, double p);
 
 // Sends `bytes` on `window` over `path`: the seconds from the first byte leaving to the last
 // byte arriving, less the path's one-way latency (a fluid transfer alone takes bytes/rate).

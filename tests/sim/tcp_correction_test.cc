@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <set>
 
 #include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
@@ -210,32 +211,68 @@ TEST(TcpCorrectedNetwork, AfterIdleTheWindowRestartsAndTheRampIsPaidAgain) {
 }
 
 TEST(TcpCorrectedNetwork, ParallelStreamsEachGetTheirOwnLossLimitedRate) {
-  // 100 ms RTT, 0.01% loss, 1 GB: one stream is capped far below 1 Gbps; four get about 4x,
-  // never more than the link, over a sharing (flow) and a non-sharing (analytic) backend.
+  // 100 ms RTT, 0.01% loss per link, 1 GB, the mean over 5 seeds of loss draws: one stream is
+  // capped far below 1 Gbps; four get well over twice as much (not 4x: a transfer ends with
+  // its unluckiest stream; real Linux through the emulator gave 2.2x at 500 Mbit/s,
+  // docs/algorithms.md), never more than the link, over a sharing (flow) and a non-sharing
+  // (analytic) backend.
   const Topology t = Pair(Gbps(1), Milliseconds(50), 1e-4);
   auto throughput = [&](int streams, bool flow) {
-    HeapEventLoop loop;
-    TcpCorrection tcp;
-    tcp.streams = streams;
-    std::unique_ptr<Network> inner;
-    if (flow) {
-      inner = std::make_unique<FlowNetwork>(loop, t);
-    } else {
-      inner = std::make_unique<AnalyticNetwork>(loop, t);
+    double seconds = 0;
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      HeapEventLoop loop;
+      TcpCorrection tcp;
+      tcp.streams = streams;
+      tcp.loss_seed = seed;
+      std::unique_ptr<Network> inner;
+      if (flow) {
+        inner = std::make_unique<FlowNetwork>(loop, t);
+      } else {
+        inner = std::make_unique<AnalyticNetwork>(loop, t);
+      }
+      TcpCorrectedNetwork net(loop, std::move(inner), tcp, flow);
+      SimTime done;
+      net.transfer(0, 1, Bytes(1'000'000'000), [&] { done = loop.now(); });
+      loop.run();
+      seconds += done.seconds() / 5;
     }
-    TcpCorrectedNetwork net(loop, std::move(inner), tcp, flow);
-    SimTime done;
-    net.transfer(0, 1, Bytes(1'000'000'000), [&] { done = loop.now(); });
-    loop.run();
-    return 8 * 1e9 / done.seconds();
+    return 8 * 1e9 / seconds;
   };
   for (bool flow : {true, false}) {
     const double one = throughput(1, flow), four = throughput(4, flow);
-    EXPECT_LT(one, 0.2e9) << (flow ? "flow" : "analytic");
-    EXPECT_GE(four, 3 * one) << (flow ? "flow" : "analytic");
+    EXPECT_LT(one, 0.3e9) << (flow ? "flow" : "analytic");
+    EXPECT_GE(four, 2 * one) << (flow ? "flow" : "analytic");
     EXPECT_LE(four, 1e9) << (flow ? "flow" : "analytic");
-    EXPECT_NEAR(four, throughput(4, !flow), 0.02 * four) << "both backends agree when alone";
   }
+  EXPECT_NEAR(throughput(1, true), throughput(1, false), 0.02 * throughput(1, true))
+      << "one stream alone: both backends agree";
+}
+
+TEST(TcpCorrectedNetwork, RandomLossIsDrawnPerSeedAndTheSameSeedGivesTheSameTime) {
+  const Topology t = Pair(Gbps(1), Milliseconds(50), 1e-4);
+  auto seconds = [&](std::uint64_t seed) {
+    HeapEventLoop loop;
+    TcpCorrection tcp;
+    tcp.loss_seed = seed;
+    TcpCorrectedNetwork net(loop, std::make_unique<FlowNetwork>(loop, t), tcp, true);
+    SimTime done;
+    net.transfer(0, 1, Bytes(200'000'000), [&] { done = loop.now(); });
+    loop.run();
+    return done.seconds();
+  };
+  EXPECT_EQ(seconds(3), seconds(3));
+  std::set<double> times;
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) times.insert(seconds(seed));
+  EXPECT_GE(times.size(), 4u) << "eight seeds, hardly any different draws";
+  // A lossy path never beats the same path without loss.
+  HeapEventLoop loop;
+  const Topology loss_free = Pair(Gbps(1), Milliseconds(50), 0);
+  TcpCorrectedNetwork clean(loop, std::make_unique<FlowNetwork>(loop, loss_free), TcpCorrection{},
+                            true);
+  SimTime done;
+  clean.transfer(0, 1, Bytes(200'000'000), [&] { done = loop.now(); });
+  loop.run();
+  EXPECT_GE(*times.begin(), done.seconds());
 }
 
 TEST(TcpCorrectedNetwork, WithTheWindowWalkedTheRestartAfterIdleStillCostsTheRampAgain) {

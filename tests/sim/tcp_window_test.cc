@@ -137,6 +137,46 @@ TEST(CongestionWindow, CoDelForgetsItsDropRateAfterSixteenIntervalsIdle) {
   EXPECT_EQ(w.count - w.last_count, 0) << "re-entry starts again at one drop";
 }
 
+TEST(CongestionWindow, RandomLossSettlesWhereTheResponseFunctionsPutIt) {
+  // A long transfer on a path too fast to limit it, losses drawn at random: NewReno's mean
+  // window under random loss is Ott, Kemperman and Mathis's 1.31/sqrt(p) segments (1996); CUBIC
+  // is never below its Reno-friendly estimate's (3(1-0.7)/(1+0.7) per round, cut to 0.7:
+  // the same 1.31/sqrt(p)) and above RFC 8312's cubic average at low loss.
+  const double rtt_s = 0.1, segments = 2e6;
+  for (double p : {0.01, 0.002, 0.0002}) {
+    for (bool newreno : {true, false}) {
+      const WindowPath path{10e9 / 8, rtt_s, kSegment, p};
+      WindowRules rules;
+      rules.newreno = newreno;
+      CongestionWindow w;
+      SeedRandomLoss(w, 42, p);
+      const double seconds = SendOverRounds(w, segments * kSegment, path, rules);
+      const double mean_window = segments / (seconds / rtt_s);
+      const double ott = 1.31 / std::sqrt(p);
+      if (newreno) {
+        EXPECT_NEAR(mean_window, ott, 0.05 * ott) << "newreno, p " << p;
+      } else {
+        EXPECT_GE(mean_window, 0.95 * ott) << "cubic, p " << p;
+        const double rfc8312 = 1.054 * std::pow(rtt_s, 0.75) / std::pow(p, 0.75);
+        if (rfc8312 > ott) EXPECT_GE(mean_window, rfc8312) << "cubic, p " << p;
+      }
+    }
+  }
+}
+
+TEST(CongestionWindow, ALossInSlowStartIsSeenWhenTheSegmentsAfterItComeBack) {
+  // The first loss drawn 40 segments in: slow start sent 2 + 4 + 8 + 16 = 30, so it falls 10
+  // segments into the round of 32; by the time those 10 are acknowledged the window is
+  // 32 + 10, and CUBIC cuts that to 0.7 of it.
+  CongestionWindow w;
+  w.segments_to_random_loss = 40;
+  w.loss_draws = 1;
+  const WindowPath path{10e9 / 8, 0.1, kSegment, 1e-9};  // no later loss within the transfer
+  SendOverRounds(w, 200 * kSegment, path, WindowRules{});
+  EXPECT_EQ(w.losses, 1);
+  EXPECT_NEAR(w.ssthresh, 0.7 * 42, 1e-9);
+}
+
 TEST(CongestionWindow, DegeneratePathsEnd) {
   // No round trip at all, and a rate so low that one stream holds under two segments of
   // BDP + queue: both end, with finite times.

@@ -80,6 +80,7 @@ int Run(const Options& o) {
   std::optional<ConfigError> option_error;
   NetworkOptions options = ResolveNetworkOptions(o.network, option_error);
   options.jitter_seed = o.seed;  // links with latency jitter draw from it
+  options.loss_seed = o.seed;    // and lossy links the fluid backends' random losses
   if (option_error) return ReportBadInput(*option_error);
   const auto receive_buffer = ParseByteArgument(o.receive_buffer);
   if (!receive_buffer || receive_buffer->count() < 4096 || receive_buffer->count() > (1 << 30)) {
@@ -164,7 +165,8 @@ void AddCollectiveCommand(CLI::App& app, int& status) {
                   "use the first K replicas of the topology (default: all)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", o->seed,
-                  "gossip: seed of the pairing permutation; also of latency jitter draws")
+                  "gossip: seed of the pairing permutation; also of latency jitter draws and of "
+                  "the fluid backends' random losses")
       ->capture_default_str();
   cmd->add_option("--group-size", o->group_size, "gossip: members per group")
       ->capture_default_str()
