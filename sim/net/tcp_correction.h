@@ -21,12 +21,15 @@
 // window cut by 0.7 no longer covers the path and takes seconds to grow back, which the fluid
 // at full rate leaves out. BBR keeps the slow-start ramp above (it paces at the path's rate).
 //
-// Loss (per transfer, on paths with per-packet loss p > 0; always). Losses are random: the
-// bytes a stream sends before its first loss go as on a loss-free path (slow start to the
-// path's rate), the rest at the congestion control's response rate B to random loss, if below
-// the path's. The part counted as lossy is the expectation, over where the first losses fall,
-// for the slowest of the transfer's k streams (ExpectedLossyBytesOfSlowestStream), since the
-// transfer ends with it. The response rates:
+// Loss (on paths with per-packet loss p > 0; always). With congestion avoidance on (the
+// default; cubic or newreno), the losses are drawn per connection, seeded from `loss_seed`
+// and the connection, and answered by the walked window (sim/net/tcp_window.h); PFTK's
+// timeout term below is added as an expectation for the bytes after the expected first loss.
+// With it off, or for bbr, the closed form: the bytes a stream sends before its first loss
+// go as on a loss-free path (slow start to the path's rate), the rest at the congestion
+// control's response rate B to random loss, if below the path's. The part counted as lossy is the
+// expectation, over where the first losses fall, for the slowest of the transfer's k streams
+// (ExpectedLossyBytesOfSlowestStream), since the transfer ends with it. The response rates:
 //   newreno: Padhye, Firoiu, Towsley and Kurose ("Modeling TCP throughput", SIGCOMM 1998,
 //     eq. 31), Mathis et al.'s MSS/RTT·sqrt(3/2bp) with retransmission timeouts:
 //     B = MSS / (RTT·sqrt(2bp/3) + T0·min(1, 3·sqrt(3bp/8))·p·(1 + 32p²)),  b = 2
@@ -38,7 +41,7 @@
 //   bbr: not loss-based; no cap.
 //
 // Parallel streams (`streams` = k). A transfer is split into k near-equal parts, each on its
-// own connection (own window, own idle clock, own loss cap) and each its own fluid flow, so
+// own connection (own window, own idle clock, own loss draws) and each its own fluid flow, so
 // they share the path max-min; alone on the path a stream's uncontended rate is R/k. The
 // transfer is delivered when its last part is. Over a backend that does not share links
 // (analytic), the transfer stays one flow, started after the slowest stream's delay, so that

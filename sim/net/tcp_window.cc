@@ -131,12 +131,25 @@ double NextLossGap(CongestionWindow& w, double p) {
 // round, the sender answers one.
 std::optional<double> RandomLossIn(CongestionWindow& w, double window, const WindowPath& path) {
   if (path.loss_probability <= 0) return std::nullopt;
+  if (w.segments_to_random_loss == CongestionWindow::kNone)  // never seeded: stream 0
+    w.segments_to_random_loss = NextLossGap(w, path.loss_probability);
   const double before = std::max(0.0, w.segments_to_random_loss);
   w.segments_to_random_loss -= window;
   if (w.segments_to_random_loss > 0) return std::nullopt;
   while (w.segments_to_random_loss <= 0)
     w.segments_to_random_loss += NextLossGap(w, path.loss_probability);
   return before;
+}
+
+// The wait for a random loss among the last round's segments, `after` of them sent after
+// it: with three or more behind it, their duplicate ACKs bring the repair a round trip after
+// the lost segment left (less the time the later ones took to leave); with fewer, Linux's
+// tail loss probe fires after two round trips, and the probe is the repair when the lost
+// segment was the last, else reveals it for one more round trip.
+double TailRepairSeconds(double after, const WindowPath& path) {
+  const double segment_s = path.segment_bytes / path.rate_bytes_per_s;
+  if (after >= 3) return std::max(0.0, path.rtt_s + (3 - after) * segment_s);
+  return (after < 1 ? 2 : 3) * path.rtt_s;
 }
 
 // True once every later reduction still leaves the window at or above the path's BDP
@@ -182,8 +195,13 @@ double SendOverRounds(CongestionWindow& w, double bytes, const WindowPath& path,
       // The last round's bytes (or all, at full rate) arrive at the bottleneck's pace.
       elapsed_s += left * path.segment_bytes / rate;
       w.clock_s += left * path.segment_bytes / rate;
-      if (!w.at_full_rate && w.in_slow_start())
+      if (const auto loss_at = RandomLossIn(w, left, path); loss_at && !w.recovering) {
+        elapsed_s += TailRepairSeconds(std::max(0.0, left - *loss_at - 1), path);
+        ReduceAtLoss(w, window, *loss_at, rules);
+      } else if (!w.at_full_rate && w.in_slow_start()) {
         w.cwnd = std::min(window + left, std::max(w.ssthresh, window));
+      }
+      w.recovering = false;
       break;
     }
     // A window larger than the BDP fills the link and leaves the rest queued.
@@ -195,8 +213,15 @@ double SendOverRounds(CongestionWindow& w, double bytes, const WindowPath& path,
     w.clock_s += round_s;
     const bool dropped = QueueDrops(w, queue, queue_s, round_s, rules);
     const std::optional<double> random_loss_at = RandomLossIn(w, window, path);
-    if ((dropped || random_loss_at) && !w.recovering) {
-      ReduceAtLoss(w, window, dropped ? window : *random_loss_at, rules);
+    if (w.recovering) {
+      // Recovery repairs what was sent before the first loss was seen; a random loss later
+      // in the round after it is a new episode, answered once this one ends.
+      if (random_loss_at) w.loss_pending = true;
+    } else if (dropped || random_loss_at || w.loss_pending) {
+      // The earliest loss is the one the sender sees first: a random one within the round
+      // comes before the queue's drop at its peak.
+      ReduceAtLoss(w, window, random_loss_at ? *random_loss_at : window, rules);
+      w.loss_pending = false;
       w.recovering = true;
       continue;
     }

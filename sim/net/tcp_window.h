@@ -15,7 +15,8 @@
 //     the window is at least 16 segments and a round's ACK train spans half a round trip
 //     (the window then holds between one and one and a half bandwidth-delay products; the
 //     delay test is not modelled, as the ACK train always comes first here). A loss in slow
-//     start is seen a round trip later, on the doubled window. In congestion avoidance the window
+//     start is seen a round trip later, on the window grown by the ACKs of the segments
+//     before it (a queue's drop, at the round's end: doubled). In congestion avoidance the window
 //     follows W(t) = origin + C(t - K)^3 (C 0.4, t from the epoch's start plus one round trip),
 //     growing at most by half per round, at least 5% per round until the first loss, and no
 //     slower than the Reno-friendly estimate (+0.53 segment per round). A loss multiplies
@@ -25,7 +26,10 @@
 // Random loss on the path (a link's loss_rate p) is drawn, seeded, per connection: the gaps
 // between losses are exponential with a mean of 1/p segments (CongestionWindow::loss_draws),
 // and the losses of one round are answered as one (SACK recovery), seen when the segments
-// after the first come back. So a short transfer sees slow start, a cut where the draw puts
+// after the first come back; a loss in the recovery round after it is a new episode, cut once
+// that round ends. A loss in a transfer's last round costs its repair (duplicate ACKs, or
+// Linux's tail loss probe when fewer than three segments follow it); the queue's drops are
+// not taken there. So a short transfer sees slow start, a cut where the draw puts
 // it and the window's slow return; a long one settles where CUBIC's (or Reno's) response
 // to random loss puts it; and a transfer split over streams, or a collective, ends with its
 // unluckiest connection, as on a real network: one seed is one draw.
@@ -69,6 +73,7 @@ struct CongestionWindow {
   double k_s = 0;
   double origin = 0;
   bool recovering = false;    // the round after a loss
+  bool loss_pending = false;  // a random loss in that round, answered after it
   bool at_full_rate = false;  // the walk has stopped: the link stays full from here
   double clock_s = 0;
   int losses = 0;

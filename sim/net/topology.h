@@ -41,8 +41,9 @@ struct Link {
   NodeIndex a = 0;
   NodeIndex b = 0;
   BitsPerSecond bandwidth;
-  SimTime latency;         // one way
-  double loss_rate = 0.0;  // per packet, in [0, 1); only the ns-3 backend drops packets
+  SimTime latency;  // one way
+  double loss_rate =
+      0.0;  // per packet, in [0, 1): ns3 and real drop packets, the fluids draw losses
   QueueLimit queue;
   LatencyJitter jitter;  // none by default
 };

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <random>
 #include <set>
+#include <string>
 
 #include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
@@ -273,6 +274,64 @@ TEST(TcpCorrectedNetwork, RandomLossIsDrawnPerSeedAndTheSameSeedGivesTheSameTime
   clean.transfer(0, 1, Bytes(200'000'000), [&] { done = loop.now(); });
   loop.run();
   EXPECT_GE(*times.begin(), done.seconds());
+}
+
+// When `bytes` sent a -> b (and, with `reverse`, b -> a at the same time) arrive on a pair
+// with loss `loss` per segment, over the analytic backend (nothing shared).
+double LossyTransferSeconds(double loss, std::uint64_t seed, Bytes bytes, bool reverse = false,
+                            const std::string& congestion_control = "cubic") {
+  const Topology t = Pair(Gbps(1), Milliseconds(50), loss);
+  HeapEventLoop loop;
+  TcpCorrection tcp;
+  tcp.loss_seed = seed;
+  tcp.congestion_control = congestion_control;
+  TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), tcp);
+  SimTime done;
+  if (reverse) net.transfer(1, 0, bytes, [] {});
+  net.transfer(0, 1, bytes, [&] { done = loop.now(); });
+  loop.run();
+  return done.seconds();
+}
+
+TEST(TcpCorrectedNetwork, EachConnectionDrawsItsOwnLossesWhateverElseIsSent) {
+  int differ = 0;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    const double alone = LossyTransferSeconds(1e-4, seed, Bytes(200'000'000));
+    EXPECT_EQ(LossyTransferSeconds(1e-4, seed, Bytes(200'000'000), /*reverse=*/true), alone)
+        << "the reverse direction's draws moved this one's";
+    // The reverse direction on its own connection draws differently.
+    const Topology t = Pair(Gbps(1), Milliseconds(50), 1e-4);
+    HeapEventLoop loop;
+    TcpCorrection tcp;
+    tcp.loss_seed = seed;
+    TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), tcp);
+    SimTime back;
+    net.transfer(1, 0, Bytes(200'000'000), [&] { back = loop.now(); });
+    loop.run();
+    differ += back.seconds() != alone;
+  }
+  EXPECT_GE(differ, 4);
+}
+
+TEST(TcpCorrectedNetwork, LossEvenInAShortTransfersLastRoundCostsItsRepair) {
+  // 1 MB at 1% loss mostly fits in slow start's last rounds, where a loss costs the repair
+  // (a round trip, or the tail loss probe's two or three).
+  const double clean = LossyTransferSeconds(0, 1, Bytes(1'000'000));
+  double mean = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed)
+    mean += LossyTransferSeconds(0.01, seed, Bytes(1'000'000)) / 20;
+  EXPECT_GT(mean, clean + 0.05);
+}
+
+TEST(TcpCorrectedNetwork, VanishingLossIsTheLossFreePathAndHeavyLossStillEnds) {
+  const double clean = LossyTransferSeconds(0, 1, Bytes(100'000'000));
+  EXPECT_NEAR(LossyTransferSeconds(1e-12, 1, Bytes(100'000'000)), clean, 1e-6 * clean);
+  const double heavy = LossyTransferSeconds(0.5, 1, Bytes(1'000'000));
+  EXPECT_TRUE(std::isfinite(heavy));
+  EXPECT_GT(heavy, clean);
+  // BBR is not loss-based: random loss does not slow it.
+  EXPECT_EQ(LossyTransferSeconds(1e-3, 1, Bytes(100'000'000), false, "bbr"),
+            LossyTransferSeconds(0, 1, Bytes(100'000'000), false, "bbr"));
 }
 
 TEST(TcpCorrectedNetwork, WithTheWindowWalkedTheRestartAfterIdleStillCostsTheRampAgain) {

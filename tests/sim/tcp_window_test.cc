@@ -141,7 +141,8 @@ TEST(CongestionWindow, RandomLossSettlesWhereTheResponseFunctionsPutIt) {
   // A long transfer on a path too fast to limit it, losses drawn at random: NewReno's mean
   // window under random loss is Ott, Kemperman and Mathis's 1.31/sqrt(p) segments (1996); CUBIC
   // is never below its Reno-friendly estimate's (3(1-0.7)/(1+0.7) per round, cut to 0.7:
-  // the same 1.31/sqrt(p)) and above RFC 8312's cubic average at low loss.
+  // the same 1.31/sqrt(p); within 10%, as its recovery rounds send the reduced window) and
+  // above RFC 8312's cubic average at low loss.
   const double rtt_s = 0.1, segments = 2e6;
   for (double p : {0.01, 0.002, 0.0002}) {
     for (bool newreno : {true, false}) {
@@ -156,9 +157,11 @@ TEST(CongestionWindow, RandomLossSettlesWhereTheResponseFunctionsPutIt) {
       if (newreno) {
         EXPECT_NEAR(mean_window, ott, 0.05 * ott) << "newreno, p " << p;
       } else {
-        EXPECT_GE(mean_window, 0.95 * ott) << "cubic, p " << p;
+        EXPECT_GE(mean_window, 0.9 * ott) << "cubic, p " << p;
         const double rfc8312 = 1.054 * std::pow(rtt_s, 0.75) / std::pow(p, 0.75);
-        if (rfc8312 > ott) EXPECT_GE(mean_window, rfc8312) << "cubic, p " << p;
+        if (rfc8312 > ott) {
+          EXPECT_GE(mean_window, rfc8312) << "cubic, p " << p;
+        }
       }
     }
   }
