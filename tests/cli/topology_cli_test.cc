@@ -167,6 +167,15 @@ TEST(CollectiveCli, MissingTopologyFileExitsTwo) {
   EXPECT_NE(r.err.find("/nonexistent.json"), std::string::npos) << r.err;
 }
 
+TEST(CrosscheckCli, LossyIsOnlyForTheRealBackendAndRealRunsAreBounded) {
+  auto r = RunLocosim("crosscheck --lossy");
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("--lossy"), std::string::npos) << r.err;
+  r = RunLocosim("crosscheck --real --lossy --real-runs 0");
+  EXPECT_NE(r.exit_status, 0);
+  EXPECT_NE(r.err.find("--real-runs"), std::string::npos) << r.err;
+}
+
 TEST(TopologyCli, GeneratedStarRunsAndMatchesTheShippedOne) {
   const std::string path = TempDir() + "/star16.json";
   const auto r =

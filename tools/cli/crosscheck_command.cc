@@ -22,6 +22,7 @@
 #include "tools/cli/command.h"
 #include "tools/cli/network_options.h"
 #include "tools/cli/real_crosscheck.h"
+#include "tools/cli/real_lossy_crosscheck.h"
 
 namespace locosim::cli {
 namespace {
@@ -33,7 +34,9 @@ struct Options {
   double median_tolerance = 0.05;
   int seeds = 20;  // ns-3 runs per lossy case; fewer leave its mean too uncertain to compare
   double case_tolerance = 0.15;
-  bool real = false;  // tools/cli/real_crosscheck.h
+  bool real = false;   // tools/cli/real_crosscheck.h
+  bool lossy = false;  // with real: tools/cli/real_lossy_crosscheck.h
+  int real_runs = 3;
   NetworkOptionText network;
 };
 
@@ -129,6 +132,10 @@ int Run(const Options& o) {
   std::optional<ConfigError> option_error;
   const NetworkOptions options = ResolveNetworkOptions(o.network, option_error);
   if (option_error) return ReportBadInput(*option_error);
+  if (o.lossy && !o.real) return ReportBadInput("--lossy: expected with --real");
+  if (o.real && o.lossy) {
+    return RunRealLossyCrosscheck(options, o.json, o.check, o.case_tolerance, o.seeds, o.real_runs);
+  }
   if (o.real) return RunRealCrosscheck(options, o.json, o.check, o.case_tolerance);
   if (std::find(BackendNames().begin(), BackendNames().end(), "ns3") == BackendNames().end()) {
     return ReportBadInput("crosscheck needs the ns3 backend, which this build does not have");
@@ -234,6 +241,12 @@ void AddCrosscheckCommand(CLI::App& app, int& status) {
                 "instead: small stars on real Linux TCP (cubic, bbr) through the emulated WAN, "
                 "beside flow and ns3 (root; docs/real_backend.md); --check then holds flow's "
                 "median |error| against real cubic to --case-tolerance");
+  cmd->add_flag("--lossy", o->lossy,
+                "with --real: lossy two-replica paths instead (0.01% and 0.1% per link, 100 ms "
+                "RTT, 1 and 4 streams): flow and ns3 over --seeds, real cubic over --real-runs");
+  cmd->add_option("--real-runs", o->real_runs, "with --real --lossy: real runs per case")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
   cmd->add_flag("--json", o->json, "print one JSON object instead of the table");
   cmd->add_flag("--check", o->check,
                 "exit with status 1 when flow is outside the tolerances (default: always 0)");
