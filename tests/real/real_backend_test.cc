@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "sim/backends/network_factory.h"
 #include "sim/collectives/collective_by_name.h"
@@ -55,49 +57,42 @@ TEST(RealBackend, ARingAllReduceOnLoopbackDeliversEveryTransfer) {
   EXPECT_DOUBLE_EQ(sent, 4 * 6 * 1'000'000.0 * 2);  // up the sender's link, down the receiver's
 }
 
-TEST(RealBackend, FramesQueuedOnOnePairCompleteInOrderZeroBytesIncluded) {
-  // Queued while the connection opens, small enough to arrive in one read.
+// On loopback between two replicas a and b, sends `forward` byte counts a -> b in turn and
+// `back` bytes b -> a at once, and returns the indices of the forward transfers in the order
+// they completed (b -> a, on its own connection, may complete whenever); every transfer must
+// complete.
+std::vector<int> ForwardCompletionOrder(const RealOptions& options,
+                                        const std::vector<std::int64_t>& forward,
+                                        std::int64_t back) {
   const Topology t = MakeStar({2, Mbps(100), Milliseconds(1)});
-  auto sim = MakeRealSimulation(t, LoopbackOptions());
-  ASSERT_TRUE(sim.ok()) << sim.error().message();
+  auto sim = MakeRealSimulation(t, options);
+  EXPECT_TRUE(sim.ok()) << sim.error().message();
+  if (!sim.ok()) return {};
   std::vector<int> order;
   const NodeIndex a = t.replicas[0], b = t.replicas[1];
-  sim->network->transfer(a, b, Bytes(3), [&] { order.push_back(0); });
-  sim->network->transfer(a, b, Bytes(0), [&] { order.push_back(1); });
-  sim->network->transfer(a, b, Bytes(1'000'000), [&] { order.push_back(2); });
-  sim->network->transfer(b, a, Bytes(5), [&] { order.push_back(3); });
+  for (std::size_t i = 0; i < forward.size(); ++i)
+    sim->network->transfer(a, b, Bytes(forward[i]), [&order, i] { order.push_back(int(i)); });
+  bool back_done = false;
+  sim->network->transfer(b, a, Bytes(back), [&] { back_done = true; });
   sim->loop->run();
-  ASSERT_FALSE(sim->network->stall()) << sim->network->stall()->message;
-  ASSERT_EQ(order.size(), 4u);
-  // a -> b in the order sent; b -> a on its own connection, whenever it arrives.
-  std::vector<int> forward;
-  for (int i : order)
-    if (i < 3) forward.push_back(i);
-  EXPECT_EQ(forward, (std::vector<int>{0, 1, 2}));
+  EXPECT_FALSE(sim->network->stall()) << sim->network->stall()->message;
+  EXPECT_TRUE(back_done);
+  return order;
+}
+
+TEST(RealBackend, FramesQueuedOnOnePairCompleteInOrderZeroBytesIncluded) {
+  // Queued while the connection opens, small enough to arrive in one read.
+  EXPECT_EQ(ForwardCompletionOrder(LoopbackOptions(), {3, 0, 1'000'000}, 5),
+            (std::vector<int>{0, 1, 2}));
 }
 
 TEST(RealBackend, TransfersSplitOverStreamsCompleteInOrderEvenSmallerThanTheStreams) {
-  const Topology t = MakeStar({2, Mbps(100), Milliseconds(1)});
   RealOptions o = LoopbackOptions();
   o.streams = 4;
-  auto sim = MakeRealSimulation(t, o);
-  ASSERT_TRUE(sim.ok()) << sim.error().message();
-  std::vector<int> order;
-  const NodeIndex a = t.replicas[0], b = t.replicas[1];
   // 3 bytes leave one of the four connections an empty part; 2 MB + 1 splits unevenly.
-  sim->network->transfer(a, b, Bytes(3), [&] { order.push_back(0); });
-  sim->network->transfer(a, b, Bytes(2'000'001), [&] { order.push_back(1); });
-  sim->network->transfer(a, b, Bytes(0), [&] { order.push_back(2); });
-  sim->network->transfer(b, a, Bytes(1'000'000), [&] { order.push_back(3); });
-  sim->loop->run();
-  ASSERT_FALSE(sim->network->stall()) << sim->network->stall()->message;
-  ASSERT_EQ(order.size(), 4u);
-  std::vector<int> forward;
-  for (int i : order)
-    if (i < 3) forward.push_back(i);
-  EXPECT_EQ(forward, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(ForwardCompletionOrder(o, {3, 2'000'001, 0}, 1'000'000), (std::vector<int>{0, 1, 2}));
   o.streams = 0;
-  ASSERT_FALSE(MakeRealSimulation(t, o).ok());
+  EXPECT_FALSE(MakeRealSimulation(MakeStar({2, Mbps(100), Milliseconds(1)}), o).ok());
 }
 
 TEST(RealBackend, RatesAboveTheEmulatorsLimitAreRefused) {

@@ -213,10 +213,11 @@ TEST(TcpCorrectedNetwork, AfterIdleTheWindowRestartsAndTheRampIsPaidAgain) {
 
 TEST(TcpCorrectedNetwork, ParallelStreamsEachGetTheirOwnLossLimitedRate) {
   // 100 ms RTT, 0.01% loss per link, 1 GB, the mean over 5 seeds of loss draws: one stream is
-  // capped far below 1 Gbps; four get well over twice as much (not 4x: a transfer ends with
-  // its unluckiest stream; real Linux through the emulator gave 2.2x at 500 Mbit/s,
-  // docs/algorithms.md), never more than the link, over a sharing (flow) and a non-sharing
-  // (analytic) backend.
+  // capped far below 1 Gbps; four get well over twice as much, never more than the link, over
+  // a sharing (flow) and a non-sharing (analytic) backend. Measured: flow 3.6x (178 to 643
+  // Mbit/s; the must-show is 3x), analytic 2.65x: it starts the transfer as one flow
+  // after its unluckiest stream's delay. Real Linux through the emulator gave 2.2x for a 1 GB
+  // gossip at 500 Mbit/s (docs/algorithms.md).
   const Topology t = Pair(Gbps(1), Milliseconds(50), 1e-4);
   auto throughput = [&](int streams, bool flow) {
     double seconds = 0;
@@ -242,7 +243,7 @@ TEST(TcpCorrectedNetwork, ParallelStreamsEachGetTheirOwnLossLimitedRate) {
   for (bool flow : {true, false}) {
     const double one = throughput(1, flow), four = throughput(4, flow);
     EXPECT_LT(one, 0.3e9) << (flow ? "flow" : "analytic");
-    EXPECT_GE(four, 2 * one) << (flow ? "flow" : "analytic");
+    EXPECT_GE(four, (flow ? 3 : 2) * one) << (flow ? "flow" : "analytic");
     EXPECT_LE(four, 1e9) << (flow ? "flow" : "analytic");
   }
   EXPECT_NEAR(throughput(1, true), throughput(1, false), 0.02 * throughput(1, true))
@@ -276,10 +277,10 @@ TEST(TcpCorrectedNetwork, RandomLossIsDrawnPerSeedAndTheSameSeedGivesTheSameTime
   EXPECT_GE(*times.begin(), done.seconds());
 }
 
-// When `bytes` sent a -> b (and, with `reverse`, b -> a at the same time) arrive on a pair
-// with loss `loss` per segment, over the analytic backend (nothing shared).
+// When `bytes` sent from node `from` to the other (and, with `reverse`, back at the same time)
+// arrive on a pair with loss `loss` per segment, over the analytic backend (nothing shared).
 double LossyTransferSeconds(double loss, std::uint64_t seed, Bytes bytes, bool reverse = false,
-                            const std::string& congestion_control = "cubic") {
+                            const std::string& congestion_control = "cubic", NodeIndex from = 0) {
   const Topology t = Pair(Gbps(1), Milliseconds(50), loss);
   HeapEventLoop loop;
   TcpCorrection tcp;
@@ -287,8 +288,8 @@ double LossyTransferSeconds(double loss, std::uint64_t seed, Bytes bytes, bool r
   tcp.congestion_control = congestion_control;
   TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), tcp);
   SimTime done;
-  if (reverse) net.transfer(1, 0, bytes, [] {});
-  net.transfer(0, 1, bytes, [&] { done = loop.now(); });
+  if (reverse) net.transfer(1 - from, from, bytes, [] {});
+  net.transfer(from, 1 - from, bytes, [&] { done = loop.now(); });
   loop.run();
   return done.seconds();
 }
@@ -300,15 +301,9 @@ TEST(TcpCorrectedNetwork, EachConnectionDrawsItsOwnLossesWhateverElseIsSent) {
     EXPECT_EQ(LossyTransferSeconds(1e-4, seed, Bytes(200'000'000), /*reverse=*/true), alone)
         << "the reverse direction's draws moved this one's";
     // The reverse direction on its own connection draws differently.
-    const Topology t = Pair(Gbps(1), Milliseconds(50), 1e-4);
-    HeapEventLoop loop;
-    TcpCorrection tcp;
-    tcp.loss_seed = seed;
-    TcpCorrectedNetwork net(loop, std::make_unique<AnalyticNetwork>(loop, t), tcp);
-    SimTime back;
-    net.transfer(1, 0, Bytes(200'000'000), [&] { back = loop.now(); });
-    loop.run();
-    differ += back.seconds() != alone;
+    const double back =
+        LossyTransferSeconds(1e-4, seed, Bytes(200'000'000), false, "cubic", /*from=*/1);
+    differ += back != alone;
   }
   EXPECT_GE(differ, 4);
 }

@@ -18,6 +18,7 @@
 #include "sim/record/statistics.h"
 #include "sim/topogen/generators.h"
 #include "tools/cli/command.h"
+#include "tools/cli/crosscheck_cells.h"
 
 namespace locosim::cli {
 namespace {
@@ -48,32 +49,12 @@ std::vector<RealCase> Cases() {
   return cases;
 }
 
-std::optional<double> Completion(Result<Simulation> sim, const RealCase& c) {
-  if (!sim) return std::nullopt;
-  const std::vector<NodeIndex> nodes(c.topology.replicas.begin(), c.topology.replicas.end());
-  const CollectiveOutcome out = RunCollective(*sim, nodes, c.spec);
-  if (out.stall) return std::nullopt;
-  return out.completion.seconds();
-}
-
 bool KernelHas(const std::string& congestion_control) {
   std::ifstream in("/proc/sys/net/ipv4/tcp_available_congestion_control");
   std::string name;
   while (in >> name)
     if (name == congestion_control) return true;
   return false;
-}
-
-std::string Cell(const std::optional<double>& v) {
-  char text[32] = "-";
-  if (v) std::snprintf(text, sizeof text, "%.4f", *v);
-  return text;
-}
-
-std::string Error(const std::optional<double>& a, const std::optional<double>& b) {
-  char text[32] = "-";
-  if (a && b) std::snprintf(text, sizeof text, "%+.1f", 100 * (*a - *b) / *b);
-  return text;
 }
 
 }  // namespace
@@ -100,21 +81,23 @@ int RunRealCrosscheck(const NetworkOptions& options, bool json, bool check, doub
   }
   for (const RealCase& c : cases) {
     Row r{c.name, {}, {}, {}, {}};
-    r.flow = Completion(MakeSimulation("flow", c.topology, options), c);
-    if (has_ns3) r.ns3 = Completion(MakeSimulation("ns3", c.topology, options), c);
+    r.flow = CollectiveSeconds(MakeSimulation("flow", c.topology, options), c.topology, c.spec);
+    if (has_ns3)
+      r.ns3 = CollectiveSeconds(MakeSimulation("ns3", c.topology, options), c.topology, c.spec);
     real::RealOptions real = real::RealOptionsFor(options);  // the models' TCP settings
     real.deadline = std::chrono::seconds(60);
     real.congestion_control = "cubic";
-    r.cubic = Completion(real::MakeRealSimulation(c.topology, real), c);
+    r.cubic = CollectiveSeconds(real::MakeRealSimulation(c.topology, real), c.topology, c.spec);
     if (has_bbr) {
       real.congestion_control = "bbr";
-      r.bbr = Completion(real::MakeRealSimulation(c.topology, real), c);
+      r.bbr = CollectiveSeconds(real::MakeRealSimulation(c.topology, real), c.topology, c.spec);
     }
     if (!json) {
-      std::printf("%-34s %9s %9s %11s %9s %9s %9s %9s\n", r.name.c_str(), Cell(r.flow).c_str(),
-                  Cell(r.ns3).c_str(), Cell(r.cubic).c_str(), Cell(r.bbr).c_str(),
-                  Error(r.flow, r.cubic).c_str(), Error(r.ns3, r.cubic).c_str(),
-                  Error(r.flow, r.bbr).c_str());
+      std::printf("%-34s %9s %9s %11s %9s %9s %9s %9s\n", r.name.c_str(),
+                  SecondsCell(r.flow, 4).c_str(), SecondsCell(r.ns3, 4).c_str(),
+                  SecondsCell(r.cubic, 4).c_str(), SecondsCell(r.bbr, 4).c_str(),
+                  ErrorCell(r.flow, r.cubic).c_str(), ErrorCell(r.ns3, r.cubic).c_str(),
+                  ErrorCell(r.flow, r.bbr).c_str());
       std::fflush(stdout);
     }
     rows.push_back(r);
@@ -127,9 +110,6 @@ int RunRealCrosscheck(const NetworkOptions& options, bool json, bool check, doub
     if (r.ns3 && r.cubic) ns3_err.push_back(std::abs(*r.ns3 - *r.cubic) / *r.cubic);
     if (r.flow && r.bbr) bbr_err.push_back(std::abs(*r.flow - *r.bbr) / *r.bbr);
   }
-  auto worst = [](const std::vector<double>& v) {
-    return v.empty() ? NAN : *std::max_element(v.begin(), v.end());
-  };
   const double median = Median(flow_err);
   if (json) {
     nlohmann::json doc = {{"cases", nlohmann::json::array()}};
@@ -143,11 +123,11 @@ int RunRealCrosscheck(const NetworkOptions& options, bool json, bool check, doub
                               {"real_cubic_s", value(r.cubic)},
                               {"real_bbr_s", value(r.bbr)}});
     }
-    doc["flow_vs_real_cubic"] = {{"median_abs_error", median}, {"max_abs_error", worst(flow_err)}};
+    doc["flow_vs_real_cubic"] = {{"median_abs_error", median}, {"max_abs_error", Worst(flow_err)}};
     doc["ns3_vs_real_cubic"] = {{"median_abs_error", Median(ns3_err)},
-                                {"max_abs_error", worst(ns3_err)}};
+                                {"max_abs_error", Worst(ns3_err)}};
     doc["flow_vs_real_bbr"] = {{"median_abs_error", Median(bbr_err)},
-                               {"max_abs_error", worst(bbr_err)}};
+                               {"max_abs_error", Worst(bbr_err)}};
     doc["real_runs_without_result"] = failed;
     std::cout << doc.dump(2) << "\n";
   } else {
@@ -155,8 +135,8 @@ int RunRealCrosscheck(const NetworkOptions& options, bool json, bool check, doub
         "flow against real cubic: median |error| %.1f%%, worst %.1f%% (%zu cases)\n"
         "ns3 against real cubic:  median |error| %.1f%%, worst %.1f%%\n"
         "flow against real bbr:   median |error| %.1f%%, worst %.1f%%%s\n",
-        100 * median, 100 * worst(flow_err), flow_err.size(), 100 * Median(ns3_err),
-        100 * worst(ns3_err), 100 * Median(bbr_err), 100 * worst(bbr_err),
+        100 * median, 100 * Worst(flow_err), flow_err.size(), 100 * Median(ns3_err),
+        100 * Worst(ns3_err), 100 * Median(bbr_err), 100 * Worst(bbr_err),
         has_bbr ? "" : " (this kernel has no bbr)");
     if (failed > 0) std::printf("%d real runs gave no result (shown as -)\n", failed);
   }

@@ -17,6 +17,7 @@
 #include "sim/record/statistics.h"
 #include "sim/topogen/generators.h"
 #include "tools/cli/command.h"
+#include "tools/cli/crosscheck_cells.h"
 
 namespace locosim::cli {
 namespace {
@@ -46,30 +47,14 @@ std::vector<LossyCase> Cases() {
 
 const CollectiveSpec kGossip{"gossip", Bytes(64'000'000), 1};
 
-std::optional<double> Completion(Result<Simulation> sim, const Topology& t) {
-  if (!sim) return std::nullopt;
-  const std::vector<NodeIndex> nodes(t.replicas.begin(), t.replicas.end());
-  const CollectiveOutcome out = RunCollective(*sim, nodes, kGossip);
-  if (out.stall) return std::nullopt;
-  return out.completion.seconds();
-}
-
 // The mean of the runs that gave a result, and how many did.
 struct Runs {
   std::vector<double> seconds;
   std::optional<double> mean() const {
     if (seconds.empty()) return std::nullopt;
-    double sum = 0;
-    for (double s : seconds) sum += s;
-    return sum / double(seconds.size());
+    return MeanWith95Interval(seconds).mean;
   }
 };
-
-std::string Cell(const std::optional<double>& v) {
-  char text[32] = "-";
-  if (v) std::snprintf(text, sizeof text, "%.3f", *v);
-  return text;
-}
 
 std::string Range(const Runs& r) {
   if (r.seconds.empty()) return "-";
@@ -77,12 +62,6 @@ std::string Range(const Runs& r) {
   std::snprintf(text, sizeof text, "%.2f-%.2f (%zu)",
                 *std::min_element(r.seconds.begin(), r.seconds.end()),
                 *std::max_element(r.seconds.begin(), r.seconds.end()), r.seconds.size());
-  return text;
-}
-
-std::string Error(const std::optional<double>& a, const std::optional<double>& b) {
-  char text[32] = "-";
-  if (a && b) std::snprintf(text, sizeof text, "%+.1f", 100 * (*a - *b) / *b);
   return text;
 }
 
@@ -113,10 +92,12 @@ int RunRealLossyCrosscheck(const NetworkOptions& options, bool json, bool check,
       NetworkOptions seeded = own;
       seeded.loss_seed = options.loss_seed + static_cast<std::uint64_t>(i);
       seeded.ns3.seed = options.ns3.seed + static_cast<std::uint64_t>(i);
-      if (auto s = Completion(MakeSimulation("flow", c.topology, seeded), c.topology))
+      if (auto s =
+              CollectiveSeconds(MakeSimulation("flow", c.topology, seeded), c.topology, kGossip))
         r.flow.seconds.push_back(*s);
       if (has_ns3) {
-        if (auto s = Completion(MakeSimulation("ns3", c.topology, seeded), c.topology))
+        if (auto s =
+                CollectiveSeconds(MakeSimulation("ns3", c.topology, seeded), c.topology, kGossip))
           r.ns3.seconds.push_back(*s);
       }
     }
@@ -125,14 +106,16 @@ int RunRealLossyCrosscheck(const NetworkOptions& options, bool json, bool check,
     real.congestion_control = "cubic";
     for (int i = 0; i < real_runs; ++i) {
       real.seed = options.ns3.seed + static_cast<std::uint64_t>(i);  // the emulator's drops
-      if (auto s = Completion(real::MakeRealSimulation(c.topology, real), c.topology))
+      if (auto s =
+              CollectiveSeconds(real::MakeRealSimulation(c.topology, real), c.topology, kGossip))
         r.real.seconds.push_back(*s);
     }
     if (!json) {
-      std::printf("%-38s %9s %9s %11s %18s %8s %8s\n", r.name.c_str(), Cell(r.flow.mean()).c_str(),
-                  Cell(r.ns3.mean()).c_str(), Cell(r.real.mean()).c_str(), Range(r.real).c_str(),
-                  Error(r.flow.mean(), r.real.mean()).c_str(),
-                  Error(r.ns3.mean(), r.real.mean()).c_str());
+      std::printf("%-38s %9s %9s %11s %18s %8s %8s\n", r.name.c_str(),
+                  SecondsCell(r.flow.mean(), 3).c_str(), SecondsCell(r.ns3.mean(), 3).c_str(),
+                  SecondsCell(r.real.mean(), 3).c_str(), Range(r.real).c_str(),
+                  ErrorCell(r.flow.mean(), r.real.mean()).c_str(),
+                  ErrorCell(r.ns3.mean(), r.real.mean()).c_str());
       std::fflush(stdout);
     }
     rows.push_back(std::move(r));
@@ -147,9 +130,6 @@ int RunRealLossyCrosscheck(const NetworkOptions& options, bool json, bool check,
     if (auto n = r.ns3.mean()) ns3_err.push_back(std::abs(*n - *real) / *real);
   }
   const double median = Median(flow_err);
-  auto worst = [](const std::vector<double>& v) {
-    return v.empty() ? NAN : *std::max_element(v.begin(), v.end());
-  };
   if (json) {
     nlohmann::json doc = {{"cases", nlohmann::json::array()}};
     auto value = [](const std::optional<double>& v) {
@@ -162,9 +142,9 @@ int RunRealLossyCrosscheck(const NetworkOptions& options, bool json, bool check,
                               {"real_cubic_mean_s", value(r.real.mean())},
                               {"real_cubic_runs_s", r.real.seconds}});
     }
-    doc["flow_vs_real_cubic"] = {{"median_abs_error", median}, {"max_abs_error", worst(flow_err)}};
+    doc["flow_vs_real_cubic"] = {{"median_abs_error", median}, {"max_abs_error", Worst(flow_err)}};
     doc["ns3_vs_real_cubic"] = {{"median_abs_error", Median(ns3_err)},
-                                {"max_abs_error", worst(ns3_err)}};
+                                {"max_abs_error", Worst(ns3_err)}};
     doc["seeds"] = seeds;
     doc["real_runs"] = real_runs;
     doc["real_runs_without_result"] = failed;
@@ -174,8 +154,8 @@ int RunRealLossyCrosscheck(const NetworkOptions& options, bool json, bool check,
         "flow (mean of %d seeds) against real cubic (mean of %d runs): median |error| %.1f%%, "
         "worst %.1f%% (%zu cases)\nns3 (mean of %d seeds) against real cubic: median |error| "
         "%.1f%%, worst %.1f%%\n",
-        seeds, real_runs, 100 * median, 100 * worst(flow_err), flow_err.size(), seeds,
-        100 * Median(ns3_err), 100 * worst(ns3_err));
+        seeds, real_runs, 100 * median, 100 * Worst(flow_err), flow_err.size(), seeds,
+        100 * Median(ns3_err), 100 * Worst(ns3_err));
     if (failed > 0) std::printf("%d real runs gave no result\n", failed);
   }
   return check && (failed > 0 || !(median <= tolerance)) ? 1 : 0;

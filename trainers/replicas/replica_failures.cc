@@ -58,17 +58,17 @@ struct Donation {
   std::int64_t round = 0, clock = 0, clock_at_sync = 0;
 };
 
-void Take(Replica& target, Donation d, torch::Device device) {
+void Take(Replica& target, const Donation& d, torch::Device device) {
   CopyTensors(target.theta, d.theta);
   CopyTensors(target.phi, d.phi);
   CopyTensors(target.outer_momentum, d.momentum);
-  target.error_feedback = std::move(d.error_feedback);
+  target.error_feedback = Clones(d.error_feedback);  // the donor's, or views of a message
   LoadOptimizer(target, d.optimizer, device);
   target.inner_steps = d.inner_steps;
   if (d.preference) {  // the donor's round: its reference, last result and clock
     PreferenceRound& round = *target.preference;
     CopyTensors(round.reference_weights, d.reference_weights);
-    round.previous_result = std::move(d.previous_result);
+    round.previous_result = Clones(d.previous_result);
     round.round = d.round;
     round.clock = d.clock;
     round.clock_at_sync = d.clock_at_sync;
@@ -80,14 +80,14 @@ Donation DonationOf(const Replica& source) {
   d.theta = source.theta;
   d.phi = source.phi;
   d.momentum = source.outer_momentum;
-  d.error_feedback = Clones(source.error_feedback);
+  d.error_feedback = source.error_feedback;
   d.optimizer = SerializedOptimizer(source);
   d.inner_steps = source.inner_steps;
   if (source.preference) {
     const PreferenceRound& round = *source.preference;
     d.preference = true;
     d.reference_weights = round.reference_weights;
-    d.previous_result = Clones(round.previous_result);
+    d.previous_result = round.previous_result;
     d.round = round.round;
     d.clock = round.clock;
     d.clock_at_sync = round.clock_at_sync;
@@ -129,28 +129,27 @@ void ReceiveDonation(RankGroup& ranks, int peer, Replica& target, torch::Device 
   const RankMessage bytes{peer, torch::empty({field(1)}, torch::kUInt8)};
   ExchangeMessages(ranks, {}, {flat, bytes});
   std::int64_t offset = 0;
-  // Views into the received buffer, for what is copied into the target's own tensors;
-  // clones for what the target keeps.
-  const auto next = [&](bool kept = false) {
+  // Views into the received buffer: Take copies them into the target's own tensors.
+  const auto next = [&] {
     std::vector<torch::Tensor> t = UnpackFlat(flat.tensor, offset, like);
     offset += per_copy;
-    return kept ? Clones(t) : t;
+    return t;
   };
   Donation d;
   d.theta = next();
   d.phi = next();
   d.momentum = next();
-  if (error_feedback) d.error_feedback = next(/*kept=*/true);
+  if (error_feedback) d.error_feedback = next();
   d.optimizer.assign(static_cast<const char*>(bytes.tensor.data_ptr()),
                      static_cast<std::size_t>(bytes.tensor.numel()));
   d.inner_steps = field(2);
   d.preference = preference;
   if (preference) d.reference_weights = next();
-  if (previous_result) d.previous_result = next(/*kept=*/true);
+  if (previous_result) d.previous_result = next();
   d.round = field(5);
   d.clock = field(6);
   d.clock_at_sync = field(7);
-  Take(target, std::move(d), device);
+  Take(target, d, device);
 }
 
 }  // namespace
